@@ -1,0 +1,172 @@
+//! `#[hookpoint(Name)]`: the context struct `Name`, its `HookPoint` impl and
+//! registration, and the function rewritten to run the point's hooks before
+//! its body.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, LitStr};
+
+use super::with_errors;
+use crate::ast::{take_redact, PointFn};
+use crate::attr::PointArgs;
+use crate::case::snake_case;
+
+pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut item: ItemFn = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(error) => {
+            let error = syn::Error::new(
+                error.span(),
+                "`#[hookpoint]` goes on an `fn` or `async fn`, or on a method of an `#[agent]` impl block",
+            );
+            return with_errors(input, &error);
+        }
+    };
+    let parsed = syn::parse2::<PointArgs>(args).and_then(|args| {
+        let point = PointFn::new(item.attrs.clone(), item.vis.clone(), item.sig.clone(), item.block.clone(), false)?;
+        Ok((args, point))
+    });
+    match parsed {
+        Ok((args, point)) => {
+            let (function, items) = expand(&args, &point);
+            quote!(#items #function)
+        }
+        Err(error) => {
+            strip_redact(&mut item.sig);
+            with_errors(item, &error)
+        }
+    }
+}
+
+/// Removes `#[redact]` from every argument, so that an item emitted beside
+/// an error still compiles.
+pub(super) fn strip_redact(sig: &mut syn::Signature) {
+    for input in &mut sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            take_redact(&mut typed.attrs);
+        }
+    }
+}
+
+/// The rewritten function, and the items that go beside it.
+pub(super) fn expand(args: &PointArgs, point: &PointFn) -> (TokenStream, TokenStream) {
+    (function(args, point), items(args, point))
+}
+
+/// The function: runs the point's hooks when any is linked, rebinds the
+/// arguments as the hooks left them, then runs the original body.
+fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
+    let PointFn { attrs, vis, sig, block, session, ret, .. } = point;
+    let context = &args.ident;
+    let idents: Vec<_> = point.args.iter().map(|arg| &arg.ident).collect();
+    let bindings = point.args.iter().map(|arg| {
+        let ident = &arg.ident;
+        if arg.mutable {
+            quote!(mut #ident)
+        } else {
+            quote!(#ident)
+        }
+    });
+    let run = if point.is_async() {
+        quote!(::agenthooks::__private::run_async::<#context>(#session, #context { #(#idents),* }).await)
+    } else {
+        quote!(::agenthooks::__private::run_sync::<#context>(#session, #context { #(#idents),* }))
+    };
+    let stop = quote_spanned! {ret.span()=>
+        return <#ret as ::agenthooks::__private::CarriesHookError>::from_hook_error(__agenthooks_error)
+    };
+    let hooked = quote!(<#context as ::agenthooks::HookPoint>::table().is_hooked());
+    let rebind = if idents.is_empty() {
+        quote! {
+            if #hooked {
+                if let ::core::result::Result::Err(__agenthooks_error) = #run {
+                    #stop;
+                }
+            }
+        }
+    } else {
+        quote! {
+            let (#(#bindings,)*) = if #hooked {
+                match #run {
+                    ::core::result::Result::Ok(#context { #(#idents),* }) => (#(#idents,)*),
+                    ::core::result::Result::Err(__agenthooks_error) => #stop,
+                }
+            } else {
+                (#(#idents,)*)
+            };
+        }
+    };
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #rebind
+            #block
+        }
+    }
+}
+
+/// The context struct, its `HookPoint` impl and its registration.
+fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
+    let context = &args.ident;
+    let vis = &point.vis;
+    let fn_name = point.sig.ident.to_string();
+    let name = args.name.as_ref().map_or_else(|| snake_case(&context.to_string()), LitStr::value);
+    let struct_doc = format!(" The context of hook point `{name}`: the arguments of `{fn_name}`, one field each.");
+    let method_docs = point.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
+    let fields = point.args.iter().map(|arg| {
+        let (ident, ty) = (&arg.ident, &arg.ty);
+        let doc = format!(" Argument `{ident}` of `{fn_name}`{}.", if arg.redact { " (redacted)" } else { "" });
+        quote!(#[doc = #doc] pub #ident: #ty)
+    });
+    let field_names = point.args.iter().map(|arg| arg.ident.to_string());
+    let redacted: Vec<_> = point.args.iter().filter(|arg| arg.redact).collect();
+    let redacted_names = redacted.iter().map(|arg| arg.ident.to_string());
+    let redacted_text = (!redacted.is_empty()).then(|| {
+        let collect = redacted.iter().map(|arg| {
+            let ident = &arg.ident;
+            quote_spanned!(arg.ty.span()=> ::agenthooks::__private::redacted_text_of(&self.#ident, &mut __agenthooks_out);)
+        });
+        quote! {
+            fn redacted_text(&self) -> ::std::vec::Vec<::std::string::String> {
+                let mut __agenthooks_out = ::std::vec::Vec::new();
+                #(#collect)*
+                __agenthooks_out
+            }
+        }
+    });
+    let is_async = point.is_async();
+    let async_point = is_async.then(|| quote!(impl ::agenthooks::AsyncPoint for #context {}));
+    quote! {
+        #(#method_docs)*
+        #[doc = #struct_doc]
+        #[derive(::core::clone::Clone)]
+        #vis struct #context {
+            #(#fields,)*
+        }
+
+        impl ::agenthooks::HookPoint for #context {
+            const NAME: &'static str = #name;
+            const REDACTED: &'static [&'static str] = &[#(#redacted_names),*];
+
+            fn table() -> &'static ::agenthooks::__private::PointTable<Self> {
+                static __AGENTHOOKS_TABLE: ::agenthooks::__private::PointTable<#context> =
+                    ::agenthooks::__private::PointTable::new();
+                &__AGENTHOOKS_TABLE
+            }
+
+            #redacted_text
+        }
+
+        #async_point
+
+        ::agenthooks::__private::inventory::submit! {
+            ::agenthooks::PointInfo {
+                name: #name,
+                module: ::core::module_path!(),
+                fields: &[#(#field_names),*],
+                is_async: #is_async,
+            }
+        }
+    }
+}

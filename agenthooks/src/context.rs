@@ -1,0 +1,53 @@
+//! The context a hook receives: the call's arguments and its sealed session.
+
+use std::ops::{Deref, DerefMut};
+
+use crate::Session;
+
+/// The context of one call of hook point `P`, as a hook sees it.
+///
+/// It dereferences to `P`, the struct `#[hookpoint]` generates from the
+/// method's arguments, so `ctx.query` reads an argument and, in an
+/// interceptor (`&mut Ctx<P>`), `ctx.query = …` rewrites it. The session is
+/// reachable only through [`Ctx::session`], which hands out a shared
+/// reference: identity fields cannot be written by a hook.
+///
+/// A hook never builds a `Ctx`; the executor does, once per call.
+pub struct Ctx<'s, P> {
+    args: P,
+    session: &'s Session,
+}
+
+impl<'s, P> Ctx<'s, P> {
+    pub(crate) fn new(args: P, session: &'s Session) -> Self {
+        Ctx { args, session }
+    }
+
+    /// The caller's session: session, tenant, trace, span, turn, timestamp.
+    pub fn session(&self) -> &'s Session {
+        self.session
+    }
+
+    /// The caller's tenant, if any (shorthand for `session().tenant_id()`).
+    pub fn tenant_id(&self) -> Option<&'s str> {
+        self.session.tenant_id()
+    }
+
+    pub(crate) fn into_args(self) -> P {
+        self.args
+    }
+}
+
+impl<P> Deref for Ctx<'_, P> {
+    type Target = P;
+
+    fn deref(&self) -> &P {
+        &self.args
+    }
+}
+
+impl<P> DerefMut for Ctx<'_, P> {
+    fn deref_mut(&mut self) -> &mut P {
+        &mut self.args
+    }
+}

@@ -1,0 +1,89 @@
+//! Typed errors: why a hooked call did not run its body, and why start-up
+//! checks failed.
+
+/// A hook returned [`Outcome::Block`](crate::Outcome::Block): the call stops
+/// and its body does not run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("hook `{hook}` blocked `{point}`: {reason}")]
+pub struct Blocked {
+    /// The point that was called.
+    pub point: &'static str,
+    /// The blocking hook, as `crate::module::name`.
+    pub hook: &'static str,
+    /// The reason the hook gave (redacted argument values scrubbed out).
+    pub reason: String,
+}
+
+/// Why a call of a hook point stopped before its body.
+///
+/// A method with a `#[hookpoint]` returns `Result<_, E>` with
+/// `E: From<HookError>`; the generated code returns `Err(E::from(error))`.
+/// Only `Blocked` happens to every hook; the others happen only to hooks
+/// declared with `fallback = false` (a failing hook with `fallback` on is
+/// skipped, the call goes on).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HookError {
+    /// A hook blocked the call.
+    #[error(transparent)]
+    Blocked(#[from] Blocked),
+    /// A hook ran past its `timeout_ms`.
+    #[error("hook `{hook}` at `{point}` timed out after {timeout_ms} ms; raise its `timeout_ms` or let it fall back with `fallback = true`")]
+    TimedOut {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// The hook's limit.
+        timeout_ms: u64,
+    },
+    /// A hook returned an error.
+    #[error("hook `{hook}` at `{point}` failed: {message}; fix the hook or let it fall back with `fallback = true`")]
+    Failed {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// The hook's error, as text (redacted argument values scrubbed out).
+        message: String,
+    },
+    /// A hook panicked.
+    #[error("hook `{hook}` at `{point}` panicked: {message}; fix the hook or let it fall back with `fallback = true`")]
+    Panicked {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// The panic message (redacted argument values scrubbed out).
+        message: String,
+    },
+}
+
+/// A start-up check of what is linked failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// Hook crates the binary expects registered no hook.
+    #[error("expected hook crates registered no hook: {}; add them to `[dependencies]`, name them in `agenthooks::link!` and check their features", missing.join(", "))]
+    MissingHookCrates {
+        /// The crates, as Rust spells them.
+        missing: Vec<String>,
+    },
+}
+
+/// A return type that can carry a [`HookError`]: what a method with a
+/// `#[hookpoint]` must return.
+#[diagnostic::on_unimplemented(
+    message = "a hook point cannot return `{Self}`: it has no way to carry `agenthooks::HookError`",
+    label = "return `Result<_, E>` here, with `E: From<agenthooks::HookError>`",
+    note = "a hook may block the call; the method then returns `Err(E::from(error))`"
+)]
+pub trait CarriesHookError {
+    /// The value the method returns when a hook stopped it.
+    #[doc(hidden)]
+    fn from_hook_error(error: HookError) -> Self;
+}
+
+impl<T, E: From<HookError>> CarriesHookError for Result<T, E> {
+    fn from_hook_error(error: HookError) -> Self {
+        Err(E::from(error))
+    }
+}

@@ -1,0 +1,115 @@
+//! One linked hook: what it is called, where it comes from, how it runs.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::context::Ctx;
+use crate::point::HookPoint;
+
+/// Everything known about a linked hook before it runs: the attribute's
+/// settings and where the function lives.
+///
+/// Listed by [`linked_hooks`](crate::linked_hooks) and carried by every
+/// [`Execution`](crate::Execution).
+#[derive(Debug, PartialEq, Eq)]
+pub struct HookMeta {
+    /// Name of the point the hook is attached to, e.g. `before_search`.
+    pub point: &'static str,
+    /// The hook function's name, e.g. `eu_only`.
+    pub name: &'static str,
+    /// The crate that defines the hook, as Rust spells it (`acme_hooks`).
+    pub crate_name: &'static str,
+    /// The module path of the hook, crate included (`acme_hooks::search`).
+    pub module: &'static str,
+    /// The hook's full path, `module::name` (`acme_hooks::search::eu_only`).
+    pub path: &'static str,
+    /// The only tenant the hook runs for; `None` runs it for every tenant.
+    pub tenant: Option<&'static str>,
+    /// Position in the chain: lower runs first.
+    pub order: i32,
+    /// How long one run may take, in milliseconds.
+    pub timeout_ms: u64,
+    /// Whether the call goes on when the hook fails (`true`) or fails with it.
+    pub fallback: bool,
+    /// Whether the hook may change the arguments (`&mut Ctx`) or only reads
+    /// them (`&Ctx`).
+    pub kind: HookKind,
+    /// Whether the hook is an `async fn`.
+    pub is_async: bool,
+}
+
+impl HookMeta {
+    /// The hook's run-time limit.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    /// The sort key of the chain: order, then crate, module and name, so that
+    /// link order never decides.
+    pub(crate) fn chain_key(&self) -> (i32, &'static str, &'static str, &'static str) {
+        (self.order, self.crate_name, self.module, self.name)
+    }
+}
+
+impl fmt::Display for HookMeta {
+    /// `point <- crate::module::name [tenant, order, timeout]`, one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} <- {} [tenant {}, order {}, timeout {} ms, {}{}]",
+            self.point,
+            self.path,
+            self.tenant.unwrap_or("*"),
+            self.order,
+            self.timeout_ms,
+            if self.is_async { "async " } else { "" },
+            match self.kind {
+                HookKind::Interceptor => "interceptor",
+                HookKind::Observer => "observer",
+            },
+        )
+    }
+}
+
+/// Whether a hook may change the arguments of the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookKind {
+    /// Takes `&mut Ctx<P>`: may rewrite argument fields.
+    Interceptor,
+    /// Takes `&Ctx<P>`: reads only.
+    Observer,
+}
+
+/// The boxed future an async hook returns.
+#[doc(hidden)]
+pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<crate::Outcome, String>> + Send + 'a>>;
+
+/// The function the `#[hook]` macro generates around the user's hook: it
+/// calls the hook and turns its return value into an outcome or an error.
+#[doc(hidden)]
+pub enum HookFn<P: HookPoint> {
+    /// A plain `fn` taking `&mut Ctx<P>`.
+    Interceptor(for<'c, 's> fn(&'c mut Ctx<'s, P>) -> Result<crate::Outcome, String>),
+    /// A plain `fn` taking `&Ctx<P>`.
+    Observer(for<'c, 's> fn(&'c Ctx<'s, P>) -> Result<crate::Outcome, String>),
+    /// An `async fn` taking `&mut Ctx<P>`.
+    AsyncInterceptor(for<'c, 's> fn(&'c mut Ctx<'s, P>) -> HookFuture<'c>),
+    /// An `async fn` taking `&Ctx<P>`.
+    AsyncObserver(for<'c, 's> fn(&'c Ctx<'s, P>) -> HookFuture<'c>),
+}
+
+/// A linked hook of point `P`: its metadata and its function.
+#[doc(hidden)]
+pub struct Hook<P: HookPoint> {
+    pub(crate) meta: HookMeta,
+    pub(crate) run: HookFn<P>,
+}
+
+impl<P: HookPoint> Hook<P> {
+    /// A hook made of its metadata and function; used by `#[hook]`.
+    pub const fn new(meta: HookMeta, run: HookFn<P>) -> Self {
+        Hook { meta, run }
+    }
+}

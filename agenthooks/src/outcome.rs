@@ -1,0 +1,91 @@
+//! What a hook decides, and the return types a hook may use to say it.
+
+use std::fmt::Display;
+
+/// A hook's decision about the call it intercepted.
+///
+/// ```
+/// use agenthooks::Outcome;
+///
+/// let decision = Outcome::block("query names a blocked domain");
+/// assert!(matches!(decision, Outcome::Block(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "an outcome does nothing unless the hook returns it"]
+pub enum Outcome {
+    /// Go on: the next hook runs, then the method body.
+    Continue,
+    /// Stop the call: no further hook runs, the body does not run, and the
+    /// method returns its error built from [`Blocked`](crate::Blocked).
+    Block(String),
+    /// End the chain: no further hook runs, the body runs with the arguments
+    /// as they are now.
+    Skip,
+}
+
+impl Outcome {
+    /// `Outcome::Block` with the given reason.
+    pub fn block(reason: impl Into<String>) -> Self {
+        Outcome::Block(reason.into())
+    }
+}
+
+/// A type an interceptor hook (one taking `&mut Ctx<P>`) may return.
+///
+/// Implemented for [`Outcome`] and for `Result<Outcome, E>` with `E: Display`;
+/// an `Err` counts as a hook error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned by an interceptor hook",
+    label = "return `Outcome` or `Result<Outcome, E>` here",
+    note = "an interceptor hook returns `agenthooks::Outcome` (`Continue`, `Block(reason)`, `Skip`) or a `Result` of one whose error implements `Display`"
+)]
+pub trait InterceptorReturn {
+    /// The hook's outcome, or its error as text.
+    #[doc(hidden)]
+    fn into_hook_result(self) -> Result<Outcome, String>;
+}
+
+/// A type an observer hook (one taking `&Ctx<P>`) may return.
+///
+/// Implemented for `()`, [`Outcome`] and `Result<O, E>` with `O` one of those
+/// and `E: Display`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned by an observer hook",
+    label = "return `()`, `Outcome` or a `Result` of one here",
+    note = "an observer hook returns `()`, `agenthooks::Outcome`, or a `Result` of either whose error implements `Display`"
+)]
+pub trait ObserverReturn {
+    /// The hook's outcome, or its error as text.
+    #[doc(hidden)]
+    fn into_hook_result(self) -> Result<Outcome, String>;
+}
+
+impl InterceptorReturn for Outcome {
+    fn into_hook_result(self) -> Result<Outcome, String> {
+        Ok(self)
+    }
+}
+
+impl<E: Display> InterceptorReturn for Result<Outcome, E> {
+    fn into_hook_result(self) -> Result<Outcome, String> {
+        self.map_err(|error| error.to_string())
+    }
+}
+
+impl ObserverReturn for Outcome {
+    fn into_hook_result(self) -> Result<Outcome, String> {
+        Ok(self)
+    }
+}
+
+impl ObserverReturn for () {
+    fn into_hook_result(self) -> Result<Outcome, String> {
+        Ok(Outcome::Continue)
+    }
+}
+
+impl<O: ObserverReturn, E: Display> ObserverReturn for Result<O, E> {
+    fn into_hook_result(self) -> Result<Outcome, String> {
+        self.map_err(|error| error.to_string()).and_then(ObserverReturn::into_hook_result)
+    }
+}

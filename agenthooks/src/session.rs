@@ -1,0 +1,107 @@
+//! The caller's identity: who is calling, for which tenant, in which trace.
+//!
+//! A [`Session`] is built by the agent and handed to every hook point call as
+//! an argument of type `&Session`. Hooks read it through
+//! [`Ctx::session`](crate::Ctx::session); its fields are private, so no hook
+//! can write one — trying is a compile error, not a runtime check.
+
+use std::time::SystemTime;
+
+/// The sealed identity of one agent call: session, tenant, trace, span, turn
+/// and timestamp.
+///
+/// Every field is readable through a getter and none is writable once the
+/// session is built: there is no `&mut` access anywhere in the API.
+///
+/// ```
+/// use agenthooks::Session;
+///
+/// let session = Session::new("s-42").with_tenant("acme").with_turn(3);
+/// assert_eq!(session.session_id(), "s-42");
+/// assert_eq!(session.tenant_id(), Some("acme"));
+/// assert_eq!(session.turn(), 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    session_id: String,
+    tenant_id: Option<String>,
+    trace_id: String,
+    span_id: String,
+    turn: u64,
+    timestamp: SystemTime,
+}
+
+impl Session {
+    /// A session with the given id, no tenant, empty trace and span ids, turn
+    /// 0 and the current time as its timestamp.
+    pub fn new(session_id: impl Into<String>) -> Self {
+        Session {
+            session_id: session_id.into(),
+            tenant_id: None,
+            trace_id: String::new(),
+            span_id: String::new(),
+            turn: 0,
+            timestamp: SystemTime::now(),
+        }
+    }
+
+    /// The same session for `tenant_id`; only hooks of that tenant and hooks
+    /// of every tenant run for it.
+    #[must_use]
+    pub fn with_tenant(mut self, tenant_id: impl Into<String>) -> Self {
+        self.tenant_id = Some(tenant_id.into());
+        self
+    }
+
+    /// The same session inside the given trace and span.
+    #[must_use]
+    pub fn with_trace(mut self, trace_id: impl Into<String>, span_id: impl Into<String>) -> Self {
+        self.trace_id = trace_id.into();
+        self.span_id = span_id.into();
+        self
+    }
+
+    /// The same session at conversation turn `turn`.
+    #[must_use]
+    pub fn with_turn(mut self, turn: u64) -> Self {
+        self.turn = turn;
+        self
+    }
+
+    /// The same session stamped at `timestamp` instead of its creation time.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: SystemTime) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// The session id.
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// The tenant, if the session belongs to one.
+    pub fn tenant_id(&self) -> Option<&str> {
+        self.tenant_id.as_deref()
+    }
+
+    /// The trace id (empty when the agent set none).
+    pub fn trace_id(&self) -> &str {
+        &self.trace_id
+    }
+
+    /// The span id (empty when the agent set none).
+    pub fn span_id(&self) -> &str {
+        &self.span_id
+    }
+
+    /// The conversation turn.
+    pub fn turn(&self) -> u64 {
+        self.turn
+    }
+
+    /// When the session (or this turn of it) started.
+    pub fn timestamp(&self) -> SystemTime {
+        self.timestamp
+    }
+}
