@@ -46,8 +46,9 @@ enum Next {
 pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError> {
     let mut ctx = Ctx::new(args, session);
     for hook in P::table().select(session.tenant_id()) {
-        let run = run_plain(hook, &mut ctx);
-        if let Next::RunBody = judge(hook, &mut ctx, run)? {
+        let scope = sink::open(&hook.meta, session);
+        let run = scope.enter(|| run_plain(hook, &mut ctx));
+        if let Next::RunBody = judge(hook, &mut ctx, run, scope)? {
             break;
         }
     }
@@ -64,15 +65,16 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
     let mut ctx = Ctx::new(args, session);
     for hook in P::table().select(session.tenant_id()) {
         let limit = hook.meta.timeout();
+        let scope = sink::open(&hook.meta, session);
         let run = match hook.run {
             HookFn::AsyncInterceptor(start) => {
                 let snapshot = P::clone(&ctx);
-                run_awaited(limit, start(&mut ctx), Some(snapshot)).await
+                scope.instrument(run_awaited(limit, start(&mut ctx), Some(snapshot))).await
             }
-            HookFn::AsyncObserver(start) => run_awaited(limit, start(&ctx), None).await,
-            HookFn::Interceptor(_) | HookFn::Observer(_) => run_plain(hook, &mut ctx),
+            HookFn::AsyncObserver(start) => scope.instrument(run_awaited(limit, start(&ctx), None)).await,
+            HookFn::Interceptor(_) | HookFn::Observer(_) => scope.enter(|| run_plain(hook, &mut ctx)),
         };
-        if let Next::RunBody = judge(hook, &mut ctx, run)? {
+        if let Next::RunBody = judge(hook, &mut ctx, run, scope)? {
             break;
         }
     }
@@ -119,7 +121,12 @@ async fn run_awaited<P>(limit: Duration, hook: HookFuture<'_>, snapshot: Option<
 
 /// Judges one run: restores the arguments if the hook failed, records the
 /// execution, and says whether the chain goes on, ends, or stops the call.
-fn judge<P: HookPoint>(hook: &'static Hook<P>, ctx: &mut Ctx<'_, P>, run: Run<P>) -> Result<Next, HookError> {
+fn judge<P: HookPoint>(
+    hook: &'static Hook<P>,
+    ctx: &mut Ctx<'_, P>,
+    run: Run<P>,
+    scope: sink::Scope,
+) -> Result<Next, HookError> {
     let meta = &hook.meta;
     let panicked = matches!(run.ended, Ended::Panicked(_));
     let (status, message) = match run.ended {
@@ -135,7 +142,7 @@ fn judge<P: HookPoint>(hook: &'static Hook<P>, ctx: &mut Ctx<'_, P>, run: Run<P>
             **ctx = snapshot;
         }
     }
-    sink::emit(&Execution {
+    scope.close(&Execution {
         hook: meta,
         session: ctx.session(),
         status,

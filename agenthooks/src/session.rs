@@ -5,13 +5,15 @@
 //! [`Ctx::session`](crate::Ctx::session); its fields are private, so no hook
 //! can write one — trying is a compile error, not a runtime check.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// The sealed identity of one agent call: session, tenant, trace, span, turn
 /// and timestamp.
 ///
 /// Every field is readable through a getter and none is writable once the
-/// session is built: there is no `&mut` access anywhere in the API.
+/// session is built: there is no `&mut` access anywhere in the API. Cloning
+/// is one reference-count increment, so records can keep a session cheaply.
 ///
 /// ```
 /// use agenthooks::Session;
@@ -23,6 +25,11 @@ use std::time::SystemTime;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
+    identity: Arc<Identity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Identity {
     session_id: String,
     tenant_id: Option<String>,
     trace_id: String,
@@ -36,12 +43,14 @@ impl Session {
     /// 0 and the current time as its timestamp.
     pub fn new(session_id: impl Into<String>) -> Self {
         Session {
-            session_id: session_id.into(),
-            tenant_id: None,
-            trace_id: String::new(),
-            span_id: String::new(),
-            turn: 0,
-            timestamp: SystemTime::now(),
+            identity: Arc::new(Identity {
+                session_id: session_id.into(),
+                tenant_id: None,
+                trace_id: String::new(),
+                span_id: String::new(),
+                turn: 0,
+                timestamp: SystemTime::now(),
+            }),
         }
     }
 
@@ -49,59 +58,63 @@ impl Session {
     /// of every tenant run for it.
     #[must_use]
     pub fn with_tenant(mut self, tenant_id: impl Into<String>) -> Self {
-        self.tenant_id = Some(tenant_id.into());
+        self.identity_mut().tenant_id = Some(tenant_id.into());
         self
     }
 
     /// The same session inside the given trace and span.
     #[must_use]
     pub fn with_trace(mut self, trace_id: impl Into<String>, span_id: impl Into<String>) -> Self {
-        self.trace_id = trace_id.into();
-        self.span_id = span_id.into();
+        self.identity_mut().trace_id = trace_id.into();
+        self.identity_mut().span_id = span_id.into();
         self
     }
 
     /// The same session at conversation turn `turn`.
     #[must_use]
     pub fn with_turn(mut self, turn: u64) -> Self {
-        self.turn = turn;
+        self.identity_mut().turn = turn;
         self
     }
 
     /// The same session stamped at `timestamp` instead of its creation time.
     #[must_use]
     pub fn with_timestamp(mut self, timestamp: SystemTime) -> Self {
-        self.timestamp = timestamp;
+        self.identity_mut().timestamp = timestamp;
         self
+    }
+
+    fn identity_mut(&mut self) -> &mut Identity {
+        Arc::make_mut(&mut self.identity)
     }
 
     /// The session id.
     pub fn session_id(&self) -> &str {
-        &self.session_id
+        &self.identity.session_id
     }
 
     /// The tenant, if the session belongs to one.
     pub fn tenant_id(&self) -> Option<&str> {
-        self.tenant_id.as_deref()
+        self.identity.tenant_id.as_deref()
     }
 
     /// The trace id (empty when the agent set none).
     pub fn trace_id(&self) -> &str {
-        &self.trace_id
+        &self.identity.trace_id
     }
 
     /// The span id (empty when the agent set none).
     pub fn span_id(&self) -> &str {
-        &self.span_id
+        &self.identity.span_id
     }
 
     /// The conversation turn.
     pub fn turn(&self) -> u64 {
-        self.turn
+        self.identity.turn
     }
 
     /// When the session (or this turn of it) started.
     pub fn timestamp(&self) -> SystemTime {
-        self.timestamp
+        self.identity.timestamp
     }
 }

@@ -1,10 +1,37 @@
-//! Where every execution record goes once a hook has run: the audit log and
-//! telemetry. The executor calls [`emit`] exactly once per hook execution,
-//! whatever its status.
+//! Where every hook execution is reported: the audit log and telemetry.
+//!
+//! The executor opens a [`Scope`] before a hook runs, runs the hook inside
+//! it, and closes it with the execution's record: exactly once per hook
+//! execution, whatever its status.
+
+use std::future::Future;
 
 use crate::execution::Execution;
+use crate::{HookMeta, Session};
 
-/// Hands one execution record to the audit log and to telemetry.
-pub(crate) fn emit(execution: &Execution<'_>) {
-    let _ = execution;
+/// What is open while one hook runs.
+pub(crate) struct Scope;
+
+/// Opens the scope of one run of `hook` for `session`.
+pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Scope {
+    let _ = (hook, session);
+    Scope
+}
+
+impl Scope {
+    /// Runs a plain `fn` hook inside the scope.
+    pub(crate) fn enter<R>(&self, run: impl FnOnce() -> R) -> R {
+        run()
+    }
+
+    /// Runs an `async fn` hook inside the scope.
+    pub(crate) fn instrument<F: Future>(&self, run: F) -> impl Future<Output = F::Output> {
+        run
+    }
+
+    /// Closes the scope with the record of how the hook ended: hands it to
+    /// the audit log and to telemetry.
+    pub(crate) fn close(self, execution: &Execution<'_>) {
+        let _ = execution;
+    }
 }
