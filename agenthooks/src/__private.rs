@@ -30,17 +30,17 @@ where
 )]
 pub trait ContextOf<P>: Sized {
     /// The context, typed as the hook declares it.
-    fn cast_mut<'c, 's>(ctx: &'c mut Ctx<'s, P>) -> &'c mut Ctx<'s, Self>;
+    fn cast_mut(ctx: &mut Ctx<P>) -> &mut Ctx<Self>;
     /// The context, typed as the hook declares it.
-    fn cast_ref<'c, 's>(ctx: &'c Ctx<'s, P>) -> &'c Ctx<'s, Self>;
+    fn cast_ref(ctx: &Ctx<P>) -> &Ctx<Self>;
 }
 
 impl<P> ContextOf<P> for P {
-    fn cast_mut<'c, 's>(ctx: &'c mut Ctx<'s, P>) -> &'c mut Ctx<'s, P> {
+    fn cast_mut(ctx: &mut Ctx<P>) -> &mut Ctx<P> {
         ctx
     }
 
-    fn cast_ref<'c, 's>(ctx: &'c Ctx<'s, P>) -> &'c Ctx<'s, P> {
+    fn cast_ref(ctx: &Ctx<P>) -> &Ctx<P> {
         ctx
     }
 }

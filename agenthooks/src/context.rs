@@ -12,24 +12,26 @@ use crate::Session;
 /// reachable only through [`Ctx::session`], which hands out a shared
 /// reference: identity fields cannot be written by a hook.
 ///
-/// A hook never builds a `Ctx`; the executor does, once per call.
-pub struct Ctx<'s, P> {
+/// A hook never builds a `Ctx`; the executor does, once per call. It holds
+/// its own handle on the session (one reference-count increment), so the type
+/// has no lifetime to write, in `async fn` hooks too.
+pub struct Ctx<P> {
     args: P,
-    session: &'s Session,
+    session: Session,
 }
 
-impl<'s, P> Ctx<'s, P> {
-    pub(crate) fn new(args: P, session: &'s Session) -> Self {
-        Ctx { args, session }
+impl<P> Ctx<P> {
+    pub(crate) fn new(args: P, session: &Session) -> Self {
+        Ctx { args, session: session.clone() }
     }
 
     /// The caller's session: session, tenant, trace, span, turn, timestamp.
-    pub fn session(&self) -> &'s Session {
-        self.session
+    pub fn session(&self) -> &Session {
+        &self.session
     }
 
     /// The caller's tenant, if any (shorthand for `session().tenant_id()`).
-    pub fn tenant_id(&self) -> Option<&'s str> {
+    pub fn tenant_id(&self) -> Option<&str> {
         self.session.tenant_id()
     }
 
@@ -38,7 +40,7 @@ impl<'s, P> Ctx<'s, P> {
     }
 }
 
-impl<P> Deref for Ctx<'_, P> {
+impl<P> Deref for Ctx<P> {
     type Target = P;
 
     fn deref(&self) -> &P {
@@ -46,7 +48,7 @@ impl<P> Deref for Ctx<'_, P> {
     }
 }
 
-impl<P> DerefMut for Ctx<'_, P> {
+impl<P> DerefMut for Ctx<P> {
     fn deref_mut(&mut self) -> &mut P {
         &mut self.args
     }

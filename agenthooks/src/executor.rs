@@ -82,7 +82,7 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 }
 
 /// Runs a plain `fn` hook; one that returns after its deadline has timed out.
-fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<'_, P>) -> Run<P> {
+fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
     let (snapshot, start, result) = match hook.run {
         HookFn::Interceptor(run) => {
             let snapshot = P::clone(ctx);
@@ -123,7 +123,7 @@ async fn run_awaited<P>(limit: Duration, hook: HookFuture<'_>, snapshot: Option<
 /// execution, and says whether the chain goes on, ends, or stops the call.
 fn judge<P: HookPoint>(
     hook: &'static Hook<P>,
-    ctx: &mut Ctx<'_, P>,
+    ctx: &mut Ctx<P>,
     run: Run<P>,
     scope: sink::Scope,
 ) -> Result<Next, HookError> {

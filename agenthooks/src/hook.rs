@@ -91,13 +91,13 @@ pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<crate::Outcome, Str
 #[doc(hidden)]
 pub enum HookFn<P: HookPoint> {
     /// A plain `fn` taking `&mut Ctx<P>`.
-    Interceptor(for<'c, 's> fn(&'c mut Ctx<'s, P>) -> Result<crate::Outcome, String>),
+    Interceptor(for<'c> fn(&'c mut Ctx<P>) -> Result<crate::Outcome, String>),
     /// A plain `fn` taking `&Ctx<P>`.
-    Observer(for<'c, 's> fn(&'c Ctx<'s, P>) -> Result<crate::Outcome, String>),
+    Observer(for<'c> fn(&'c Ctx<P>) -> Result<crate::Outcome, String>),
     /// An `async fn` taking `&mut Ctx<P>`.
-    AsyncInterceptor(for<'c, 's> fn(&'c mut Ctx<'s, P>) -> HookFuture<'c>),
+    AsyncInterceptor(for<'c> fn(&'c mut Ctx<P>) -> HookFuture<'c>),
     /// An `async fn` taking `&Ctx<P>`.
-    AsyncObserver(for<'c, 's> fn(&'c Ctx<'s, P>) -> HookFuture<'c>),
+    AsyncObserver(for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>),
 }
 
 /// A linked hook of point `P`: its metadata and its function.

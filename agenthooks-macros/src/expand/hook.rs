@@ -64,7 +64,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         let run_fn = quote! {
             #async_check
             fn __agenthooks_run<'c>(
-                ctx: &'c #mutability ::agenthooks::Ctx<'_, #point>,
+                ctx: &'c #mutability ::agenthooks::Ctx<#point>,
             ) -> ::agenthooks::__private::HookFuture<'c> {
                 ::agenthooks::__private::box_hook(async move { #converted })
             }
@@ -73,7 +73,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     } else {
         let run_fn = quote! {
             fn __agenthooks_run(
-                ctx: &#mutability ::agenthooks::Ctx<'_, #point>,
+                ctx: &#mutability ::agenthooks::Ctx<#point>,
             ) -> ::core::result::Result<::agenthooks::Outcome, ::std::string::String> {
                 #converted
             }
