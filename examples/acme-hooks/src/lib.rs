@@ -1,0 +1,29 @@
+//! Tenant `acme`'s hooks: keep searches in the EU, refuse to research a
+//! competitor, sign every answer.
+
+use agenthooks::{hook, Ctx, Outcome};
+use search_agent::{BeforeAnswer, BeforeSearch};
+
+/// Restricts every search to EU documents.
+#[hook(BeforeSearch, tenant = "acme", order = 10, timeout_ms = 200)]
+pub async fn eu_only(ctx: &mut Ctx<BeforeSearch>) -> Outcome {
+    ctx.filters.region = Some("EU".into());
+    Outcome::Continue
+}
+
+/// Blocks searches about the competitor.
+#[hook(BeforeSearch, tenant = "acme", order = 20)]
+pub fn no_competitor_research(ctx: &Ctx<BeforeSearch>) -> Outcome {
+    if ctx.query.contains("globex") {
+        Outcome::block("acme does not research globex")
+    } else {
+        Outcome::Continue
+    }
+}
+
+/// Signs every answer.
+#[hook(BeforeAnswer, tenant = "acme")]
+pub fn sign(ctx: &mut Ctx<BeforeAnswer>) -> Outcome {
+    ctx.text.push_str(" (acme assistant)");
+    Outcome::Continue
+}

@@ -1,0 +1,36 @@
+//! The deployment binary: links the search agent with the hooks of two
+//! customers, checks they are all there, and serves a few calls for each
+//! tenant.
+
+use agenthooks::Session;
+use search_agent::{Filters, SearchAgent};
+
+agenthooks::link!(acme_hooks, globex_hooks);
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    agenthooks::verify_linked()?;
+    println!("linked hooks:");
+    for hook in agenthooks::linked_hooks() {
+        println!("  {hook}");
+    }
+
+    let agent = SearchAgent::demo();
+    let calls = [("acme", "rust"), ("globex", "rust"), ("initech", "rust"), ("acme", "globex report")];
+    for (turn, (tenant, query)) in (1..).zip(calls) {
+        let session = Session::new(format!("session-{tenant}")).with_tenant(tenant).with_turn(turn);
+        println!("\n[{tenant}] search {query:?}");
+        let filters = Filters { region: None, max_results: 10 };
+        match agent.search(&session, query.into(), filters).await {
+            Ok(docs) => {
+                for doc in &docs {
+                    println!("  found: {} ({})", doc.title, doc.region);
+                }
+                let text = format!("{} documents about {query}", docs.len());
+                println!("  answer: {}", agent.answer(&session, text, "user@example.com".into())?);
+            }
+            Err(error) => println!("  stopped: {error}"),
+        }
+    }
+    Ok(())
+}
