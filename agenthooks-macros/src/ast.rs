@@ -3,11 +3,9 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{
-    Attribute, Block, FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Signature, Type,
-    Visibility,
-};
+use syn::{Attribute, Block, FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Signature, Type};
 
+use crate::errors::{both, Errors};
 use crate::valid;
 
 /// Whether a hook may change the arguments.
@@ -23,8 +21,8 @@ pub(crate) enum Kind {
 pub(crate) struct Hook {
     pub(crate) item: ItemFn,
     pub(crate) kind: Kind,
-    /// `X` in the context type `Ctx<X>`, when the type is written that way.
-    pub(crate) ctx_point: Option<Type>,
+    /// The type the context argument refers to: `Ctx<P>` in `&mut Ctx<P>`.
+    pub(crate) context: Type,
     /// Where errors about the return value point: the return type, or the
     /// name of a function that declares none.
     pub(crate) ret_span: Span,
@@ -34,12 +32,12 @@ impl Hook {
     pub(crate) fn new(item: ItemFn) -> syn::Result<Self> {
         let reference = valid::hook_signature(&item.sig)?;
         let kind = if reference.mutability.is_some() { Kind::Interceptor } else { Kind::Observer };
-        let ctx_point = last_type_argument(&reference.elem).cloned();
+        let context = (*reference.elem).clone();
         let ret_span = match &item.sig.output {
             ReturnType::Default => item.sig.ident.span(),
             ReturnType::Type(_, ty) => ty.span(),
         };
-        Ok(Hook { item, kind, ctx_point, ret_span })
+        Ok(Hook { item, kind, context, ret_span })
     }
 
     pub(crate) fn is_async(&self) -> bool {
@@ -47,21 +45,11 @@ impl Hook {
     }
 }
 
-/// The last type argument of a path type: `X` in `Ctx<X>` or `Ctx<'_, X>`.
-fn last_type_argument(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
-    args.args.iter().rev().find_map(|arg| match arg {
-        GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    })
-}
-
 /// A function or method under `#[hookpoint]`, its arguments sorted into the
 /// session and the fields of the context struct.
 pub(crate) struct PointFn {
     pub(crate) attrs: Vec<Attribute>,
-    pub(crate) vis: Visibility,
+    pub(crate) vis: syn::Visibility,
     /// The signature with `#[redact]` and `mut` taken off the arguments.
     pub(crate) sig: Signature,
     pub(crate) block: Box<Block>,
@@ -85,50 +73,55 @@ impl PointFn {
     /// of an `#[agent]` impl block, which may take `self`.
     pub(crate) fn new(
         attrs: Vec<Attribute>,
-        vis: Visibility,
+        vis: syn::Visibility,
         mut sig: Signature,
         block: Box<Block>,
         in_agent: bool,
     ) -> syn::Result<Self> {
-        let ret = valid::point_signature(&sig, in_agent)?;
-        let mut errors: Option<syn::Error> = None;
+        let mut errors = Errors::default();
+        valid::point_signature(&sig, in_agent, &mut errors);
+        let ret = valid::point_return(&sig);
         let mut session = None;
         let mut args = Vec::new();
         for input in &mut sig.inputs {
             let FnArg::Typed(typed) = input else { continue };
             let redact = take_redact(&mut typed.attrs);
-            let result = if valid::is_session(&typed.ty) {
-                valid::session_arg(&typed.pat, session.as_ref()).map(|ident| session = Some(ident))
-            } else {
-                valid::point_arg(&typed.pat, &typed.ty).map(|(ident, mutable)| {
-                    args.push(Arg { ident, mutable, ty: (*typed.ty).clone(), redact });
-                })
-            };
-            if let Err(error) = result {
-                combine(&mut errors, error);
+            match (valid::session_reference(&typed.ty), &session) {
+                (Some(reference), None) => session = Some(valid::session_arg(&typed.pat, reference)),
+                (Some(_), Some(_)) => errors.push(valid::second_session(&typed.pat)),
+                (None, _) => {
+                    if let Some((ident, mutable)) = errors.check(valid::point_arg(&typed.pat, &typed.ty)) {
+                        args.push(Arg { ident, mutable, ty: (*typed.ty).clone(), redact });
+                    }
+                }
             }
             if let Pat::Ident(pat) = &mut *typed.pat {
                 pat.mutability = None;
             }
         }
-        match (session, errors) {
-            (Some(session), None) => Ok(PointFn { attrs, vis, sig, block, session, args, ret }),
-            (Some(_), Some(errors)) => Err(errors),
-            (None, errors) => {
-                let missing = valid::missing_session(&sig);
-                Err(match errors {
-                    Some(mut errors) => {
-                        errors.combine(missing);
-                        errors
-                    }
-                    None => missing,
-                })
-            }
-        }
+        let session = session.unwrap_or_else(|| Err(valid::missing_session(&sig)));
+        let (session, ret) = errors.finish(both(session, ret))?;
+        Ok(PointFn { attrs, vis, sig, block, session, args, ret })
     }
 
     pub(crate) fn is_async(&self) -> bool {
         self.sig.asyncness.is_some()
+    }
+
+    /// `E` when the return type is written `Result<T, E>`: the type that
+    /// must carry a `HookError`, named so that an error can point at it.
+    pub(crate) fn error_type(&self) -> Option<&Type> {
+        let Type::Path(path) = &self.ret else { return None };
+        let segment = path.path.segments.last().filter(|segment| segment.ident == "Result")?;
+        let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+        let mut types = args.args.iter().filter_map(|arg| match arg {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        });
+        match (types.next(), types.next(), types.next()) {
+            (Some(_), Some(error), None) => Some(error),
+            _ => None,
+        }
     }
 }
 
@@ -138,12 +131,4 @@ pub(crate) fn take_redact(attrs: &mut Vec<Attribute>) -> bool {
     let before = attrs.len();
     attrs.retain(|attr| !attr.path().is_ident("redact"));
     attrs.len() != before
-}
-
-/// Adds `error` to the errors found so far.
-pub(crate) fn combine(errors: &mut Option<syn::Error>, error: syn::Error) {
-    match errors {
-        Some(errors) => errors.combine(error),
-        None => *errors = Some(error),
-    }
 }

@@ -1,8 +1,12 @@
 //! Attribute arguments: `#[hook(Point, key = value, …)]` and
 //! `#[hookpoint(Name, name = "…")]`, each value kept with its span.
 
+use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, Token, UnOp};
+
+use crate::errors::Errors;
 
 /// Arguments of `#[hook(...)]`.
 pub(crate) struct HookArgs {
@@ -24,64 +28,68 @@ const POINT_KEYS: &str = "`name`";
 
 impl Parse for HookArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Err(input.error("name the hook point first: `#[hook(BeforeSearch)]`"));
-        }
-        let point: Path = input.parse()?;
+        let point = leading(input, "name the hook point first: `#[hook(BeforeSearch, order = 10)]`")?;
+        let mut errors = Errors::default();
         let mut args = HookArgs { point, tenant: None, order: None, timeout_ms: None, fallback: None };
-        for (key, value) in parse_pairs(input)? {
+        for (key, value) in parse_pairs(input, &mut errors)? {
             match key.to_string().as_str() {
-                "tenant" => set_once(&mut args.tenant, &key, lit_str(&key, &value)?)?,
-                "order" => set_once(&mut args.order, &key, order(&value)?)?,
-                "timeout_ms" => set_once(&mut args.timeout_ms, &key, timeout_ms(&value)?)?,
-                "fallback" => set_once(&mut args.fallback, &key, lit_bool(&key, &value)?)?,
-                _ => return Err(unknown_key(&key, HOOK_KEYS)),
+                "tenant" => args.tenant = errors.check(lit_str(&key, &value)),
+                "order" => args.order = errors.check(order(&value)),
+                "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
+                "fallback" => args.fallback = errors.check(lit_bool(&key, &value)),
+                _ => errors.push(unknown_key(&key, HOOK_KEYS)),
             }
         }
-        Ok(args)
+        errors.finish(Ok(args))
     }
 }
 
 impl Parse for PointArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Err(input.error("name the context struct the point generates: `#[hookpoint(BeforeSearch)]`"));
-        }
-        let ident: Ident = input.parse()?;
+        let ident = leading(input, "name the context struct the point generates first: `#[hookpoint(BeforeSearch)]`")?;
+        let mut errors = Errors::default();
         let mut args = PointArgs { ident, name: None };
-        for (key, value) in parse_pairs(input)? {
+        for (key, value) in parse_pairs(input, &mut errors)? {
             match key.to_string().as_str() {
-                "name" => set_once(&mut args.name, &key, lit_str(&key, &value)?)?,
-                _ => return Err(unknown_key(&key, POINT_KEYS)),
+                "name" => args.name = errors.check(lit_str(&key, &value)),
+                _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
-        Ok(args)
+        errors.finish(Ok(args))
     }
 }
 
-/// The `, key = value` pairs after the leading path.
-fn parse_pairs(input: ParseStream) -> syn::Result<Vec<(Ident, Expr)>> {
-    let mut pairs = Vec::new();
+/// The leading path or name, before any `key = value`; `missing` says what
+/// to write when it is absent.
+fn leading<T: Parse>(input: ParseStream, missing: &str) -> syn::Result<T> {
+    if input.is_empty() {
+        return Err(syn::Error::new(Span::call_site(), missing));
+    }
+    if input.peek(Ident::peek_any) && input.peek2(Token![=]) {
+        return Err(input.error(missing));
+    }
+    input.parse()
+}
+
+/// The `, key = value` pairs after the leading path. A key given twice is
+/// reported here, once for every key, and only its first value is kept.
+fn parse_pairs(input: ParseStream, errors: &mut Errors) -> syn::Result<Vec<(Ident, Expr)>> {
+    let mut pairs: Vec<(Ident, Expr)> = Vec::new();
     while !input.is_empty() {
         input.parse::<Token![,]>()?;
         if input.is_empty() {
             break;
         }
-        let key: Ident = input.parse()?;
+        let key = input.call(Ident::parse_any)?;
         input.parse::<Token![=]>()?;
         let value: Expr = input.parse()?;
-        pairs.push((key, value));
+        if pairs.iter().any(|(seen, _)| *seen == key) {
+            errors.push(syn::Error::new(key.span(), format!("duplicate key `{key}`; give it once")));
+        } else {
+            pairs.push((key, value));
+        }
     }
     Ok(pairs)
-}
-
-/// Stores `value` in `slot`, or fails on the second occurrence of `key`.
-fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> syn::Result<()> {
-    if slot.is_some() {
-        return Err(syn::Error::new(key.span(), format!("duplicate key `{key}`; give it once")));
-    }
-    *slot = Some(value);
-    Ok(())
 }
 
 fn unknown_key(key: &Ident, valid: &str) -> syn::Error {
@@ -98,32 +106,37 @@ fn lit_str(key: &Ident, value: &Expr) -> syn::Result<LitStr> {
 fn lit_bool(key: &Ident, value: &Expr) -> syn::Result<LitBool> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) => Ok(lit.clone()),
-        _ => Err(syn::Error::new_spanned(value, format!("`{key}` takes `true` or `false`"))),
+        _ => Err(syn::Error::new_spanned(value, format!("`{key}` takes `true` or `false`: `{key} = false`"))),
     }
 }
 
 /// `order = 10` or `order = -5`: any `i32`.
 fn order(value: &Expr) -> syn::Result<i32> {
-    let message = "`order` takes an integer, lower runs first: `order = 10`";
     let parsed = match value {
         Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<i32>().ok(),
         Expr::Unary(ExprUnary { op: UnOp::Neg(_), expr, .. }) => match &**expr {
-            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<i32>().ok().and_then(i32::checked_neg),
+            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => {
+                int.base10_parse::<i64>().ok().and_then(|int| i32::try_from(-int).ok())
+            }
             _ => None,
         },
         _ => None,
     };
-    parsed.ok_or_else(|| syn::Error::new_spanned(value, message))
+    parsed.ok_or_else(|| {
+        syn::Error::new_spanned(
+            value,
+            "`order` takes a whole number that fits an `i32`, lower runs first: `order = 10`",
+        )
+    })
 }
 
 /// `timeout_ms = 200`: a whole number of milliseconds, at least 1.
 fn timeout_ms(value: &Expr) -> syn::Result<u64> {
-    let message = "`timeout_ms` takes a positive whole number of milliseconds: `timeout_ms = 200`";
-    match value {
-        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => match int.base10_parse::<u64>() {
-            Ok(ms) if ms > 0 => Ok(ms),
-            _ => Err(syn::Error::new(int.span(), message)),
-        },
-        _ => Err(syn::Error::new_spanned(value, message)),
-    }
+    let parsed = match value {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<u64>().ok(),
+        _ => None,
+    };
+    parsed.filter(|ms| *ms > 0).ok_or_else(|| {
+        syn::Error::new_spanned(value, "`timeout_ms` takes a positive whole number of milliseconds: `timeout_ms = 200`")
+    })
 }

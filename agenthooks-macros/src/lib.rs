@@ -10,6 +10,7 @@
 mod ast;
 mod attr;
 mod case;
+mod errors;
 mod expand;
 mod valid;
 

@@ -1,142 +1,120 @@
 //! Checks that can be made before type-checking, each failing with a message
 //! that names the fix and a span on the user's token.
 
-use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type, TypeReference};
+use syn::{
+    FnArg, GenericArgument, GenericParam, Pat, PatIdent, PathArguments, ReturnType, Signature, Type, TypeReference,
+};
 
-use crate::ast::combine;
+use crate::errors::Errors;
 
 const HOOK_ARGUMENT: &str =
     "a hook takes one argument, its context: `ctx: &mut Ctx<Point>` to change arguments, or `ctx: &Ctx<Point>` to read them";
 
-/// Checks a hook's signature; returns its context argument's type.
+/// Checks a hook's signature; returns the reference type of its context
+/// argument.
 pub(crate) fn hook_signature(sig: &Signature) -> syn::Result<&TypeReference> {
-    let mut errors = None;
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        combine(
-            &mut errors,
-            syn::Error::new_spanned(
-                &sig.generics,
-                "a hook cannot be generic: name the concrete point in its context type",
-            ),
-        );
+    let mut errors = Errors::default();
+    errors.check(not_generic(sig, "a hook cannot be generic: name the concrete point in its context type"));
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push(syn::Error::new_spanned(
+            unsafety,
+            "a hook cannot be an `unsafe fn`: the executor calls it with no safety contract to uphold; remove `unsafe`",
+        ));
     }
-    let mut context = None;
-    for input in &sig.inputs {
-        match input {
-            FnArg::Receiver(receiver) => combine(
-                &mut errors,
-                syn::Error::new_spanned(
-                    receiver,
-                    "a hook is a free function and cannot take `self`: move it out of the `impl` block",
-                ),
-            ),
-            FnArg::Typed(typed) => match &*typed.ty {
-                Type::Reference(reference) if context.is_none() => context = Some(reference),
-                Type::Reference(_) => combine(&mut errors, syn::Error::new_spanned(typed, HOOK_ARGUMENT)),
-                other => combine(&mut errors, syn::Error::new_spanned(other, HOOK_ARGUMENT)),
-            },
-        }
+    if let Some(receiver) = sig.receiver() {
+        errors.push(syn::Error::new_spanned(
+            receiver,
+            "a hook is a free function and cannot take `self`: move it out of the `impl` block",
+        ));
     }
-    match (errors, context) {
-        (Some(errors), _) => Err(errors),
-        (None, Some(context)) => Ok(context),
-        (None, None) => Err(syn::Error::new(sig.paren_token.span.join(), HOOK_ARGUMENT)),
-    }
-}
-
-/// Checks a hook point's signature; returns its return type.
-pub(crate) fn point_signature(sig: &Signature, in_agent: bool) -> syn::Result<Type> {
-    let mut errors = None;
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        combine(
-            &mut errors,
-            syn::Error::new_spanned(
-                &sig.generics,
-                "a hook point cannot be generic: its arguments become the fields of a context struct",
-            ),
-        );
-    }
-    if let (Some(receiver), false) = (sig.receiver(), in_agent) {
-        combine(
-            &mut errors,
-            syn::Error::new_spanned(
-                receiver,
-                "`#[hookpoint]` on a method needs `#[agent]` on its impl block: an attribute on a method cannot add the context struct beside the `impl`",
-            ),
-        );
-    }
-    let ret = match &sig.output {
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
-        ReturnType::Default => {
-            combine(
-                &mut errors,
-                syn::Error::new_spanned(
-                    &sig.ident,
-                    "a hook point must return `Result<_, E>` with `E: From<agenthooks::HookError>`: a hook may block the call",
-                ),
-            );
-            None
-        }
+    let mut typed = sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(typed),
+        FnArg::Receiver(_) => None,
+    });
+    let context = match typed.next() {
+        None => Err(syn::Error::new(sig.paren_token.span.join(), HOOK_ARGUMENT)),
+        Some(first) => match &*first.ty {
+            Type::Reference(reference) => Ok(reference),
+            other => Err(syn::Error::new_spanned(other, HOOK_ARGUMENT)),
+        },
     };
-    match (errors, ret) {
-        (None, Some(ret)) => Ok(ret),
-        (Some(errors), _) => Err(errors),
-        (None, None) => Err(syn::Error::new_spanned(&sig.ident, "a hook point must declare its return type")),
+    for extra in typed {
+        errors.push(syn::Error::new_spanned(extra, HOOK_ARGUMENT));
+    }
+    errors.finish(context)
+}
+
+/// Checks what a hook point's signature may not have: type or const
+/// parameters, and a receiver outside an `#[agent]` impl block.
+pub(crate) fn point_signature(sig: &Signature, in_agent: bool, errors: &mut Errors) {
+    errors.check(not_generic(
+        sig,
+        "a hook point cannot be generic: its arguments become the fields of a context struct; use concrete types",
+    ));
+    if let (Some(receiver), false) = (sig.receiver(), in_agent) {
+        errors.push(syn::Error::new_spanned(
+            receiver,
+            "`#[hookpoint]` on a method needs `#[agent]` on its impl block: an attribute on a method cannot add the context struct beside the `impl`",
+        ));
     }
 }
 
-/// Whether `ty` is `&Session` (any path ending in `Session`).
-pub(crate) fn is_session(ty: &Type) -> bool {
-    let Type::Reference(reference) = ty else { return false };
-    let Type::Path(path) = &*reference.elem else { return false };
-    reference.mutability.is_none() && path.path.segments.last().is_some_and(|segment| segment.ident == "Session")
+/// The declared return type of a hook point.
+pub(crate) fn point_return(sig: &Signature) -> syn::Result<Type> {
+    match &sig.output {
+        ReturnType::Type(_, ty) => Ok((**ty).clone()),
+        ReturnType::Default => Err(syn::Error::new_spanned(
+            &sig.ident,
+            "a hook point must return `Result<_, E>` with `E: From<agenthooks::HookError>`: a hook may block the call",
+        )),
+    }
 }
 
-/// Checks the `&Session` argument; `earlier` is one found before it.
-pub(crate) fn session_arg(pat: &Pat, earlier: Option<&Ident>) -> syn::Result<Ident> {
-    if earlier.is_some() {
-        return Err(syn::Error::new_spanned(pat, "a hook point takes one `&Session` argument; remove this one"));
+/// The reference type of an argument that takes the caller's session: a
+/// reference to a path ending in `Session`.
+pub(crate) fn session_reference(ty: &Type) -> Option<&TypeReference> {
+    let Type::Reference(reference) = ty else { return None };
+    let Type::Path(path) = &*reference.elem else { return None };
+    let named = path.qself.is_none() && path.path.segments.last().is_some_and(|segment| segment.ident == "Session");
+    named.then_some(reference)
+}
+
+/// Checks the session argument; returns its name.
+pub(crate) fn session_arg(pat: &Pat, ty: &TypeReference) -> syn::Result<syn::Ident> {
+    let mut errors = Errors::default();
+    if let Some(mutability) = &ty.mutability {
+        errors.push(syn::Error::new_spanned(
+            mutability,
+            "the session is read-only: take it by shared reference, `session: &Session`",
+        ));
     }
-    match pat {
-        Pat::Ident(ident) if ident.subpat.is_none() => Ok(ident.ident.clone()),
+    let ident = match pat {
+        Pat::Ident(PatIdent { ident, by_ref: None, subpat: None, .. }) => Ok(ident.clone()),
         _ => Err(syn::Error::new_spanned(pat, "name the session argument: `session: &Session`")),
-    }
+    };
+    errors.finish(ident)
 }
 
 /// Checks an argument that becomes a context field; returns its name and
 /// whether it was declared `mut`.
-pub(crate) fn point_arg(pat: &Pat, ty: &Type) -> syn::Result<(Ident, bool)> {
-    let mut errors = None;
-    let ident = match pat {
-        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
-            Some((ident.ident.clone(), ident.mutability.is_some()))
-        }
-        _ => {
-            combine(
-                &mut errors,
-                syn::Error::new_spanned(
-                    pat,
-                    "a hook point argument must be a plain name, like `query: String`: it becomes a field of the context struct",
-                ),
-            );
-            None
-        }
-    };
+pub(crate) fn point_arg(pat: &Pat, ty: &Type) -> syn::Result<(syn::Ident, bool)> {
+    let mut errors = Errors::default();
     if borrows(ty) {
-        combine(
-            &mut errors,
-            syn::Error::new(
-                ty.span(),
-                "a hook point argument must own its value, the context struct cannot hold a borrow: take an owned type (`String` for `&str`, `Vec<T>` for `&[T]`)",
-            ),
-        );
+        errors.push(syn::Error::new_spanned(
+            ty,
+            "a hook point argument must own its value, the context struct cannot hold a borrow: take an owned type (`String` for `&str`, `Vec<T>` for `&[T]`)",
+        ));
     }
-    match (errors, ident) {
-        (None, Some(ident)) => Ok(ident),
-        (Some(errors), _) => Err(errors),
-        (None, None) => Err(syn::Error::new_spanned(pat, "a hook point argument must be a plain name")),
-    }
+    let field = match pat {
+        Pat::Ident(PatIdent { ident, mutability, by_ref: None, subpat: None, .. }) => {
+            Ok((ident.clone(), mutability.is_some()))
+        }
+        _ => Err(syn::Error::new_spanned(
+            pat,
+            "a hook point argument must be a plain name, like `query: String`: it becomes a field of the context struct",
+        )),
+    };
+    errors.finish(field)
 }
 
 /// The error for a hook point without a `&Session` argument.
@@ -145,6 +123,24 @@ pub(crate) fn missing_session(sig: &Signature) -> syn::Error {
         sig.paren_token.span.join(),
         "a hook point needs the caller's session: add an argument `session: &agenthooks::Session`",
     )
+}
+
+/// The error for a second `&Session` argument.
+pub(crate) fn second_session(pat: &Pat) -> syn::Error {
+    syn::Error::new_spanned(pat, "a hook point takes one `&Session` argument; remove this one")
+}
+
+/// Fails with `message` at the type or const parameters or the `where`
+/// clause of `sig`. Lifetime parameters are allowed: they name no type.
+fn not_generic(sig: &Signature, message: &str) -> syn::Result<()> {
+    let generics = &sig.generics;
+    if let Some(param) = generics.params.iter().find(|param| !matches!(param, GenericParam::Lifetime(_))) {
+        return Err(syn::Error::new_spanned(param, message));
+    }
+    match &generics.where_clause {
+        Some(where_clause) => Err(syn::Error::new_spanned(where_clause, message)),
+        None => Ok(()),
+    }
 }
 
 /// Whether `ty` holds a borrow or an `impl Trait` anywhere.

@@ -1,5 +1,11 @@
 //! Support for the code the macros generate. Not a public API: names here
 //! change without notice.
+//!
+//! The traits below exist for their error messages: each turns a mistake in
+//! the user's code into one error, spoken in the user's terms, at the token
+//! the macro spans it to.
+
+use std::marker::PhantomData;
 
 pub use inventory;
 
@@ -10,7 +16,7 @@ pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::point::PointTable;
 pub use crate::redact::redacted_text_of;
 pub use crate::registry::{ExpectedCrate, HookRegistration};
-use crate::Ctx;
+use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};
 
 /// Boxes an `async fn` hook's future so that every hook of a point has one
 /// function type.
@@ -21,32 +27,92 @@ where
     Box::pin(future)
 }
 
-/// Requires `T` to be the point a hook names; on mismatch the error names
-/// both.
+/// An interceptor hook of point `P`, as `#[hook]` registers it. One helper
+/// per kind, each a single call that names the point once.
+pub const fn interceptor<P: HookPoint>(
+    meta: HookMeta,
+    run: for<'c> fn(&'c mut Ctx<P>) -> Result<Outcome, String>,
+) -> Hook<P> {
+    Hook::new(meta, HookFn::Interceptor(run))
+}
+
+/// An observer hook of point `P`, as `#[hook]` registers it.
+pub const fn observer<P: HookPoint>(meta: HookMeta, run: for<'c> fn(&'c Ctx<P>) -> Result<Outcome, String>) -> Hook<P> {
+    Hook::new(meta, HookFn::Observer(run))
+}
+
+/// An `async fn` interceptor hook of point `P`, as `#[hook]` registers it.
+pub const fn async_interceptor<P: HookPoint>(
+    meta: HookMeta,
+    run: for<'c> fn(&'c mut Ctx<P>) -> HookFuture<'c>,
+) -> Hook<P> {
+    Hook::new(meta, HookFn::AsyncInterceptor(run))
+}
+
+/// An `async fn` observer hook of point `P`, as `#[hook]` registers it.
+pub const fn async_observer<P: HookPoint>(meta: HookMeta, run: for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>) -> Hook<P> {
+    Hook::new(meta, HookFn::AsyncObserver(run))
+}
+
+/// The point a hook names, checked once: `<P as PointOf>::Point` is `P`.
+///
+/// `#[hook]` spells every use of its point this way. When the path names no
+/// hook point, the first use reports it (through [`HookPoint`]'s message) and
+/// the others see an unknown type that reports nothing, so one mistake gives
+/// one error instead of one per use.
+pub trait PointOf {
+    /// `Self`, known to be a hook point.
+    type Point: HookPoint;
+}
+
+impl<P: HookPoint> PointOf for P {
+    type Point = P;
+}
+
+/// The context type a hook declares, `Ctx<P>` for the point `P` it names.
 #[diagnostic::on_unimplemented(
-    message = "this hook is declared for `{P}` but its context is `Ctx<{Self}>`",
+    message = "this hook is declared for `{P}` but its context is `{Self}`",
     label = "expected `Ctx<{P}>` here",
-    note = "the context type must name the same point as `#[hook(...)]`"
+    note = "a hook takes `&mut Ctx<P>` (to change arguments) or `&Ctx<P>` (to read them), with `P` the point named in `#[hook(P)]`"
 )]
-pub trait ContextOf<P>: Sized {
+pub trait HookContext<P>: Sized {
     /// The context, typed as the hook declares it.
-    fn cast_mut(ctx: &mut Ctx<P>) -> &mut Ctx<Self>;
+    fn cast_mut(ctx: &mut Ctx<P>) -> &mut Self;
     /// The context, typed as the hook declares it.
-    fn cast_ref(ctx: &Ctx<P>) -> &Ctx<Self>;
+    fn cast_ref(ctx: &Ctx<P>) -> &Self;
 }
 
-impl<P> ContextOf<P> for P {
-    fn cast_mut(ctx: &mut Ctx<P>) -> &mut Ctx<P> {
+impl<P> HookContext<P> for Ctx<P> {
+    fn cast_mut(ctx: &mut Ctx<P>) -> &mut Self {
         ctx
     }
 
-    fn cast_ref(ctx: &Ctx<P>) -> &Ctx<P> {
+    fn cast_ref(ctx: &Ctx<P>) -> &Self {
         ctx
     }
 }
 
-/// Compiles only when `P` accepts `async fn` hooks.
-pub const fn assert_async_point<P: crate::AsyncPoint>() {}
+/// Compiles only when `P` accepts `async fn` hooks. `P` is inferred, so that
+/// the error points where the macro spans the call: the hook's `async`.
+pub const fn assert_async_point<P: AsyncPoint>(_point: PhantomData<P>) {}
 
-/// Compiles only when `R` can carry a [`HookError`](crate::HookError).
-pub const fn assert_carries_hook_error<R: CarriesHookError>() {}
+/// An error type a hook point may return in `Result<_, E>`: one that a
+/// [`HookError`] converts into.
+#[diagnostic::on_unimplemented(
+    message = "a hook point cannot return errors of type `{Self}`: it has no way to carry `agenthooks::HookError`",
+    label = "use an error type that implements `From<agenthooks::HookError>` here",
+    note = "a hook may block the call; the method then returns `Err(E::from(error))`, so `E` needs `impl From<agenthooks::HookError> for E`"
+)]
+pub trait HookErrorType {}
+
+impl<E: From<HookError>> HookErrorType for E {}
+
+/// The value a hook point's function returns when a hook stopped the call.
+/// `R` is inferred from the function's return type, so that the error points
+/// where the macro spans the call.
+pub fn stop<R: CarriesHookError>(error: HookError) -> R {
+    R::from_hook_error(error)
+}
+
+/// Compiles only when `E` can carry a [`HookError`].
+pub const fn assert_hook_error_type<E: HookErrorType>() {}

@@ -41,9 +41,9 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
 /// Marks a hook point declared on an `async fn`: only such points accept
 /// `async fn` hooks.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is a sync hook point: an `async fn` hook cannot run on it",
+    message = "`{Self}` is not a hook point declared on an `async fn`: an `async fn` hook cannot run on it",
     label = "this hook is an `async fn`",
-    note = "make the hook a plain `fn`, or declare the point on an `async fn`"
+    note = "make the hook a plain `fn`: only a point that `#[hookpoint]` declares on an `async fn` accepts `async fn` hooks"
 )]
 pub trait AsyncPoint: HookPoint {}
 

@@ -2,28 +2,32 @@
 //! their context structs beside it.
 
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::{Attribute, ImplItem, ItemImpl};
 
 use super::point::{expand, strip_redact};
 use super::with_errors;
-use crate::ast::{combine, PointFn};
+use crate::ast::PointFn;
 use crate::attr::PointArgs;
+use crate::errors::Errors;
 
 pub(crate) fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
     let mut item: ItemImpl = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(error) => {
-            let error = syn::Error::new(
+            errors.push(syn::Error::new(
                 error.span(),
                 "`#[agent]` goes on an `impl` block whose methods carry `#[hookpoint(...)]`",
-            );
-            return with_errors(input, &error);
+            ));
+            return with_errors(input, &errors);
         }
     };
-    let mut errors = None;
     if !args.is_empty() {
-        combine(&mut errors, syn::Error::new_spanned(&args, "`#[agent]` takes no arguments"));
+        errors.push(syn::Error::new_spanned(
+            args,
+            "`#[agent]` takes no arguments: name each point in its method's `#[hookpoint(Name)]`",
+        ));
     }
     let mut generated = TokenStream::new();
     let mut found = false;
@@ -32,41 +36,29 @@ pub(crate) fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
         let Some(position) = method.attrs.iter().position(is_hookpoint) else { continue };
         found = true;
         let attr = method.attrs.remove(position);
-        let parsed = attr.parse_args::<PointArgs>().and_then(|args| {
-            let point = PointFn::new(
-                method.attrs.clone(),
-                method.vis.clone(),
-                method.sig.clone(),
-                Box::new(method.block.clone()),
-                true,
-            )?;
-            Ok((args, point))
-        });
-        match parsed {
-            Ok((args, point)) => {
-                let (function, items) = expand(&args, &point);
-                *impl_item = ImplItem::Verbatim(function);
-                generated.extend(items);
-            }
-            Err(error) => {
-                strip_redact(&mut method.sig);
-                combine(&mut errors, error);
-            }
+        let args = errors.check(attr.parse_args::<PointArgs>());
+        let point = errors.check(PointFn::new(
+            method.attrs.clone(),
+            method.vis.clone(),
+            method.sig.clone(),
+            Box::new(method.block.clone()),
+            true,
+        ));
+        if let (Some(args), Some(point)) = (args, point) {
+            let (function, items) = expand(&args, &point);
+            *impl_item = ImplItem::Verbatim(function);
+            generated.extend(items);
+        } else {
+            strip_redact(&mut method.sig);
         }
     }
     if !found {
-        combine(
-            &mut errors,
-            syn::Error::new_spanned(
-                &item.self_ty,
-                "`#[agent]` found no method marked `#[hookpoint(Name)]` in this impl block",
-            ),
-        );
+        errors.push(syn::Error::new_spanned(
+            &item.self_ty,
+            "`#[agent]` found no method marked `#[hookpoint(Name)]` in this impl block: mark one, or remove `#[agent]`",
+        ));
     }
-    let errors = errors.map(|error| error.to_compile_error());
-    let mut tokens = item.into_token_stream();
-    tokens.extend(quote!(#generated #errors));
-    tokens
+    quote!(#item #generated #errors)
 }
 
 /// Whether `attr` is `#[hookpoint(...)]`, by any path.

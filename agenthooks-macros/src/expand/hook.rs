@@ -9,35 +9,44 @@ use syn::ItemFn;
 use super::with_errors;
 use crate::ast::{Hook, Kind};
 use crate::attr::HookArgs;
+use crate::errors::Errors;
 
 const DEFAULT_ORDER: i32 = 100;
 const DEFAULT_TIMEOUT_MS: u64 = 500;
 
 pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
     let item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(error) => {
-            let error =
-                syn::Error::new(error.span(), "`#[hook]` goes on an `fn` or `async fn` taking the point's context");
-            return with_errors(input, &error);
+            errors.push(syn::Error::new(
+                error.span(),
+                "`#[hook]` goes on an `fn` or `async fn` taking the point's context",
+            ));
+            return with_errors(input, &errors);
         }
     };
-    let parsed = syn::parse2::<HookArgs>(args).and_then(|args| Ok((args, Hook::new(item.clone())?)));
-    match parsed {
-        Ok((args, hook)) => expand(&args, &hook),
-        Err(error) => with_errors(item, &error),
+    let args = errors.check(syn::parse2::<HookArgs>(args));
+    let hook = errors.check(Hook::new(item.clone()));
+    if let (Some(args), Some(hook)) = (args, hook) {
+        expand(&args, &hook)
+    } else {
+        with_errors(item, &errors)
     }
 }
 
 fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     let item = &hook.item;
     let ident = &item.sig.ident;
-    let point = &args.point;
     let name = ident.to_string();
-    let tenant = match &args.tenant {
-        Some(tenant) => quote!(::core::option::Option::Some(#tenant)),
-        None => quote!(::core::option::Option::None),
-    };
+    // Every use of the point goes through `PointOf`, spanned at the user's
+    // path: a path that names no hook point is reported once, at that path.
+    let path = &args.point;
+    let point = quote_spanned!(path.span()=> <#path as ::agenthooks::__private::PointOf>::Point);
+    let tenant = args
+        .tenant
+        .as_ref()
+        .map_or_else(|| quote!(::core::option::Option::None), |tenant| quote!(::core::option::Option::Some(#tenant)));
     let order = args.order.unwrap_or(DEFAULT_ORDER);
     let timeout_ms = args.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     let fallback = args.fallback.as_ref().is_none_or(|fallback| fallback.value);
@@ -47,66 +56,71 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         Kind::Interceptor => ("Interceptor", quote!(mut), quote!(InterceptorReturn), quote!(cast_mut)),
         Kind::Observer => ("Observer", quote!(), quote!(ObserverReturn), quote!(cast_ref)),
     };
-    let ctx_arg = match &hook.ctx_point {
-        Some(ctx_point) => quote_spanned! {ctx_point.span()=>
-            <#ctx_point as ::agenthooks::__private::ContextOf<#point>>::#cast(ctx)
-        },
-        None => quote!(ctx),
+    let context = &hook.context;
+    let ctx = quote_spanned! {context.span()=>
+        <#context as ::agenthooks::__private::HookContext<#point>>::#cast(__agenthooks_ctx)
     };
-    let call = if is_async { quote!(#ident(#ctx_arg).await) } else { quote!(#ident(#ctx_arg)) };
+    let call = if is_async { quote!(#ident(#ctx).await) } else { quote!(#ident(#ctx)) };
     let converted = quote_spanned! {hook.ret_span=>
         <_ as ::agenthooks::__private::#returns>::into_hook_result(#call)
     };
+    // The context parameter's type names the point: spanned at the point's
+    // path like every other use of it (see `registration`).
+    let lifetime = is_async.then(|| quote!('c));
+    let ctx_type = quote_spanned!(path.span()=> &#lifetime #mutability ::agenthooks::Ctx<#point>);
     let (run_fn, variant) = if is_async {
-        let async_check = quote_spanned! {item.sig.asyncness.span()=>
-            const _: () = ::agenthooks::__private::assert_async_point::<#point>();
-        };
-        let run_fn = quote! {
-            #async_check
-            fn __agenthooks_run<'c>(
-                ctx: &'c #mutability ::agenthooks::Ctx<#point>,
-            ) -> ::agenthooks::__private::HookFuture<'c> {
+        // Spanned at the hook's `async`: a sync point, or a future that is
+        // not `Send`, is reported there.
+        let asyncness = item.sig.asyncness.span();
+        let run_fn = quote_spanned! {asyncness=>
+            const _: () = ::agenthooks::__private::assert_async_point(::core::marker::PhantomData::<#point>);
+            fn __agenthooks_run<'c>(__agenthooks_ctx: #ctx_type) -> ::agenthooks::__private::HookFuture<'c> {
                 ::agenthooks::__private::box_hook(async move { #converted })
             }
         };
-        (run_fn, format_ident!("Async{kind}"))
+        (run_fn, format_ident!("async_{}", kind.to_lowercase()))
     } else {
         let run_fn = quote! {
             fn __agenthooks_run(
-                ctx: &#mutability ::agenthooks::Ctx<#point>,
+                __agenthooks_ctx: #ctx_type,
             ) -> ::core::result::Result<::agenthooks::Outcome, ::std::string::String> {
                 #converted
             }
         };
-        (run_fn, format_ident!("{kind}"))
+        (run_fn, format_ident!("{}", kind.to_lowercase()))
     };
     let kind_meta = format_ident!("{kind}");
+    // Spanned at the point's path, like every use of the point: when the
+    // path names no hook point, each use fails at the same token for the
+    // same reason, and the compiler reports it once.
+    let registration = quote_spanned! {path.span()=>
+        static __AGENTHOOKS_HOOK: ::agenthooks::__private::Hook<#point> = ::agenthooks::__private::#variant::<#point>(
+            ::agenthooks::HookMeta {
+                point: <#point as ::agenthooks::HookPoint>::NAME,
+                name: #name,
+                crate_name: ::core::env!("CARGO_CRATE_NAME"),
+                module: ::core::module_path!(),
+                path: ::core::concat!(::core::module_path!(), "::", #name),
+                tenant: #tenant,
+                order: #order,
+                timeout_ms: #timeout_ms,
+                fallback: #fallback,
+                kind: ::agenthooks::HookKind::#kind_meta,
+                is_async: #is_async,
+            },
+            __agenthooks_run,
+        );
+
+        ::agenthooks::__private::inventory::submit! {
+            ::agenthooks::__private::HookRegistration::new::<#point>(&__AGENTHOOKS_HOOK)
+        }
+    };
     quote! {
         #item
 
         const _: () = {
             #run_fn
-
-            static __AGENTHOOKS_HOOK: ::agenthooks::__private::Hook<#point> = ::agenthooks::__private::Hook::new(
-                ::agenthooks::HookMeta {
-                    point: <#point as ::agenthooks::HookPoint>::NAME,
-                    name: #name,
-                    crate_name: ::core::env!("CARGO_CRATE_NAME"),
-                    module: ::core::module_path!(),
-                    path: ::core::concat!(::core::module_path!(), "::", #name),
-                    tenant: #tenant,
-                    order: #order,
-                    timeout_ms: #timeout_ms,
-                    fallback: #fallback,
-                    kind: ::agenthooks::HookKind::#kind_meta,
-                    is_async: #is_async,
-                },
-                ::agenthooks::__private::HookFn::#variant(__agenthooks_run),
-            );
-
-            ::agenthooks::__private::inventory::submit! {
-                ::agenthooks::__private::HookRegistration::new::<#point>(&__AGENTHOOKS_HOOK)
-            }
+            #registration
         };
     }
 }

@@ -7,15 +7,15 @@ mod hook;
 mod point;
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
+use quote::{quote, ToTokens};
 
 pub(crate) use agent::agent;
 pub(crate) use hook::hook;
 pub(crate) use point::free_hookpoint;
 
+use crate::errors::Errors;
+
 /// The user's item followed by the compile errors.
-fn with_errors(item: impl ToTokens, error: &syn::Error) -> TokenStream {
-    let mut tokens = item.into_token_stream();
-    tokens.extend(error.to_compile_error());
-    tokens
+fn with_errors(item: impl ToTokens, errors: &Errors) -> TokenStream {
+    quote!(#item #errors)
 }

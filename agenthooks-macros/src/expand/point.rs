@@ -11,31 +11,29 @@ use super::with_errors;
 use crate::ast::{take_redact, PointFn};
 use crate::attr::PointArgs;
 use crate::case::snake_case;
+use crate::errors::Errors;
 
 pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
     let mut item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(error) => {
-            let error = syn::Error::new(
+            errors.push(syn::Error::new(
                 error.span(),
                 "`#[hookpoint]` goes on an `fn` or `async fn`, or on a method of an `#[agent]` impl block",
-            );
-            return with_errors(input, &error);
+            ));
+            return with_errors(input, &errors);
         }
     };
-    let parsed = syn::parse2::<PointArgs>(args).and_then(|args| {
-        let point = PointFn::new(item.attrs.clone(), item.vis.clone(), item.sig.clone(), item.block.clone(), false)?;
-        Ok((args, point))
-    });
-    match parsed {
-        Ok((args, point)) => {
-            let (function, items) = expand(&args, &point);
-            quote!(#items #function)
-        }
-        Err(error) => {
-            strip_redact(&mut item.sig);
-            with_errors(item, &error)
-        }
+    let args = errors.check(syn::parse2::<PointArgs>(args));
+    let point =
+        errors.check(PointFn::new(item.attrs.clone(), item.vis.clone(), item.sig.clone(), item.block.clone(), false));
+    if let (Some(args), Some(point)) = (args, point) {
+        let (function, items) = expand(&args, &point);
+        quote!(#items #function)
+    } else {
+        strip_redact(&mut item.sig);
+        with_errors(item, &errors)
     }
 }
 
@@ -73,8 +71,19 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
     } else {
         quote!(::agenthooks::__private::run_sync::<#context>(#session, #context { #(#idents),* }))
     };
-    let stop = quote_spanned! {ret.span()=>
-        return <#ret as ::agenthooks::__private::CarriesHookError>::from_hook_error(__agenthooks_error)
+    // `stop` infers the return type. When it is written `Result<T, E>`, `E`
+    // is checked on its own and both are spanned at it: an `E` that cannot
+    // carry a `HookError` is reported once, with the message that names the
+    // fix.
+    let stop = if let Some(error) = point.error_type() {
+        quote_spanned! {error.span()=>
+            {
+                ::agenthooks::__private::assert_hook_error_type::<#error>();
+                return ::agenthooks::__private::stop(__agenthooks_error);
+            }
+        }
+    } else {
+        quote_spanned!(ret.span()=> return ::agenthooks::__private::stop(__agenthooks_error))
     };
     let hooked = quote!(<#context as ::agenthooks::HookPoint>::table().is_hooked());
     let rebind = if idents.is_empty() {

@@ -1,0 +1,6 @@
+use agenthooks::hook;
+
+#[hook(BeforeSearch)]
+pub struct ScopeToEu;
+
+fn main() {}

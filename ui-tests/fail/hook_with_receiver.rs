@@ -1,0 +1,18 @@
+use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+
+#[hookpoint(BeforeSearch)]
+pub fn search(_session: &Session, query: String) -> Result<String, HookError> {
+    Ok(query)
+}
+
+pub struct Hooks;
+
+impl Hooks {
+    #[hook(BeforeSearch)]
+    pub fn scope_to_eu(&self, ctx: &mut Ctx<BeforeSearch>) -> Outcome {
+        ctx.query.push_str(" region:eu");
+        Outcome::Continue
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use agenthooks::{hookpoint, Session};
+
+#[hookpoint(BeforeSearch)]
+pub fn search(_session: &Session, query: String) -> String {
+    query
+}
+
+fn main() {}
