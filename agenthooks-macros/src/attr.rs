@@ -69,7 +69,12 @@ fn parse_pairs(input: ParseStream) -> syn::Result<Vec<(Ident, Expr)>> {
         }
         let key: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
-        let value: Expr = input.parse()?;
+        let mut value: Expr = input.parse()?;
+        // A value forwarded by `macro_rules!` (`tenant = $tenant`) arrives
+        // wrapped in an invisible group.
+        while let Expr::Group(group) = value {
+            value = *group.expr;
+        }
         pairs.push((key, value));
     }
     Ok(pairs)

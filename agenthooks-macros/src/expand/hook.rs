@@ -47,11 +47,14 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         Kind::Interceptor => ("Interceptor", quote!(mut), quote!(InterceptorReturn), quote!(cast_mut)),
         Kind::Observer => ("Observer", quote!(), quote!(ObserverReturn), quote!(cast_ref)),
     };
+    // Idents made here keep the call site's hygiene when spliced into code
+    // spanned at the user's tokens (which may come from a `macro_rules!`).
+    let ctx = quote!(ctx);
     let ctx_arg = match &hook.ctx_point {
         Some(ctx_point) => quote_spanned! {ctx_point.span()=>
-            <#ctx_point as ::agenthooks::__private::ContextOf<#point>>::#cast(ctx)
+            <#ctx_point as ::agenthooks::__private::ContextOf<#point>>::#cast(#ctx)
         },
-        None => quote!(ctx),
+        None => ctx.clone(),
     };
     let call = if is_async { quote!(#ident(#ctx_arg).await) } else { quote!(#ident(#ctx_arg)) };
     let converted = quote_spanned! {hook.ret_span=>
@@ -64,7 +67,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         let run_fn = quote! {
             #async_check
             fn __agenthooks_run<'c>(
-                ctx: &'c #mutability ::agenthooks::Ctx<#point>,
+                #ctx: &'c #mutability ::agenthooks::Ctx<#point>,
             ) -> ::agenthooks::__private::HookFuture<'c> {
                 ::agenthooks::__private::box_hook(async move { #converted })
             }
@@ -73,7 +76,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     } else {
         let run_fn = quote! {
             fn __agenthooks_run(
-                ctx: &#mutability ::agenthooks::Ctx<#point>,
+                #ctx: &#mutability ::agenthooks::Ctx<#point>,
             ) -> ::core::result::Result<::agenthooks::Outcome, ::std::string::String> {
                 #converted
             }

@@ -73,14 +73,16 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
     } else {
         quote!(::agenthooks::__private::run_sync::<#context>(#session, #context { #(#idents),* }))
     };
+    // Made here so that it keeps the call site's hygiene inside `stop`.
+    let error = quote!(__agenthooks_error);
     let stop = quote_spanned! {ret.span()=>
-        return <#ret as ::agenthooks::__private::CarriesHookError>::from_hook_error(__agenthooks_error)
+        return <#ret as ::agenthooks::__private::CarriesHookError>::from_hook_error(#error)
     };
     let hooked = quote!(<#context as ::agenthooks::HookPoint>::table().is_hooked());
     let rebind = if idents.is_empty() {
         quote! {
             if #hooked {
-                if let ::core::result::Result::Err(__agenthooks_error) = #run {
+                if let ::core::result::Result::Err(#error) = #run {
                     #stop;
                 }
             }
@@ -90,7 +92,7 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
             let (#(#bindings,)*) = if #hooked {
                 match #run {
                     ::core::result::Result::Ok(#context { #(#idents),* }) => (#(#idents,)*),
-                    ::core::result::Result::Err(__agenthooks_error) => #stop,
+                    ::core::result::Result::Err(#error) => #stop,
                 }
             } else {
                 (#(#idents,)*)
@@ -123,15 +125,18 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
     let redacted: Vec<_> = point.args.iter().filter(|arg| arg.redact).collect();
     let redacted_names = redacted.iter().map(|arg| arg.ident.to_string());
     let redacted_text = (!redacted.is_empty()).then(|| {
+        // Made here so that they keep the call site's hygiene inside the
+        // code spanned at each argument's type.
+        let (this, out) = (quote!(self), quote!(__agenthooks_out));
         let collect = redacted.iter().map(|arg| {
             let ident = &arg.ident;
-            quote_spanned!(arg.ty.span()=> ::agenthooks::__private::redacted_text_of(&self.#ident, &mut __agenthooks_out);)
+            quote_spanned!(arg.ty.span()=> ::agenthooks::__private::redacted_text_of(&#this.#ident, &mut #out);)
         });
         quote! {
             fn redacted_text(&self) -> ::std::vec::Vec<::std::string::String> {
-                let mut __agenthooks_out = ::std::vec::Vec::new();
+                let mut #out = ::std::vec::Vec::new();
                 #(#collect)*
-                __agenthooks_out
+                #out
             }
         }
     });
