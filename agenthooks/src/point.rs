@@ -76,7 +76,7 @@ impl<P: HookPoint> PointTable<P> {
 
     /// Whether any hook is linked to the point. After the first call this is
     /// one relaxed atomic load.
-    #[inline(always)]
+    #[inline]
     pub fn is_hooked(&self) -> bool {
         match self.state.load(Ordering::Relaxed) {
             EMPTY => false,

@@ -10,7 +10,7 @@ use super::with_errors;
 use crate::ast::{combine, PointFn};
 use crate::attr::PointArgs;
 
-pub(crate) fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
+pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
     let mut item: ItemImpl = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(error) => {
@@ -23,7 +23,7 @@ pub(crate) fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let mut errors = None;
     if !args.is_empty() {
-        combine(&mut errors, syn::Error::new_spanned(&args, "`#[agent]` takes no arguments"));
+        combine(&mut errors, syn::Error::new_spanned(args, "`#[agent]` takes no arguments"));
     }
     let mut generated = TokenStream::new();
     let mut found = false;

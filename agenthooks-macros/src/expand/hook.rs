@@ -34,10 +34,10 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     let ident = &item.sig.ident;
     let point = &args.point;
     let name = ident.to_string();
-    let tenant = match &args.tenant {
-        Some(tenant) => quote!(::core::option::Option::Some(#tenant)),
-        None => quote!(::core::option::Option::None),
-    };
+    let tenant = args
+        .tenant
+        .as_ref()
+        .map_or_else(|| quote!(::core::option::Option::None), |tenant| quote!(::core::option::Option::Some(#tenant)));
     let order = args.order.unwrap_or(DEFAULT_ORDER);
     let timeout_ms = args.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     let fallback = args.fallback.as_ref().is_none_or(|fallback| fallback.value);
