@@ -82,7 +82,12 @@ fn parse_pairs(input: ParseStream, errors: &mut Errors) -> syn::Result<Vec<(Iden
         }
         let key = input.call(Ident::parse_any)?;
         input.parse::<Token![=]>()?;
-        let value: Expr = input.parse()?;
+        let mut value: Expr = input.parse()?;
+        // A value forwarded by `macro_rules!` (`tenant = $tenant`) arrives
+        // wrapped in an invisible group.
+        while let Expr::Group(group) = value {
+            value = *group.expr;
+        }
         if pairs.iter().any(|(seen, _)| *seen == key) {
             errors.push(syn::Error::new(key.span(), format!("duplicate key `{key}`; give it once")));
         } else {

@@ -23,7 +23,7 @@ use proc_macro::TokenStream;
 /// beside the `impl`, which is why the block carries this attribute.
 #[proc_macro_attribute]
 pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::agent(args.into(), input.into()).into()
+    expand::agent(&args.into(), input.into()).into()
 }
 
 /// Declares a hook point on a free function, or on a method of an `#[agent]`

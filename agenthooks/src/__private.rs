@@ -11,7 +11,8 @@ pub use inventory;
 
 pub use crate::error::CarriesHookError;
 pub use crate::executor::{run_async, run_sync};
-pub use crate::hook::{Hook, HookFn, HookFuture};
+use crate::hook::HookFn;
+pub use crate::hook::{Hook, HookFuture};
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::point::PointTable;
 pub use crate::redact::redacted_text_of;

@@ -1,9 +1,10 @@
 //! Hook points: the trait `#[hookpoint]` implements, and each point's table
 //! of hooks, built once on first use.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::hook::Hook;
 use crate::registry;
@@ -75,7 +76,7 @@ impl<P: HookPoint> PointTable<P> {
 
     /// Whether any hook is linked to the point. After the first call this is
     /// one relaxed atomic load.
-    #[inline(always)]
+    #[inline]
     pub fn is_hooked(&self) -> bool {
         match self.state.load(Ordering::Relaxed) {
             EMPTY => false,
@@ -109,14 +110,14 @@ struct Chains<P: HookPoint> {
     every_tenant: Vec<&'static Hook<P>>,
     /// For each tenant with hooks of its own: those merged with
     /// `every_tenant`, in chain order.
-    by_tenant: HashMap<&'static str, Vec<&'static Hook<P>>>,
+    by_tenant: FxHashMap<&'static str, Vec<&'static Hook<P>>>,
 }
 
 impl<P: HookPoint> Chains<P> {
     fn new(mut hooks: Vec<&'static Hook<P>>) -> Self {
         hooks.sort_by_key(|hook| hook.meta.chain_key());
         let every_tenant: Vec<_> = hooks.iter().copied().filter(|hook| hook.meta.tenant.is_none()).collect();
-        let mut by_tenant: HashMap<&'static str, Vec<&'static Hook<P>>> = HashMap::new();
+        let mut by_tenant: FxHashMap<&'static str, Vec<&'static Hook<P>>> = FxHashMap::default();
         for hook in &hooks {
             if let Some(tenant) = hook.meta.tenant {
                 by_tenant.entry(tenant).or_default().push(hook);

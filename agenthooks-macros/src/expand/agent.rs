@@ -11,7 +11,7 @@ use crate::ast::PointFn;
 use crate::attr::PointArgs;
 use crate::errors::Errors;
 
-pub(crate) fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
+pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut item: ItemImpl = match syn::parse2(input.clone()) {
         Ok(item) => item,

@@ -56,9 +56,12 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         Kind::Interceptor => ("Interceptor", quote!(mut), quote!(InterceptorReturn), quote!(cast_mut)),
         Kind::Observer => ("Observer", quote!(), quote!(ObserverReturn), quote!(cast_ref)),
     };
+    // Idents made here keep the call site's hygiene when spliced into code
+    // spanned at the user's tokens (which may come from a `macro_rules!`).
+    let ctx_param = quote!(__agenthooks_ctx);
     let context = &hook.context;
     let ctx = quote_spanned! {context.span()=>
-        <#context as ::agenthooks::__private::HookContext<#point>>::#cast(__agenthooks_ctx)
+        <#context as ::agenthooks::__private::HookContext<#point>>::#cast(#ctx_param)
     };
     let call = if is_async { quote!(#ident(#ctx).await) } else { quote!(#ident(#ctx)) };
     let converted = quote_spanned! {hook.ret_span=>
@@ -72,17 +75,21 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         // Spanned at the hook's `async`: a sync point, or a future that is
         // not `Send`, is reported there.
         let asyncness = item.sig.asyncness.span();
-        let run_fn = quote_spanned! {asyncness=>
-            const _: () = ::agenthooks::__private::assert_async_point(::core::marker::PhantomData::<#point>);
-            fn __agenthooks_run<'c>(__agenthooks_ctx: #ctx_type) -> ::agenthooks::__private::HookFuture<'c> {
-                ::agenthooks::__private::box_hook(async move { #converted })
+        let check = quote_spanned! {asyncness=>
+            ::agenthooks::__private::assert_async_point(::core::marker::PhantomData::<#point>)
+        };
+        let future = quote_spanned!(asyncness=> ::agenthooks::__private::box_hook(async move { #converted }));
+        let run_fn = quote! {
+            const _: () = #check;
+            fn __agenthooks_run<'c>(#ctx_param: #ctx_type) -> ::agenthooks::__private::HookFuture<'c> {
+                #future
             }
         };
         (run_fn, format_ident!("async_{}", kind.to_lowercase()))
     } else {
         let run_fn = quote! {
             fn __agenthooks_run(
-                __agenthooks_ctx: #ctx_type,
+                #ctx_param: #ctx_type,
             ) -> ::core::result::Result<::agenthooks::Outcome, ::std::string::String> {
                 #converted
             }

@@ -75,21 +75,25 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
     // is checked on its own and both are spanned at it: an `E` that cannot
     // carry a `HookError` is reported once, with the message that names the
     // fix.
-    let stop = if let Some(error) = point.error_type() {
-        quote_spanned! {error.span()=>
+    //
+    // Idents made here keep the call site's hygiene when spliced into code
+    // spanned at the user's tokens (which may come from a `macro_rules!`).
+    let error = quote!(__agenthooks_error);
+    let stop = if let Some(error_type) = point.error_type() {
+        quote_spanned! {error_type.span()=>
             {
-                ::agenthooks::__private::assert_hook_error_type::<#error>();
-                return ::agenthooks::__private::stop(__agenthooks_error);
+                ::agenthooks::__private::assert_hook_error_type::<#error_type>();
+                return ::agenthooks::__private::stop(#error);
             }
         }
     } else {
-        quote_spanned!(ret.span()=> return ::agenthooks::__private::stop(__agenthooks_error))
+        quote_spanned!(ret.span()=> return ::agenthooks::__private::stop(#error))
     };
     let hooked = quote!(<#context as ::agenthooks::HookPoint>::table().is_hooked());
     let rebind = if idents.is_empty() {
         quote! {
             if #hooked {
-                if let ::core::result::Result::Err(__agenthooks_error) = #run {
+                if let ::core::result::Result::Err(#error) = #run {
                     #stop;
                 }
             }
@@ -99,7 +103,7 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
             let (#(#bindings,)*) = if #hooked {
                 match #run {
                     ::core::result::Result::Ok(#context { #(#idents),* }) => (#(#idents,)*),
-                    ::core::result::Result::Err(__agenthooks_error) => #stop,
+                    ::core::result::Result::Err(#error) => #stop,
                 }
             } else {
                 (#(#idents,)*)
@@ -132,15 +136,18 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
     let redacted: Vec<_> = point.args.iter().filter(|arg| arg.redact).collect();
     let redacted_names = redacted.iter().map(|arg| arg.ident.to_string());
     let redacted_text = (!redacted.is_empty()).then(|| {
+        // Made here so that they keep the call site's hygiene inside the
+        // code spanned at each argument's type.
+        let (this, out) = (quote!(self), quote!(__agenthooks_out));
         let collect = redacted.iter().map(|arg| {
             let ident = &arg.ident;
-            quote_spanned!(arg.ty.span()=> ::agenthooks::__private::redacted_text_of(&self.#ident, &mut __agenthooks_out);)
+            quote_spanned!(arg.ty.span()=> ::agenthooks::__private::redacted_text_of(&#this.#ident, &mut #out);)
         });
         quote! {
             fn redacted_text(&self) -> ::std::vec::Vec<::std::string::String> {
-                let mut __agenthooks_out = ::std::vec::Vec::new();
+                let mut #out = ::std::vec::Vec::new();
                 #(#collect)*
-                __agenthooks_out
+                #out
             }
         }
     });
