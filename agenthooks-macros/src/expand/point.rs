@@ -90,8 +90,12 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
         quote_spanned!(ret.span()=> return ::agenthooks::__private::stop(#error))
     };
     let hooked = quote!(<#context as ::agenthooks::HookPoint>::table().is_hooked());
+    // The user's names are used here, `_`-prefixed ones too: hooks read
+    // every argument. For the same reason a rebound argument that the body
+    // does not read is not unused.
     let rebind = if idents.is_empty() {
         quote! {
+            #[allow(clippy::used_underscore_binding)]
             if #hooked {
                 if let ::core::result::Result::Err(#error) = #run {
                     #stop;
@@ -100,6 +104,7 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
         }
     } else {
         quote! {
+            #[allow(unused_variables, clippy::used_underscore_binding)]
             let (#(#bindings,)*) = if #hooked {
                 match #run {
                     ::core::result::Result::Ok(#context { #(#idents),* }) => (#(#idents,)*),
@@ -157,6 +162,7 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
         #(#method_docs)*
         #[doc = #struct_doc]
         #[derive(::core::clone::Clone)]
+        #[allow(clippy::pub_underscore_fields)] // named by the user's arguments, `_`-prefixed ones too
         #vis struct #context {
             #(#fields,)*
         }
