@@ -29,6 +29,7 @@ pub(crate) struct Hook {
 }
 
 impl Hook {
+    /// The view of a hook function, once its signature is checked.
     pub(crate) fn new(item: ItemFn) -> syn::Result<Self> {
         let reference = valid::hook_signature(&item.sig)?;
         let kind = if reference.mutability.is_some() { Kind::Interceptor } else { Kind::Observer };
@@ -40,6 +41,7 @@ impl Hook {
         Ok(Hook { item, kind, context, ret_span })
     }
 
+    /// Whether the hook is an `async fn`.
     pub(crate) fn is_async(&self) -> bool {
         self.item.sig.asyncness.is_some()
     }
@@ -104,6 +106,7 @@ impl PointFn {
         Ok(PointFn { attrs, vis, sig, block, session, args, ret })
     }
 
+    /// Whether the point is declared on an `async fn`.
     pub(crate) fn is_async(&self) -> bool {
         self.sig.asyncness.is_some()
     }

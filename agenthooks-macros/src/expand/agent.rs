@@ -11,6 +11,7 @@ use crate::ast::PointFn;
 use crate::attr::PointArgs;
 use crate::errors::Errors;
 
+/// `#[agent]` on the impl block `input`; `args` must be empty.
 pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut item: ItemImpl = match syn::parse2(input.clone()) {

@@ -14,6 +14,7 @@ use crate::errors::Errors;
 const DEFAULT_ORDER: i32 = 100;
 const DEFAULT_TIMEOUT_MS: u64 = 500;
 
+/// `#[hook(args)]` on `input`.
 pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let item: ItemFn = match syn::parse2(input.clone()) {
@@ -35,6 +36,7 @@ pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
+/// The user's function, its wrapper and its registration.
 fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     let item = &hook.item;
     let ident = &item.sig.ident;

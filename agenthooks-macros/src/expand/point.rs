@@ -13,6 +13,7 @@ use crate::attr::PointArgs;
 use crate::case::snake_case;
 use crate::errors::Errors;
 
+/// `#[hookpoint(args)]` on a free function `input`.
 pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut item: ItemFn = match syn::parse2(input.clone()) {
