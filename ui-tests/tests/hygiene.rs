@@ -143,6 +143,30 @@ fn ping_blocked(ctx: &Ctx<Ping>) -> Outcome {
     Outcome::block(::std::format!("tenant {} may not ping", ctx.tenant_id().unwrap_or("?")))
 }
 
+// --- points and hooks written by a `macro_rules!` ---------------------------
+
+/// Declares an async point and its hook. The names and types come from the
+/// caller; the arguments, the attributes and the code from the macro, with
+/// its hygiene: code the expansions span at the caller's tokens must still
+/// reach the macro's locals.
+macro_rules! forwarded_point {
+    ($point:ident, $function:ident, $hook:ident, $tenant:literal, $text:ident, $error:ident, $ctx:ident) => {
+        #[hookpoint($point)]
+        async fn $function(session: &Session, #[redact] text: $text) -> ::core::result::Result<$text, $error> {
+            ::core::result::Result::Ok(::std::format!("{text} in {}", session.session_id()))
+        }
+
+        #[hook($point, tenant = $tenant, order = 1)]
+        async fn $hook(ctx: &mut $ctx<$point>) -> Outcome {
+            ::tokio::task::yield_now().await;
+            ctx.text.push_str(" (hooked)");
+            Outcome::Continue
+        }
+    };
+}
+
+forwarded_point!(Forwarded, forwarded, forwarded_hook, "acme", Text, AgentError, Ctx);
+
 #[test]
 fn the_prelude_names_are_shadowed_here() {
     let _: (Result, Ok, Err, Option, Some, None, String, Box, Vec) =
@@ -185,4 +209,10 @@ fn blocking_hook_stops_a_point_without_arguments() {
     assert_eq!(ping(&Session::new("s-6").with_turn(7)).expect("not blocked"), 7);
     let error = ping(&Session::new("s-7").with_tenant("blocked")).expect_err("blocked");
     assert!(error.0.to_string().contains("tenant blocked may not ping"), "{error:?}");
+}
+
+#[test]
+fn points_and_hooks_written_by_a_macro_run() {
+    let acme = Session::new("s-8").with_tenant("acme");
+    assert_eq!(block_on(forwarded(&acme, "hi".into())).expect("not blocked"), "hi (hooked) in s-8");
 }
