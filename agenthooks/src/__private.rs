@@ -1,9 +1,9 @@
 //! Support for the code the macros generate. Not a public API: names here
 //! change without notice.
 //!
-//! The traits below exist for their error messages: each turns a mistake in
+//! Most items here exist for their error messages: each turns a mistake in
 //! the user's code into one error, spoken in the user's terms, at the token
-//! the macro spans it to.
+//! the macro spans it to. The `ui-tests` crate locks every message.
 
 use std::marker::PhantomData;
 
@@ -55,12 +55,12 @@ pub const fn async_observer<P: HookPoint>(meta: HookMeta, run: for<'c> fn(&'c Ct
     Hook::new(meta, HookFn::AsyncObserver(run))
 }
 
-/// The point a hook names, checked once: `<P as PointOf>::Point` is `P`.
+/// The point a hook names: `<P as PointOf>::Point` is `P`.
 ///
-/// `#[hook]` spells every use of its point this way. When the path names no
-/// hook point, the first use reports it (through [`HookPoint`]'s message) and
-/// the others see an unknown type that reports nothing, so one mistake gives
-/// one error instead of one per use.
+/// `#[hook]` spells every use of its point this way, spanned at the user's
+/// path. When the path names no hook point, every use then fails for the
+/// same reason (through [`HookPoint`]'s message) at the same token, and the
+/// compiler reports it once instead of once per use.
 pub trait PointOf {
     /// `Self`, known to be a hook point.
     type Point: HookPoint;
