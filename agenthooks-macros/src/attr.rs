@@ -33,7 +33,7 @@ impl Parse for HookArgs {
         let mut args = HookArgs { point, tenant: None, order: None, timeout_ms: None, fallback: None };
         for (key, value) in parse_pairs(input, &mut errors)? {
             match key.to_string().as_str() {
-                "tenant" => args.tenant = errors.check(lit_str(&key, &value)),
+                "tenant" => args.tenant = errors.check(lit_str(&key, &value, "acme")),
                 "order" => args.order = errors.check(order(&value)),
                 "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
                 "fallback" => args.fallback = errors.check(lit_bool(&key, &value)),
@@ -51,7 +51,7 @@ impl Parse for PointArgs {
         let mut args = PointArgs { ident, name: None };
         for (key, value) in parse_pairs(input, &mut errors)? {
             match key.to_string().as_str() {
-                "name" => args.name = errors.check(lit_str(&key, &value)),
+                "name" => args.name = errors.check(lit_str(&key, &value, "before_search")),
                 _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
@@ -71,8 +71,9 @@ fn leading<T: Parse>(input: ParseStream, missing: &str) -> syn::Result<T> {
     input.parse()
 }
 
-/// The `, key = value` pairs after the leading path. A key given twice is
-/// reported here, once for every key, and only its first value is kept.
+/// The `, key = value` pairs after the leading path. This is the one place
+/// that rejects a key given twice: at its second occurrence, keeping the
+/// first value.
 fn parse_pairs(input: ParseStream, errors: &mut Errors) -> syn::Result<Vec<(Ident, Expr)>> {
     let mut pairs: Vec<(Ident, Expr)> = Vec::new();
     while !input.is_empty() {
@@ -97,17 +98,20 @@ fn parse_pairs(input: ParseStream, errors: &mut Errors) -> syn::Result<Vec<(Iden
     Ok(pairs)
 }
 
+/// The error for a key the attribute does not take, listing those it does.
 fn unknown_key(key: &Ident, valid: &str) -> syn::Error {
     syn::Error::new(key.span(), format!("unknown key `{key}`; valid keys are {valid}"))
 }
 
-fn lit_str(key: &Ident, value: &Expr) -> syn::Result<LitStr> {
+/// A non-empty string; `example` shows one in the error.
+fn lit_str(key: &Ident, value: &Expr, example: &str) -> syn::Result<LitStr> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if !lit.value().is_empty() => Ok(lit.clone()),
-        _ => Err(syn::Error::new_spanned(value, format!("`{key}` takes a non-empty string: `{key} = \"acme\"`"))),
+        _ => Err(syn::Error::new_spanned(value, format!("`{key}` takes a non-empty string: `{key} = \"{example}\"`"))),
     }
 }
 
+/// `true` or `false`.
 fn lit_bool(key: &Ident, value: &Expr) -> syn::Result<LitBool> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) => Ok(lit.clone()),
