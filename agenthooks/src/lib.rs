@@ -50,6 +50,7 @@ mod redact;
 mod registry;
 mod session;
 mod sink;
+pub mod telemetry;
 mod unwind;
 
 #[doc(hidden)]

@@ -7,31 +7,33 @@
 use std::future::Future;
 
 use crate::execution::Execution;
+use crate::telemetry::HookSpan;
 use crate::{HookMeta, Session};
 
-/// What is open while one hook runs.
-pub(crate) struct Scope;
+/// What is open while one hook runs: its telemetry span.
+pub(crate) struct Scope {
+    span: HookSpan,
+}
 
 /// Opens the scope of one run of `hook` for `session`.
 pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Scope {
-    let _ = (hook, session);
-    Scope
+    Scope { span: HookSpan::open(hook, session) }
 }
 
 impl Scope {
     /// Runs a plain `fn` hook inside the scope.
     pub(crate) fn enter<R>(&self, run: impl FnOnce() -> R) -> R {
-        run()
+        self.span.in_scope(run)
     }
 
     /// Runs an `async fn` hook inside the scope.
     pub(crate) fn instrument<F: Future>(&self, run: F) -> impl Future<Output = F::Output> {
-        run
+        self.span.instrument(run)
     }
 
     /// Closes the scope with the record of how the hook ended: hands it to
     /// the audit log and to telemetry.
     pub(crate) fn close(self, execution: &Execution<'_>) {
-        let _ = execution;
+        self.span.close(execution);
     }
 }

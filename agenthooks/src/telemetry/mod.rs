@@ -1,0 +1,152 @@
+//! Telemetry: a `tracing` span and OpenTelemetry metrics for every hook
+//! execution, so that operators see every hook in the tracing backend they
+//! already run, without writing any instrumentation.
+//!
+//! # Spans
+//!
+//! Each hook runs inside an INFO span named `hook`, with target `agenthooks`,
+//! opened as a child of the caller's current span. Any `tracing` subscriber
+//! sees it; through `tracing-opentelemetry` it becomes an OpenTelemetry span
+//! named `<point> <hook>` (the `otel.name` field), e.g. `before_search eu_only`.
+//!
+//! | field | value |
+//! |---|---|
+//! | `hook.name` | the point, e.g. `before_search` |
+//! | `hook.impl` | the hook's path, e.g. `acme_hooks::search::eu_only` |
+//! | `hook.tenant_id` | the caller's tenant, when the session has one |
+//! | `hook.status` | `ok`, `blocked`, `skip`, `timeout` or `error` |
+//! | `hook.duration_ms` | how long the hook ran, in milliseconds |
+//! | `hook.error` | the block reason, error, panic or time-out message |
+//!
+//! A blocked, failed or timed-out hook sets the span's status to error, with
+//! its message as the description (`otel.status_code`,
+//! `otel.status_description`). No argument value is ever put in a span, and
+//! the message has every `#[redact]` value replaced by
+//! [`REDACTED`](crate::REDACTED).
+//!
+//! # Metrics
+//!
+//! Recorded through the global meter provider of the `opentelemetry` API
+//! (meter [`METER`]); the runtime does not depend on the SDK.
+//!
+//! | instrument | kind | attributes |
+//! |---|---|---|
+//! | [`EXECUTIONS`] | counter | `hook.name`, `hook.impl`, `hook.status` |
+//! | [`DURATION_MS`] | histogram (ms) | `hook.name`, `hook.impl` |
+//! | [`ERRORS`] | counter | `hook.name`, `hook.impl` |
+//! | [`TIMEOUTS`] | counter | `hook.name` |
+//! | [`BLOCKED`] | counter | `hook.name`, `hook.impl` |
+//!
+//! A hook that errors or panics counts in [`ERRORS`]; one that runs past its
+//! limit counts in [`TIMEOUTS`] only.
+//!
+//! The application may install its meter provider
+//! (`opentelemetry::global::set_meter_provider`) before or after the first
+//! hook runs: the instruments are taken again from the new provider at the
+//! next hook execution after it is installed. (One limit: a provider that
+//! something else in the process still holds through
+//! `opentelemetry::global::meter_provider()` is not seen as replaced.)
+//!
+//! # Cost
+//!
+//! With no subscriber and no provider installed, a hook execution pays one
+//! check of the span's call site, a thread-local look-up, and two calls into
+//! the API's no-op instruments.
+
+mod metrics;
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use tracing::field::Empty;
+use tracing::instrument::Instrumented;
+use tracing::{Instrument as _, Span};
+
+use crate::execution::{Execution, Status};
+use crate::{HookMeta, Session};
+
+/// Name of the meter (the instrumentation scope) the metrics come from.
+pub const METER: &str = "agenthooks";
+/// Counter of hook executions, by point, hook and status.
+pub const EXECUTIONS: &str = "agenthooks.hook.executions";
+/// Histogram of hook run times in milliseconds, by point and hook.
+pub const DURATION_MS: &str = "agenthooks.hook.duration_ms";
+/// Counter of hook executions that returned an error or panicked, by point
+/// and hook.
+pub const ERRORS: &str = "agenthooks.hook.errors";
+/// Counter of hook executions that ran past their time limit, by point.
+pub const TIMEOUTS: &str = "agenthooks.hook.timeouts";
+/// Counter of hook executions that blocked the call, by point and hook.
+pub const BLOCKED: &str = "agenthooks.hook.blocked";
+
+/// The span of one hook execution.
+pub(crate) struct HookSpan(Span);
+
+impl HookSpan {
+    /// Opens the span of one run of `hook` for `session`, as a child of the
+    /// caller's current span.
+    pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Self {
+        HookSpan(tracing::info_span!(
+            target: "agenthooks",
+            "hook",
+            otel.name = %SpanName(hook),
+            hook.name = hook.point,
+            hook.impl = hook.path,
+            hook.tenant_id = session.tenant_id(),
+            hook.status = Empty,
+            hook.duration_ms = Empty,
+            hook.error = Empty,
+            otel.status_code = Empty,
+            otel.status_description = Empty,
+        ))
+    }
+
+    /// Runs `run` inside the span.
+    pub(crate) fn in_scope<R>(&self, run: impl FnOnce() -> R) -> R {
+        self.0.in_scope(run)
+    }
+
+    /// `run`, entering the span each time it is polled.
+    pub(crate) fn instrument<F: Future>(&self, run: F) -> Instrumented<F> {
+        run.instrument(self.0.clone())
+    }
+
+    /// Records how the hook ended on the span and in the metrics, then ends
+    /// the span.
+    pub(crate) fn close(self, execution: &Execution<'_>) {
+        self.record(execution);
+        metrics::record(execution);
+    }
+
+    fn record(&self, execution: &Execution<'_>) {
+        let span = &self.0;
+        if span.is_disabled() {
+            return;
+        }
+        span.record("hook.status", execution.status.as_str());
+        span.record("hook.duration_ms", millis(execution.duration));
+        if let Some(message) = execution.message {
+            span.record("hook.error", message);
+        }
+        if let Status::Blocked | Status::Timeout | Status::Error = execution.status {
+            span.record("otel.status_code", "error");
+            span.record("otel.status_description", execution.message.unwrap_or_default());
+        }
+    }
+}
+
+/// The OpenTelemetry name of a hook's span: `<point> <hook>`.
+struct SpanName(&'static HookMeta);
+
+impl fmt::Display for SpanName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.point, self.0.name)
+    }
+}
+
+/// A duration in milliseconds, fractions kept: hooks often run in less than
+/// one.
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
