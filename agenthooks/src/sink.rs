@@ -16,23 +16,27 @@ pub(crate) struct Scope {
 }
 
 /// Opens the scope of one run of `hook` for `session`.
+#[inline]
 pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Scope {
     Scope { span: HookSpan::open(hook, session) }
 }
 
 impl Scope {
     /// Runs a plain `fn` hook inside the scope.
+    #[inline]
     pub(crate) fn enter<R>(&self, run: impl FnOnce() -> R) -> R {
         self.span.in_scope(run)
     }
 
     /// Runs an `async fn` hook inside the scope.
+    #[inline]
     pub(crate) fn instrument<F: Future>(&self, run: F) -> impl Future<Output = F::Output> {
         self.span.instrument(run)
     }
 
     /// Closes the scope with the record of how the hook ended: hands it to
     /// the audit log and to telemetry.
+    #[inline]
     pub(crate) fn close(self, execution: &Execution<'_>) {
         self.span.close(execution);
     }

@@ -4,12 +4,19 @@
 //! Instruments taken from a provider stay bound to it: those taken before the
 //! application installs its provider are no-ops forever. So the instruments
 //! keep the provider they come from, and are taken again once the global
-//! registry has let go of it — which a reference count shows for the cost of
-//! one relaxed load, with no lock on the global provider. Each thread keeps
-//! its own copy, so the per-execution path takes no lock either.
+//! registry has let go of it, which the provider's reference count shows for
+//! the cost of one load, with no lock on the global registry. The
+//! instruments of the first provider are kept in a static; once it is
+//! replaced, each thread keeps its own copy of the newest instruments, so the
+//! per-execution path takes no lock either way.
+//!
+//! A provider that holds no state, such as the API's no-op provider that the
+//! global registry starts with, cannot record anything: nothing is recorded
+//! into it, so that an agent with no provider installed pays no more than
+//! that look-up.
 
 use std::cell::Cell;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use opentelemetry::metrics::{Counter, Histogram, MeterProvider};
 use opentelemetry::{global, InstrumentationScope, KeyValue};
@@ -19,10 +26,15 @@ use crate::execution::{Execution, Status};
 
 /// The instruments of one meter provider.
 struct Instruments {
-    /// The provider the instruments come from. While it is the global one,
-    /// the global registry holds it too; once replaced, this is its last
-    /// reference.
+    /// The provider they come from. While it is the global one, the global
+    /// registry holds it too; once replaced, this is its last reference.
     provider: Arc<dyn MeterProvider + Send + Sync>,
+    /// `None` when the provider cannot record.
+    recorders: Option<Recorders>,
+}
+
+/// The five instruments.
+struct Recorders {
     executions: Counter<u64>,
     duration_ms: Histogram<f64>,
     errors: Counter<u64>,
@@ -30,16 +42,33 @@ struct Instruments {
     blocked: Counter<u64>,
 }
 
+/// The instruments taken at the first hook execution. While their provider
+/// is the global one (the usual case: the application installs its provider
+/// once, before the agent runs) every execution uses them, with no lock and
+/// no thread-local look-up.
+static FIRST: OnceLock<Arc<Instruments>> = OnceLock::new();
+
 /// The instruments of the newest global provider seen by any thread.
 static LATEST: Mutex<Option<Arc<Instruments>>> = Mutex::new(None);
 
 thread_local! {
-    /// This thread's copy of [`LATEST`].
+    /// This thread's copy of [`LATEST`], once the first provider is replaced.
     static CACHED: Cell<Option<Arc<Instruments>>> = const { Cell::new(None) };
 }
 
 /// Records one hook execution in the metrics.
+#[inline]
 pub(super) fn record(execution: &Execution<'_>) {
+    let first = FIRST.get_or_init(latest);
+    if first.are_current() {
+        first.record(execution);
+    } else {
+        record_replaced(execution);
+    }
+}
+
+/// Records one hook execution once the first provider has been replaced.
+fn record_replaced(execution: &Execution<'_>) {
     let recorded = CACHED.try_with(|cached| {
         let instruments = match cached.take() {
             Some(instruments) if instruments.are_current() => instruments,
@@ -68,9 +97,31 @@ impl Instruments {
     /// The instruments of the current global provider.
     fn take() -> Self {
         let provider = global::meter_provider();
+        // A provider without state (a zero-sized type) has nowhere to keep a
+        // measurement: it is a no-op provider.
+        let recorders = (size_of_val(&*provider) != 0).then(|| Recorders::of(&*provider));
+        Instruments { provider, recorders }
+    }
+
+    /// Whether the provider they come from is still the global one.
+    #[inline]
+    fn are_current(&self) -> bool {
+        Arc::strong_count(&self.provider) > 1
+    }
+
+    #[inline]
+    fn record(&self, execution: &Execution<'_>) {
+        if let Some(recorders) = &self.recorders {
+            recorders.record(execution);
+        }
+    }
+}
+
+impl Recorders {
+    fn of(provider: &dyn MeterProvider) -> Self {
         let scope = InstrumentationScope::builder(METER).with_version(env!("CARGO_PKG_VERSION")).build();
         let meter = provider.meter_with_scope(scope);
-        Instruments {
+        Recorders {
             executions: meter
                 .u64_counter(EXECUTIONS)
                 .with_unit("{execution}")
@@ -96,13 +147,7 @@ impl Instruments {
                 .with_unit("{execution}")
                 .with_description("Hook executions that blocked the call")
                 .build(),
-            provider,
         }
-    }
-
-    /// Whether the provider they come from is still the global one.
-    fn are_current(&self) -> bool {
-        Arc::strong_count(&self.provider) > 1
     }
 
     fn record(&self, execution: &Execution<'_>) {
