@@ -50,9 +50,9 @@
 //! # Cost
 //!
 //! With no subscriber and no meter provider installed, a hook execution pays
-//! the check of the span's call site that every `tracing` span pays, and one
-//! load of a reference count that shows the global meter provider is still the
-//! API's no-op one: no instrument is called.
+//! one load that shows no `tracing` subscriber was ever installed (so no span
+//! is made), and one load of a reference count that shows the global meter
+//! provider is still the API's no-op one (so no instrument is called).
 
 mod metrics;
 
@@ -81,67 +81,75 @@ pub const TIMEOUTS: &str = "agenthooks.hook.timeouts";
 /// Counter of hook executions that blocked the call, by point and hook.
 pub const BLOCKED: &str = "agenthooks.hook.blocked";
 
-/// The span of one hook execution.
-pub(crate) struct HookSpan(Span);
+/// The span of one hook execution, or `None` when no subscriber records it.
+///
+/// Boxed so that the scope the executor carries around a hook stays one word:
+/// a span inline (five words) measurably slows the path with no subscriber.
+pub(crate) struct HookSpan(Option<Box<Span>>);
 
 impl HookSpan {
     /// Opens the span of one run of `hook` for `session`, as a child of the
-    /// caller's current span.
+    /// caller's current span. Until a subscriber is installed anywhere in the
+    /// process this is one load, and no span is made.
     #[inline]
     pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Self {
-        HookSpan(tracing::info_span!(
-            target: "agenthooks",
-            "hook",
-            otel.name = %SpanName(hook),
-            hook.name = hook.point,
-            hook.impl = hook.path,
-            hook.tenant_id = session.tenant_id(),
-            hook.status = Empty,
-            hook.duration_ms = Empty,
-            hook.error = Empty,
-            otel.status_code = Empty,
-            otel.status_description = Empty,
-        ))
+        HookSpan(if tracing::dispatcher::has_been_set() { new_span(hook, session) } else { None })
     }
 
-    /// Runs `run` inside the span. A disabled span is not entered: that keeps
-    /// the path with no subscriber free of the enter and exit calls.
+    /// Runs `run` inside the span.
     #[inline]
     pub(crate) fn in_scope<R>(&self, run: impl FnOnce() -> R) -> R {
-        if self.0.is_disabled() {
-            run()
-        } else {
-            self.0.in_scope(run)
+        match &self.0 {
+            Some(span) => span.in_scope(run),
+            None => run(),
         }
     }
 
     /// `run`, entering the span each time it is polled.
     #[inline]
     pub(crate) fn instrument<F: Future>(&self, run: F) -> Instrumented<F> {
-        run.instrument(self.0.clone())
+        run.instrument(self.0.as_deref().map_or_else(Span::none, Span::clone))
     }
 
-    /// Records how the hook ended on the span and in the metrics, then ends
+    /// Records how the hook ended on the span and in the metrics, and ends
     /// the span.
     #[inline]
     pub(crate) fn close(self, execution: &Execution<'_>) {
-        if !self.0.is_disabled() {
-            self.record(execution);
+        if let Some(span) = &self.0 {
+            record(span, execution);
         }
         metrics::record(execution);
     }
+}
 
-    fn record(&self, execution: &Execution<'_>) {
-        let span = &self.0;
-        span.record("hook.status", execution.status.as_str());
-        span.record("hook.duration_ms", millis(execution.duration));
-        if let Some(message) = execution.message {
-            span.record("hook.error", message);
-        }
-        if let Status::Blocked | Status::Timeout | Status::Error = execution.status {
-            span.record("otel.status_code", "error");
-            span.record("otel.status_description", execution.message.unwrap_or_default());
-        }
+/// The span of one run of `hook`, or `None` when no subscriber wants it.
+fn new_span(hook: &'static HookMeta, session: &Session) -> Option<Box<Span>> {
+    let span = tracing::info_span!(
+        target: "agenthooks",
+        "hook",
+        otel.name = %SpanName(hook),
+        hook.name = hook.point,
+        hook.impl = hook.path,
+        hook.tenant_id = session.tenant_id(),
+        hook.status = Empty,
+        hook.duration_ms = Empty,
+        hook.error = Empty,
+        otel.status_code = Empty,
+        otel.status_description = Empty,
+    );
+    (!span.is_disabled()).then(|| Box::new(span))
+}
+
+/// Records how the hook ended on its span.
+fn record(span: &Span, execution: &Execution<'_>) {
+    span.record("hook.status", execution.status.as_str());
+    span.record("hook.duration_ms", millis(execution.duration));
+    if let Some(message) = execution.message {
+        span.record("hook.error", message);
+    }
+    if let Status::Blocked | Status::Timeout | Status::Error = execution.status {
+        span.record("otel.status_code", "error");
+        span.record("otel.status_description", execution.message.unwrap_or_default());
     }
 }
 
