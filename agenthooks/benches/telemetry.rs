@@ -60,8 +60,9 @@ fn with_telemetry(c: &mut Criterion) {
     let tracer_provider = SdkTracerProvider::builder().with_batch_exporter(NoopSpanExporter::new()).build();
     let subscriber = tracing_subscriber::registry()
         .with(tracing_opentelemetry::layer().with_tracer(tracer_provider.tracer("bench")));
-    let meter_provider =
-        SdkMeterProvider::builder().with_reader(PeriodicReader::builder(InMemoryMetricExporter::default()).build()).build();
+    let meter_provider = SdkMeterProvider::builder()
+        .with_reader(PeriodicReader::builder(InMemoryMetricExporter::default()).build())
+        .build();
     opentelemetry::global::set_meter_provider(meter_provider.clone());
     tracing::subscriber::with_default(subscriber, || bench_calls(c, "subscriber_and_provider"));
     meter_provider.shutdown().expect("meter provider shuts down");

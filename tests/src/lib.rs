@@ -1,1 +1,3 @@
 //! Support shared by the integration tests of agenthooks.
+
+pub mod meters;
