@@ -88,7 +88,6 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 }
 
 /// Runs a plain `fn` hook; one that returns after its deadline has timed out.
-#[inline]
 fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
     let (snapshot, start, result) = match hook.run {
         HookFn::Interceptor(run) => {
@@ -128,7 +127,6 @@ async fn run_awaited<P>(limit: Duration, hook: HookFuture<'_>, snapshot: Option<
 
 /// Judges one run: restores the arguments if the hook failed, records the
 /// execution, and says whether the chain goes on, ends, or stops the call.
-#[inline]
 fn judge<P: HookPoint>(
     hook: &'static Hook<P>,
     ctx: &mut Ctx<P>,
