@@ -52,7 +52,56 @@
 //! With no subscriber and no meter provider installed, a hook execution pays
 //! one load that shows no `tracing` subscriber was ever installed (so no span
 //! is made), and one load of a reference count that shows the global meter
-//! provider is still the API's no-op one (so no instrument is called).
+//! provider is still the no-op one it was at the first hook execution (so no
+//! instrument is called).
+//!
+//! # Example
+//!
+//! The application installs its providers once; neither the agent nor the
+//! hooks carry any telemetry code. (In-memory exporters here, to read the
+//! span back; a deployment uses an OTLP or stdout exporter.)
+//!
+//! ```
+//! use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+//! use opentelemetry::trace::TracerProvider as _;
+//! use opentelemetry::KeyValue;
+//! use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
+//! use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+//! use tracing_subscriber::layer::SubscriberExt as _;
+//!
+//! #[derive(Debug)]
+//! struct AgentError(HookError);
+//! impl From<HookError> for AgentError {
+//!     fn from(error: HookError) -> Self { AgentError(error) }
+//! }
+//!
+//! #[hookpoint(BeforeSearch)]
+//! fn search(session: &Session, query: String) -> Result<String, AgentError> {
+//!     Ok(query)
+//! }
+//!
+//! #[hook(BeforeSearch, tenant = "acme")]
+//! fn eu_only(ctx: &mut Ctx<BeforeSearch>) -> Outcome {
+//!     ctx.query.push_str(" region:eu");
+//!     Outcome::Continue
+//! }
+//!
+//! let spans = InMemorySpanExporter::default();
+//! let tracer_provider = SdkTracerProvider::builder().with_simple_exporter(spans.clone()).build();
+//! let meter_provider = SdkMeterProvider::builder()
+//!     .with_reader(PeriodicReader::builder(InMemoryMetricExporter::default()).build())
+//!     .build();
+//! opentelemetry::global::set_meter_provider(meter_provider);
+//! let subscriber = tracing_subscriber::registry()
+//!     .with(tracing_opentelemetry::layer().with_tracer(tracer_provider.tracer("agent")));
+//!
+//! let acme = Session::new("s-1").with_tenant("acme");
+//! tracing::subscriber::with_default(subscriber, || search(&acme, "rust".into())).unwrap();
+//!
+//! let spans = spans.get_finished_spans().unwrap();
+//! assert_eq!(spans[0].name, "before_search eu_only");
+//! assert!(spans[0].attributes.contains(&KeyValue::new("hook.status", "ok")));
+//! ```
 
 mod metrics;
 
