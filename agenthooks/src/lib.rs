@@ -39,6 +39,7 @@
 
 extern crate self as agenthooks;
 
+pub mod audit;
 mod context;
 mod error;
 mod execution;

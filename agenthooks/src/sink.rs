@@ -39,5 +39,6 @@ impl Scope {
     #[inline]
     pub(crate) fn close(self, execution: &Execution<'_>) {
         self.span.close(execution);
+        crate::audit::record(execution);
     }
 }

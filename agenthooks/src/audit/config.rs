@@ -1,0 +1,109 @@
+//! Where the audit log lives and how durably it is written: the settings
+//! [`init`](super::init) starts the log with.
+//!
+//! The path comes from, in order: the path given to [`AuditConfig::new`],
+//! the `AGENTHOOKS_AUDIT_PATH` environment variable ([`AuditConfig::from_env`]),
+//! and `~/.agenthooks/audit.jsonl`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::AuditError;
+
+/// The environment variable that names the audit log's path when no path is
+/// given in code.
+pub const PATH_ENV: &str = "AGENTHOOKS_AUDIT_PATH";
+
+/// How far a record has gone when the hook call that made it returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// The call only hands the record to the writer thread, which writes it
+    /// within about a millisecond and syncs the file to disk on every flush
+    /// interval, on [`flush`](super::flush) and when the
+    /// [`AuditGuard`](super::AuditGuard) drops. Nothing is lost on an orderly
+    /// shutdown; a crash loses what was not yet written.
+    #[default]
+    Buffered,
+    /// The call returns only once its record is written and synced to disk:
+    /// nothing acknowledged is lost, even on a crash. Each hook execution
+    /// waits for a disk sync (concurrent calls share one).
+    Synchronous,
+}
+
+/// The settings of the audit log: its path, durability, flush interval and
+/// queue capacity.
+///
+/// ```
+/// use std::time::Duration;
+/// use agenthooks::audit::{AuditConfig, Durability};
+///
+/// let config = AuditConfig::new("/var/log/agent/audit.jsonl")
+///     .durability(Durability::Synchronous)
+///     .flush_interval(Duration::from_millis(50));
+/// assert_eq!(config.path().to_str(), Some("/var/log/agent/audit.jsonl"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditConfig {
+    pub(crate) path: PathBuf,
+    pub(crate) durability: Durability,
+    pub(crate) flush_interval: Duration,
+    pub(crate) capacity: usize,
+}
+
+impl AuditConfig {
+    /// How many records may wait for the writer before hook calls wait for
+    /// room: the queue's bound.
+    pub const DEFAULT_CAPACITY: usize = 8192;
+
+    /// How often a buffered log is synced to disk while records arrive.
+    pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(200);
+
+    /// A buffered log at `path`, whatever `AGENTHOOKS_AUDIT_PATH` says.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        AuditConfig {
+            path: path.into(),
+            durability: Durability::Buffered,
+            flush_interval: Self::DEFAULT_FLUSH_INTERVAL,
+            capacity: Self::DEFAULT_CAPACITY,
+        }
+    }
+
+    /// A buffered log at the path `AGENTHOOKS_AUDIT_PATH` names, or at
+    /// `~/.agenthooks/audit.jsonl` when it is unset or empty.
+    ///
+    /// Fails with [`AuditError::NoPath`] when neither the variable nor a
+    /// home directory is known.
+    pub fn from_env() -> Result<Self, AuditError> {
+        let from_env = std::env::var_os(PATH_ENV).filter(|path| !path.is_empty()).map(PathBuf::from);
+        let path = from_env.or_else(|| std::env::home_dir().map(|home| home.join(".agenthooks").join("audit.jsonl")));
+        path.map(Self::new).ok_or(AuditError::NoPath)
+    }
+
+    /// The same settings with `durability`.
+    #[must_use]
+    pub fn durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
+        self
+    }
+
+    /// The same settings, syncing a buffered log to disk every `interval`
+    /// while records arrive.
+    #[must_use]
+    pub fn flush_interval(mut self, interval: Duration) -> Self {
+        self.flush_interval = interval;
+        self
+    }
+
+    /// The same settings with room for `capacity` waiting records (at least
+    /// one); when the queue is full, hook calls wait for the writer.
+    #[must_use]
+    pub fn capacity(mut self, capacity: usize) -> Self {
+        self.capacity = capacity.max(1);
+        self
+    }
+
+    /// The log's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

@@ -1,0 +1,214 @@
+//! The log file on disk: opening it, continuing its chain, and appending
+//! whole batches of lines under an exclusive lock.
+//!
+//! The lock is taken for each batch, not for the life of the process, so
+//! several processes can share one log: each batch starts by reading where
+//! the file's chain ends (when another process appended since), so lines
+//! never interleave and the chain stays whole across processes. A torn last
+//! line, left by a writer that crashed mid-write, was never acknowledged to
+//! any caller; it is cut off before the next batch and reported.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::chain::{check_alone, Link};
+use super::event::{emit, AuditEvent};
+use super::record::Record;
+use super::AuditError;
+
+/// The log file, and where its chain ends.
+pub(crate) struct LogFile {
+    path: PathBuf,
+    file: File,
+    /// The file's length after this process's last write.
+    end: u64,
+    link: Link,
+    locked: bool,
+}
+
+/// Records waiting to be written, and how far writing them has got.
+#[derive(Default)]
+pub(crate) struct Batch {
+    pub(crate) records: Vec<Record>,
+    bytes: Vec<u8>,
+    /// Whether `bytes` holds the records' lines, chained onto the file.
+    formatted: bool,
+    /// How many of `bytes` are in the file.
+    written: usize,
+    next: Option<Link>,
+    scratch: String,
+}
+
+impl Batch {
+    fn format(&mut self, prev: Link) {
+        let pid = std::process::id();
+        self.bytes.clear();
+        let mut link = prev;
+        for record in &self.records {
+            link = record.write_line(&link, pid, &mut self.scratch, &mut self.bytes);
+        }
+        self.next = Some(link);
+        self.formatted = true;
+        self.written = 0;
+    }
+
+    fn clear(&mut self) {
+        self.records.clear();
+        self.bytes.clear();
+        self.formatted = false;
+        self.written = 0;
+        self.next = None;
+    }
+}
+
+impl LogFile {
+    /// Opens (or creates) the log at `path` and finds where its chain ends,
+    /// cutting off a torn last line.
+    pub(crate) fn open(path: &Path) -> Result<Self, AuditError> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|source| AuditError::CreateDir { dir: dir.to_owned(), source })?;
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|source| AuditError::Open { path: path.to_owned(), source })?;
+        let mut log = LogFile { path: path.to_owned(), file, end: u64::MAX, link: Link::GENESIS, locked: false };
+        log.file.lock().map_err(|source| log.io_error(source))?;
+        let caught_up = log.catch_up();
+        log.file.unlock().map_err(|source| log.io_error(source))?;
+        caught_up.map(|()| log)
+    }
+
+    /// The log's path.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends `batch` and, when `sync` is set, syncs the file to disk.
+    ///
+    /// On failure the batch keeps its progress: calling again resumes where
+    /// writing stopped. Once a byte of the batch is written the lock is held
+    /// until the batch is complete, so that no other process appends after
+    /// a partial line.
+    pub(crate) fn commit(&mut self, batch: &mut Batch, sync: bool) -> Result<(), AuditError> {
+        let result = self.try_commit(batch, sync);
+        if result.is_err() && batch.written == 0 && self.locked {
+            // Nothing written: let other processes go on while this one waits
+            // to retry, and chain the batch afresh next time.
+            batch.formatted = false;
+            self.unlock()?;
+        }
+        result
+    }
+
+    fn try_commit(&mut self, batch: &mut Batch, sync: bool) -> Result<(), AuditError> {
+        if !batch.records.is_empty() {
+            if !self.locked {
+                self.file.lock().map_err(|source| self.io_error(source))?;
+                self.locked = true;
+            }
+            if !batch.formatted {
+                self.catch_up()?;
+                batch.format(self.link);
+            }
+            while batch.written < batch.bytes.len() {
+                match self.file.write(&batch.bytes[batch.written..]) {
+                    Ok(0) => return Err(self.write_error(io::ErrorKind::WriteZero.into())),
+                    Ok(written) => batch.written += written,
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                    Err(error) => return Err(self.write_error(error)),
+                }
+            }
+        }
+        if sync {
+            self.file.sync_data().map_err(|source| self.write_error(source))?;
+        }
+        if let Some(next) = batch.next {
+            self.end += batch.bytes.len() as u64;
+            self.link = next;
+            batch.clear();
+            self.unlock()?;
+        }
+        Ok(())
+    }
+
+    fn unlock(&mut self) -> Result<(), AuditError> {
+        self.locked = false;
+        self.file.unlock().map_err(|source| self.io_error(source))
+    }
+
+    /// Under the lock: when the file is not as this process left it, cuts
+    /// off a torn last line and reads where the chain ends.
+    fn catch_up(&mut self) -> Result<(), AuditError> {
+        let len = self.file.metadata().map_err(|source| self.io_error(source))?.len();
+        if len == self.end {
+            return Ok(());
+        }
+        let tail = last_lines(&self.file, len, 1).map_err(|source| self.io_error(source))?;
+        if tail.torn > 0 {
+            self.file.set_len(len - tail.torn).map_err(|source| self.io_error(source))?;
+            emit(&AuditEvent::TornTailRemoved { path: &self.path, bytes: tail.torn });
+        }
+        self.link = match tail.lines.last() {
+            None => Link::GENESIS,
+            Some(line) => {
+                check_alone(line).map_err(|problem| AuditError::Corrupt { path: self.path.clone(), problem })?.1
+            }
+        };
+        self.end = len - tail.torn;
+        Ok(())
+    }
+
+    fn io_error(&self, source: io::Error) -> AuditError {
+        AuditError::Io { path: self.path.clone(), source }
+    }
+
+    fn write_error(&self, source: io::Error) -> AuditError {
+        AuditError::Write { path: self.path.clone(), source }
+    }
+}
+
+/// The end of a log file: its last complete lines and its torn tail.
+pub(crate) struct Tail {
+    /// Up to the requested number of complete lines, oldest first, without
+    /// their newlines.
+    pub(crate) lines: Vec<Vec<u8>>,
+    /// How many bytes follow the last newline.
+    pub(crate) torn: u64,
+}
+
+/// Reads the last `count` complete lines of the first `len` bytes of
+/// `file`, reading backwards from the end.
+pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> io::Result<Tail> {
+    const CHUNK: u64 = 8192;
+    let mut buf = Vec::new();
+    let mut start = len;
+    // `count` lines are whole once `count + 1` newlines are in view (the
+    // last one ends the torn tail, if any), or the start of the file is.
+    while start > 0 && newlines(&buf) <= count {
+        let step = CHUNK.min(start);
+        start -= step;
+        let mut chunk = vec![0; usize::try_from(step).expect("a chunk fits in memory")];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut chunk)?;
+        chunk.extend_from_slice(&buf);
+        buf = chunk;
+    }
+    let complete = buf.iter().rposition(|&byte| byte == b'\n').map_or(0, |last| last + 1);
+    let torn = (buf.len() - complete) as u64;
+    let mut lines: Vec<Vec<u8>> = buf[..complete].split(|&byte| byte == b'\n').map(<[u8]>::to_vec).collect();
+    lines.pop(); // the empty piece after the last newline
+    if start > 0 {
+        lines.remove(0); // the piece before the first newline in view is partial
+    }
+    let skip = lines.len().saturating_sub(count);
+    lines.drain(..skip);
+    Ok(Tail { lines, torn })
+}
+
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte == b'\n').count()
+}

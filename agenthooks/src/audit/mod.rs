@@ -1,0 +1,92 @@
+//! The audit log: every hook execution, whatever its status, becomes one
+//! JSON line in an append-only, hash-chained file. It cannot be switched
+//! off, loses nothing on an orderly shutdown, and makes tampering visible to
+//! `agenthooks audit verify`.
+//!
+//! # Starting it
+//!
+//! Call [`init`] once at start-up and keep the [`AuditGuard`] until the
+//! program ends; dropping it writes and syncs every record:
+//!
+//! ```
+//! use agenthooks::audit::{self, AuditConfig, Durability};
+//!
+//! # let dir = tempfile::tempdir().unwrap();
+//! # std::env::set_var("AGENTHOOKS_AUDIT_PATH", dir.path().join("audit.jsonl"));
+//! // The path of `AGENTHOOKS_AUDIT_PATH`, or `~/.agenthooks/audit.jsonl`.
+//! let _audit = audit::init(AuditConfig::from_env()?.durability(Durability::Buffered))?;
+//! # Ok::<(), audit::AuditError>(())
+//! ```
+//!
+//! The path is, in order of precedence: the one given to
+//! [`AuditConfig::new`], the `AGENTHOOKS_AUDIT_PATH` environment variable,
+//! `~/.agenthooks/audit.jsonl`. A second `init` fails with
+//! [`AuditError::AlreadyStarted`]. A hook that runs before any `init` starts
+//! the log itself from the environment, in [`Durability::Synchronous`] mode
+//! because no guard will flush it at exit; if that start fails, the hook
+//! call panics with the reason (call `init` to get it as an error instead).
+//!
+//! # Durability
+//!
+//! The calling thread only puts a record on a bounded queue; a writer thread
+//! formats, hashes and writes it. [`Durability::Buffered`] (the default)
+//! writes each record within about a millisecond, syncs the file to disk
+//! every flush interval, on [`flush`] and when the guard drops.
+//! [`Durability::Synchronous`] returns from each hook call only once its
+//! record is synced. When the queue is full, hook calls wait: no record is
+//! ever dropped. Memory is bounded by the queue's capacity (8,192 records by
+//! default, each about 100 bytes plus its message, cut to [`MAX_MESSAGE`]
+//! bytes) and one batch of at most 4,096 records being written.
+//!
+//! # What a line holds
+//!
+//! The [`Entry`] members: sequence number, timestamp, point, hook, crate,
+//! status, duration, the caller's tenant, session, trace, span and turn, the
+//! error or block reason, the writing process, and the chain's `prev` and
+//! `hash`. No argument value is written, redacted or not: arguments carry
+//! users' data, and an append-only log can never erase it. What a hook says
+//! about them in an error or block reason is kept, with every value of an
+//! argument marked `#[redact]` replaced by `[REDACTED]` before the record
+//! leaves the executor.
+//!
+//! # The chain
+//!
+//! Each line carries the SHA-256 of the line before it (`prev`; [`GENESIS`]
+//! for a file's first line) and its own (`hash`), and a sequence number one
+//! more than the line before. [`verify`] names the first line that was
+//! edited, deleted, inserted, moved, or cut. A process that opens an
+//! existing log continues its chain. The chain is not keyed: someone able to
+//! rewrite the file can recompute every hash after an edit, and lines cut
+//! off the end leave a shorter, valid chain. Keep the last hash that
+//! [`verify`] reports somewhere else to catch both.
+//!
+//! # Sharing and failures
+//!
+//! Several processes may share one log: each batch is appended under an
+//! exclusive file lock and chained onto whatever the file ends with, so
+//! lines never interleave. A write that fails (a full disk, say) is retried
+//! with a growing pause, never dropped, and reported through
+//! [`AuditEvent::WriteFailed`] to standard error and to the functions given
+//! to [`observe`]; while it fails, hook calls wait once the queue is full.
+//! A torn last line left by a crash was never acknowledged; the next writer
+//! cuts it off and reports [`AuditEvent::TornTailRemoved`].
+
+mod chain;
+mod config;
+mod error;
+mod event;
+mod file;
+mod log;
+mod record;
+mod verify;
+mod writer;
+
+pub use chain::GENESIS;
+pub use config::{AuditConfig, Durability, PATH_ENV};
+pub use error::{AuditError, Tamper, VerifyError};
+pub use event::{observe, AuditEvent, Observer};
+#[doc(hidden)]
+pub use log::record;
+pub use log::{flush, init, path, AuditGuard};
+pub use record::{Entry, MAX_MESSAGE};
+pub use verify::{tail, verify, TornLine, TornTail, Verified};

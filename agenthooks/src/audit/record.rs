@@ -1,0 +1,242 @@
+//! What one hook execution leaves in the log: the [`Record`] the calling
+//! thread hands over, and the [`Entry`] line the writer makes of it.
+//!
+//! A record holds no argument value. Its message (block reason, error,
+//! panic or time-out text) was already scrubbed of `#[redact]` values by the
+//! executor, and is cut to [`MAX_MESSAGE`] bytes so that a queued record's
+//! size is bounded.
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::chain::{self, Link};
+use crate::{Execution, HookMeta, Session, Status};
+
+/// The longest message a record keeps, in bytes; a longer one is cut at a
+/// character boundary and says how much was cut.
+pub const MAX_MESSAGE: usize = 2048;
+
+/// One hook execution, as the calling thread hands it to the writer: no
+/// formatting, no hashing, no I/O.
+pub(crate) struct Record {
+    hook: &'static HookMeta,
+    session: Session,
+    status: Status,
+    duration: Duration,
+    at: SystemTime,
+    message: Option<Box<str>>,
+}
+
+impl Record {
+    /// The record of `execution`, stamped now.
+    pub(crate) fn new(execution: &Execution<'_>) -> Self {
+        Record {
+            hook: execution.hook,
+            session: execution.session.clone(),
+            status: execution.status,
+            duration: execution.duration,
+            at: SystemTime::now(),
+            message: execution.message.map(capped),
+        }
+    }
+
+    /// Appends the record's line to `buf`, chained after `prev`; returns the
+    /// link it ends at. `scratch` is reused for the timestamp.
+    pub(crate) fn write_line(&self, prev: &Link, pid: u32, scratch: &mut String, buf: &mut Vec<u8>) -> Link {
+        scratch.clear();
+        write!(scratch, "{}", Rfc3339(self.at)).expect("writing to a String cannot fail");
+        let message = self.message.as_deref().map(Cow::Borrowed);
+        let (error, block_reason) = match self.status {
+            Status::Blocked => (None, message),
+            _ => (message, None),
+        };
+        let seq = prev.seq + 1;
+        let entry = Entry {
+            seq,
+            timestamp: Cow::Borrowed(scratch),
+            point: Cow::Borrowed(self.hook.point),
+            hook: Cow::Borrowed(self.hook.path),
+            crate_name: Cow::Borrowed(self.hook.crate_name),
+            status: Cow::Borrowed(self.status.as_str()),
+            duration_ms: self.duration.as_secs_f64() * 1e3,
+            tenant_id: self.session.tenant_id().map(Cow::Borrowed),
+            session_id: Cow::Borrowed(self.session.session_id()),
+            trace_id: Cow::Borrowed(self.session.trace_id()),
+            span_id: Cow::Borrowed(self.session.span_id()),
+            turn: self.session.turn(),
+            error,
+            block_reason,
+            pid,
+            prev: Cow::Borrowed(prev.hash()),
+        };
+        let start = buf.len();
+        serde_json::to_writer(&mut *buf, &entry).expect("an entry always serializes to JSON");
+        chain::seal(buf, start, seq)
+    }
+}
+
+/// `message`, cut to [`MAX_MESSAGE`] bytes if longer.
+fn capped(message: &str) -> Box<str> {
+    if message.len() <= MAX_MESSAGE {
+        return message.into();
+    }
+    let mut end = MAX_MESSAGE;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} bytes cut]", &message[..end], message.len() - end).into_boxed_str()
+}
+
+/// One line of the audit log, as written and as read back.
+///
+/// Its JSON members, in order: `seq`, `timestamp` (RFC 3339, UTC),
+/// `hook.name` (the point), `hook.impl` (the hook's path), `hook.crate`,
+/// `hook.status`, `hook.duration_ms`, `hook.tenant_id` (the caller's tenant,
+/// or `null`), `session_id`, `trace_id`, `span_id`, `turn`, `hook.error`
+/// (status `error` or `timeout` only), `hook.block_reason` (status `blocked`
+/// only), `pid` (the writing process), `prev` and `hash` (the chain).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry<'a> {
+    /// Position in the file's chain: 1 for the first line, then one more per line.
+    pub seq: u64,
+    /// When the hook execution ended, e.g. `2025-05-01T12:00:00.123456Z`.
+    #[serde(borrow)]
+    pub timestamp: Cow<'a, str>,
+    /// The point the hook ran at, e.g. `before_search`.
+    #[serde(rename = "hook.name", borrow)]
+    pub point: Cow<'a, str>,
+    /// The hook, as `crate::module::name`.
+    #[serde(rename = "hook.impl", borrow)]
+    pub hook: Cow<'a, str>,
+    /// The crate that defines the hook.
+    #[serde(rename = "hook.crate", borrow)]
+    pub crate_name: Cow<'a, str>,
+    /// How the execution ended: `ok`, `blocked`, `skip`, `timeout` or `error`.
+    #[serde(rename = "hook.status", borrow)]
+    pub status: Cow<'a, str>,
+    /// How long the hook ran, in milliseconds.
+    #[serde(rename = "hook.duration_ms")]
+    pub duration_ms: f64,
+    /// The caller's tenant, if any.
+    #[serde(rename = "hook.tenant_id", borrow)]
+    pub tenant_id: Option<Cow<'a, str>>,
+    /// The caller's session.
+    #[serde(borrow)]
+    pub session_id: Cow<'a, str>,
+    /// The caller's trace (empty when the agent set none).
+    #[serde(borrow)]
+    pub trace_id: Cow<'a, str>,
+    /// The caller's span (empty when the agent set none).
+    #[serde(borrow)]
+    pub span_id: Cow<'a, str>,
+    /// The conversation turn.
+    pub turn: u64,
+    /// The error, panic or time-out text of a failed execution, redacted
+    /// values replaced by `[REDACTED]`.
+    #[serde(rename = "hook.error", borrow, default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Cow<'a, str>>,
+    /// The reason a hook gave for blocking the call, redacted values
+    /// replaced by `[REDACTED]`.
+    #[serde(rename = "hook.block_reason", borrow, default, skip_serializing_if = "Option::is_none")]
+    pub block_reason: Option<Cow<'a, str>>,
+    /// The process that wrote the line.
+    pub pid: u32,
+    /// The hash of the line before (see [`GENESIS`](super::GENESIS)).
+    #[serde(borrow)]
+    pub prev: Cow<'a, str>,
+}
+
+impl<'a> Entry<'a> {
+    /// Reads one line of a log (its hash is not checked: see
+    /// [`verify`](super::verify)).
+    pub fn parse(line: &'a [u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(line)
+    }
+}
+
+impl fmt::Display for Entry<'_> {
+    /// One readable line:
+    /// `#seq timestamp status duration point <- hook [tenant …] session … turn …: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "#{} {} {:<7} {:>9.3} ms  {} <- {}",
+            self.seq, self.timestamp, self.status, self.duration_ms, self.point, self.hook
+        )?;
+        if let Some(tenant) = &self.tenant_id {
+            write!(f, "  tenant {tenant}")?;
+        }
+        write!(f, "  session {} turn {}", self.session_id, self.turn)?;
+        if !self.trace_id.is_empty() {
+            write!(f, "  trace {}/{}", self.trace_id, self.span_id)?;
+        }
+        match (&self.error, &self.block_reason) {
+            (Some(error), _) => write!(f, ": {error}"),
+            (None, Some(reason)) => write!(f, ": {reason}"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// A time as RFC 3339 in UTC with microseconds; times before 1970 print as
+/// the epoch.
+struct Rfc3339(SystemTime);
+
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let since_epoch = self.0.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let secs = since_epoch.as_secs();
+        let (year, month, day) = civil_date(secs / 86_400);
+        let second_of_day = secs % 86_400;
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+            second_of_day / 3600,
+            second_of_day / 60 % 60,
+            second_of_day % 60,
+            since_epoch.subsec_micros()
+        )
+    }
+}
+
+/// The Gregorian date `days` after 1970-01-01.
+fn civil_date(days: u64) -> (u64, u64, u64) {
+    // Days counted from 0000-03-01, in 400-year eras of 146,097 days.
+    let days = days + 719_468;
+    let (era, day_of_era) = (days / 146_097, days % 146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::{capped, Rfc3339, MAX_MESSAGE};
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        let at = |secs, micros| Rfc3339(UNIX_EPOCH + Duration::new(secs, micros * 1000)).to_string();
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(at(951_782_400, 5), "2000-02-29T00:00:00.000005Z");
+        assert_eq!(at(1_709_251_199, 999_999), "2024-02-29T23:59:59.999999Z");
+        assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000000Z");
+    }
+
+    #[test]
+    fn long_messages_are_cut_at_a_char_boundary() {
+        let message = "é".repeat(MAX_MESSAGE);
+        let cut = capped(&message);
+        assert!(cut.starts_with(&"é".repeat(MAX_MESSAGE / 2)));
+        assert!(cut.ends_with(&format!("… [{} bytes cut]", MAX_MESSAGE)), "{}", &cut[MAX_MESSAGE - 8..]);
+        assert_eq!(&*capped("short"), "short");
+    }
+}
