@@ -66,14 +66,14 @@ pub(crate) fn check_alone(line: &[u8]) -> Result<(Entry<'_>, Link), Tamper> {
         return Err(Tamper::HashMismatch);
     }
     let entry = Entry::parse(line).map_err(|_| Tamper::Malformed)?;
-    let link = Link { seq: entry.seq, hash };
-    Ok((entry, link))
+    let seq = entry.seq;
+    Ok((entry, Link { seq, hash }))
 }
 
 /// Checks one line (without its newline) against its own hash and against
 /// `before`, the link of the line before it; returns the link it ends at.
 pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {
-    let (entry, link) = check_alone(line)?;
+    let (entry, after) = check_alone(line)?;
     let expected = before.seq + 1;
     if entry.seq != expected {
         return Err(Tamper::Sequence { expected, found: entry.seq });
@@ -81,7 +81,7 @@ pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {
     if entry.prev.as_bytes() != before.hash {
         return Err(Tamper::BrokenChain);
     }
-    Ok(link)
+    Ok(after)
 }
 
 /// The SHA-256 of `bytes`, as lower-case hex.

@@ -188,7 +188,7 @@ pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> io::Result<
     let mut start = len;
     // `count` lines are whole once `count + 1` newlines are in view (the
     // last one ends the torn tail, if any), or the start of the file is.
-    while start > 0 && newlines(&buf) <= count {
+    while start > 0 && memchr::memchr_iter(b'\n', &buf).count() <= count {
         let step = CHUNK.min(start);
         start -= step;
         let mut chunk = vec![0; usize::try_from(step).expect("a chunk fits in memory")];
@@ -197,7 +197,7 @@ pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> io::Result<
         chunk.extend_from_slice(&buf);
         buf = chunk;
     }
-    let complete = buf.iter().rposition(|&byte| byte == b'\n').map_or(0, |last| last + 1);
+    let complete = memchr::memrchr(b'\n', &buf).map_or(0, |last| last + 1);
     let torn = (buf.len() - complete) as u64;
     let mut lines: Vec<Vec<u8>> = buf[..complete].split(|&byte| byte == b'\n').map(<[u8]>::to_vec).collect();
     lines.pop(); // the empty piece after the last newline
@@ -207,8 +207,4 @@ pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> io::Result<
     let skip = lines.len().saturating_sub(count);
     lines.drain(..skip);
     Ok(Tail { lines, torn })
-}
-
-fn newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&byte| byte == b'\n').count()
 }

@@ -77,9 +77,8 @@ pub fn path() -> Option<&'static Path> {
 #[doc(hidden)]
 pub fn record(execution: &Execution<'_>) {
     let log = LOG.get().unwrap_or_else(start_unasked);
-    if log.queue.send(Message::Record(Record::new(execution))).is_err() {
-        panic!("agenthooks: {}", AuditError::WriterStopped);
-    }
+    let sent = log.queue.send(Message::Record(Record::new(execution)));
+    sent.unwrap_or_else(|_| panic!("agenthooks: {}", AuditError::WriterStopped));
     if log.synchronous.load(Ordering::Relaxed) {
         if let Err(error) = log.flush() {
             panic!("agenthooks: {error}");

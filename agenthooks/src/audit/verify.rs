@@ -79,7 +79,7 @@ pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError>
     let (file, len) = snapshot(path).map_err(read_error)?;
     let mut reader = BufReader::with_capacity(1 << 16, file.take(len));
     let mut line = Vec::new();
-    let (mut number, mut link) = (0, Link::GENESIS);
+    let (mut number, mut last) = (0, Link::GENESIS);
     loop {
         line.clear();
         let bytes = reader.read_until(b'\n', &mut line).map_err(read_error)?;
@@ -91,12 +91,12 @@ pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError>
             let torn = TornLine { line: number, bytes: bytes as u64 };
             return match torn_tail {
                 TornTail::Reject => Err(VerifyError::TornTail { line: torn.line, bytes: torn.bytes }),
-                TornTail::Ignore => Ok(Verified { lines: number - 1, last_hash: link.hash().into(), torn_tail: Some(torn) }),
+                TornTail::Ignore => Ok(Verified { lines: number - 1, last_hash: last.hash().into(), torn_tail: Some(torn) }),
             };
         }
-        link = check(&line, &link).map_err(|problem| VerifyError::Tampered { line: number, problem })?;
+        last = check(&line, &last).map_err(|problem| VerifyError::Tampered { line: number, problem })?;
     }
-    Ok(Verified { lines: number, last_hash: link.hash().into(), torn_tail: None })
+    Ok(Verified { lines: number, last_hash: last.hash().into(), torn_tail: None })
 }
 
 /// The last `count` complete lines of the log at `path`, oldest first, for
