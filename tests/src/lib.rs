@@ -1,3 +1,50 @@
 //! Support shared by the integration tests of agenthooks.
+//!
+//! Every test binary that runs hooks calls [`audit_to_temp`] at the start of
+//! each of its tests, so that its audit records go to a file of its own
+//! under the target directory, never to the developer's home directory.
+
 
 pub mod meters;
+
+use std::io;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use agenthooks::audit::{self, AuditConfig, AuditGuard};
+
+/// Starts this test binary's audit log, buffered, in a fresh file beside the
+/// binary (`<binary>.audit.jsonl`, under the target directory), and returns
+/// its path. Later calls return the same path.
+///
+/// Call it first in every test, before any hook runs: a hook that runs
+/// first starts the log from the environment instead, and this call then
+/// panics saying so.
+pub fn audit_to_temp() -> &'static Path {
+    static AUDIT: OnceLock<AuditGuard> = OnceLock::new();
+    AUDIT
+        .get_or_init(|| {
+            let binary = std::env::current_exe().expect("a test binary knows its path");
+            let path = binary.with_extension("audit.jsonl");
+            match std::fs::remove_file(&path) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                    panic!("cannot clear the audit log `{}` of an earlier run: {error}", path.display())
+                }
+                _ => {}
+            }
+            audit::init(AuditConfig::new(path))
+                .unwrap_or_else(|error| panic!("{error}; call `audit_to_temp()` before any hook runs in this test binary"))
+        })
+        .path()
+}
+
+/// Every complete line of this test binary's audit log (see
+/// [`audit_to_temp`]), read after writing all records made before the call.
+pub fn audit_lines() -> Vec<String> {
+    let path = audit_to_temp();
+    audit::flush().expect("the audit log flushes");
+    let text = std::fs::read_to_string(path).expect("the audit log is readable");
+    // Other tests may be appending: leave out a batch caught mid-write.
+    let complete = text.rfind('\n').map_or(0, |last| last + 1);
+    text[..complete].lines().map(str::to_owned).collect()
+}

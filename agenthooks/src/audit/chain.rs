@@ -1,27 +1,36 @@
-//! The hash chain: how a line is sealed with its hash, and how a line is
-//! checked against its own hash and the line before it.
+//! The hash chain and the frame of a line: how a line starts, how it is
+//! sealed with its hash, and how it is checked against its own hash and the
+//! line before it.
 //!
-//! A line is a JSON object whose last two members are `"prev"`, the hash of
-//! the line before it ([`GENESIS`] for the first line of a file), and
-//! `"hash"`, the SHA-256 of every byte of the line before `,"hash":`, in
-//! lower-case hex. Editing any byte of a line breaks its own hash; deleting,
-//! inserting or moving a line breaks the `prev` link (and the sequence
-//! number) of the line after the change.
+//! A line is one JSON object. Its first member is `"seq"`, one more than the
+//! line before; its last two are `"prev"`, the hash of the line before it
+//! ([`GENESIS`] for the first line of a file), and `"hash"`, the SHA-256 of
+//! every byte of the line before `,"hash":`, in lower-case hex. Editing any
+//! byte of a line breaks its own hash; deleting, inserting or moving a line
+//! breaks the sequence and the `prev` link of the line after the change.
+//! Checking reads only this frame, so it needs no JSON parser.
+
+use std::io::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::record::Entry;
 use super::Tamper;
 
 /// The `prev` of the first line of every log file: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// What precedes a line's hash.
-const HASH_KEY: &[u8] = b",\"hash\":\"";
-/// What follows it: the end of the object.
+/// How a line starts: its sequence number follows.
+const SEQ_KEY: &[u8] = b"{\"seq\":";
+/// What precedes the hash of the line before.
+const PREV_KEY: &[u8] = b",\"prev\":\"";
+/// What precedes a line's own hash.
+const HASH_KEY: &[u8] = b"\",\"hash\":\"";
+/// What ends a line.
 const LINE_END: &[u8] = b"\"}";
-/// The length of a line's trailing `,"hash":"…"}`.
-const SUFFIX_LEN: usize = HASH_KEY.len() + 64 + LINE_END.len();
+/// The length of a line's trailing `,"prev":"…","hash":"…"}`.
+const TRAILER_LEN: usize = PREV_KEY.len() + 64 + HASH_KEY.len() + 64 + LINE_END.len();
+/// How much of the trailer the line's hash covers: `,"prev":"…`.
+const HASHED_TRAILER_LEN: usize = PREV_KEY.len() + 64;
 
 /// Where a chain stands after a line: its sequence number and hash (hex).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,12 +49,20 @@ impl Link {
     }
 }
 
-/// Seals the line that `buf[start..]` holds (a JSON object whose last member
-/// is `prev`): appends its hash and a newline, and returns the new link.
-pub(crate) fn seal(buf: &mut Vec<u8>, start: usize, seq: u64) -> Link {
-    debug_assert_eq!(buf.last(), Some(&b'}'), "a sealed line is a JSON object");
-    buf.pop();
-    let hash = hex(&buf[start..]);
+/// Starts a line with sequence number `seq`; returns where it starts.
+pub(crate) fn open_line(buf: &mut Vec<u8>, seq: u64) -> usize {
+    let start = buf.len();
+    buf.extend_from_slice(SEQ_KEY);
+    write!(buf, "{seq}").expect("writing to a Vec cannot fail");
+    start
+}
+
+/// Ends the line that started at `buf[start]` (see [`open_line`]): appends
+/// `prev`'s hash, the line's own hash and a newline; returns the new link.
+pub(crate) fn seal(buf: &mut Vec<u8>, start: usize, prev: &Link, seq: u64) -> Link {
+    buf.extend_from_slice(PREV_KEY);
+    buf.extend_from_slice(&prev.hash);
+    let hash = hex_sha256(&buf[start..]);
     buf.extend_from_slice(HASH_KEY);
     buf.extend_from_slice(&hash);
     buf.extend_from_slice(LINE_END);
@@ -53,39 +70,51 @@ pub(crate) fn seal(buf: &mut Vec<u8>, start: usize, seq: u64) -> Link {
     Link { seq, hash }
 }
 
-/// Checks one line (without its newline) against its own hash, and returns
-/// its record and the link it ends at.
-pub(crate) fn check_alone(line: &[u8]) -> Result<(Entry<'_>, Link), Tamper> {
-    let body_len = line.len().checked_sub(SUFFIX_LEN).ok_or(Tamper::Malformed)?;
-    let (body, suffix) = line.split_at(body_len);
-    if !suffix.starts_with(HASH_KEY) || !suffix.ends_with(LINE_END) {
+/// A line whose own hash checks out: its link, and the hash it says comes
+/// before it.
+pub(crate) struct Checked<'a> {
+    pub(crate) link: Link,
+    prev: &'a [u8],
+}
+
+/// Checks one line (without its newline) against its own hash.
+pub(crate) fn check_alone(line: &[u8]) -> Result<Checked<'_>, Tamper> {
+    let hashed_len = line.len().checked_sub(TRAILER_LEN - HASHED_TRAILER_LEN).ok_or(Tamper::Malformed)?;
+    let (hashed, own) = line.split_at(hashed_len);
+    let own_hash = own.strip_prefix(HASH_KEY).and_then(|rest| rest.strip_suffix(LINE_END));
+    if own_hash.is_none_or(|hash| hash.len() != 64) {
         return Err(Tamper::Malformed);
     }
-    let hash = hex(body);
-    if suffix[HASH_KEY.len()..HASH_KEY.len() + 64] != hash {
+    let hash = hex_sha256(hashed);
+    if own_hash != Some(&hash[..]) {
         return Err(Tamper::HashMismatch);
     }
-    let entry = Entry::parse(line).map_err(|_| Tamper::Malformed)?;
-    let seq = entry.seq;
-    Ok((entry, Link { seq, hash }))
+    let (members, prev) = hashed.split_at(hashed.len().checked_sub(64).ok_or(Tamper::Malformed)?);
+    if !members.ends_with(PREV_KEY) {
+        return Err(Tamper::Malformed);
+    }
+    let seq = members.strip_prefix(SEQ_KEY).ok_or(Tamper::Malformed)?;
+    let digits = seq.iter().take_while(|byte| byte.is_ascii_digit()).count();
+    let seq = std::str::from_utf8(&seq[..digits]).ok().and_then(|digits| digits.parse().ok()).ok_or(Tamper::Malformed)?;
+    Ok(Checked { link: Link { seq, hash }, prev })
 }
 
 /// Checks one line (without its newline) against its own hash and against
 /// `before`, the link of the line before it; returns the link it ends at.
 pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {
-    let (entry, after) = check_alone(line)?;
+    let Checked { link, prev } = check_alone(line)?;
     let expected = before.seq + 1;
-    if entry.seq != expected {
-        return Err(Tamper::Sequence { expected, found: entry.seq });
+    if link.seq != expected {
+        return Err(Tamper::Sequence { expected, found: link.seq });
     }
-    if entry.prev.as_bytes() != before.hash {
+    if prev != before.hash {
         return Err(Tamper::BrokenChain);
     }
-    Ok(after)
+    Ok(link)
 }
 
 /// The SHA-256 of `bytes`, as lower-case hex.
-fn hex(bytes: &[u8]) -> [u8; 64] {
+fn hex_sha256(bytes: &[u8]) -> [u8; 64] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
     let mut out = [0; 64];

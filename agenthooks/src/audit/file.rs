@@ -155,7 +155,7 @@ impl LogFile {
         self.link = match tail.lines.last() {
             None => Link::GENESIS,
             Some(line) => {
-                check_alone(line).map_err(|problem| AuditError::Corrupt { path: self.path.clone(), problem })?.1
+                check_alone(line).map_err(|problem| AuditError::Corrupt { path: self.path.clone(), problem })?.link
             }
         };
         self.end = len - tail.torn;

@@ -7,20 +7,20 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, SyncSender};
-use std::sync::{Mutex, OnceLock, PoisonError};
-use std::thread::{self, Thread};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::thread;
 
 use super::file::LogFile;
 use super::record::Record;
-use super::writer::{Message, Writer};
+use super::queue::{Message, Queue};
+use super::writer::Writer;
 use super::{AuditConfig, AuditError, Durability};
 use crate::Execution;
 
 /// The running log.
 struct Log {
-    queue: SyncSender<Message>,
-    writer: Thread,
+    queue: Arc<Queue>,
     /// Whether each record waits until it is written and synced.
     synchronous: AtomicBool,
     path: PathBuf,
@@ -77,8 +77,9 @@ pub fn path() -> Option<&'static Path> {
 #[doc(hidden)]
 pub fn record(execution: &Execution<'_>) {
     let log = LOG.get().unwrap_or_else(start_unasked);
-    let sent = log.queue.send(Message::Record(Record::new(execution)));
-    sent.unwrap_or_else(|_| panic!("agenthooks: {}", AuditError::WriterStopped));
+    if let Err(error) = log.queue.push(Message::Record(Record::new(execution))) {
+        panic!("agenthooks: {error}");
+    }
     if log.synchronous.load(Ordering::Relaxed) {
         if let Err(error) = log.flush() {
             panic!("agenthooks: {error}");
@@ -106,23 +107,18 @@ fn start(config: AuditConfig) -> Result<&'static Log, AuditError> {
         return Err(AuditError::AlreadyStarted { path: log.path.clone() });
     }
     let file = LogFile::open(&config.path)?;
-    let (queue, receiver) = mpsc::sync_channel(config.capacity);
-    let writer = Writer::new(receiver, file, config.flush_interval);
-    let writer = thread::Builder::new()
-        .name("agenthooks-audit".into())
-        .spawn(move || writer.run())
-        .map_err(AuditError::Spawn)?
-        .thread()
-        .clone();
+    let queue = Arc::new(Queue::new(config.capacity));
+    let writer = Writer::new(Arc::clone(&queue), file, config.flush_interval);
+    thread::Builder::new().name("agenthooks-audit".into()).spawn(move || writer.run()).map_err(AuditError::Spawn)?;
     let synchronous = AtomicBool::new(config.durability == Durability::Synchronous);
-    Ok(LOG.get_or_init(|| Log { queue, writer, synchronous, path: config.path }))
+    Ok(LOG.get_or_init(|| Log { queue, synchronous, path: config.path }))
 }
 
 impl Log {
     fn flush(&self) -> Result<(), AuditError> {
         let (answer, done) = mpsc::channel();
-        self.queue.send(Message::Flush(answer)).map_err(|_| AuditError::WriterStopped)?;
-        self.writer.unpark();
+        self.queue.push(Message::Flush(answer))?;
+        self.queue.wake_writer();
         done.recv().map_err(|_| AuditError::WriterStopped)
     }
 }

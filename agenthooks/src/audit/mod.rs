@@ -77,6 +77,7 @@ mod error;
 mod event;
 mod file;
 mod log;
+mod queue;
 mod record;
 mod verify;
 mod writer;

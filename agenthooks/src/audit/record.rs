@@ -8,9 +8,10 @@
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
+use std::io::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::chain::{self, Link};
 use crate::{Execution, HookMeta, Session, Status};
@@ -48,33 +49,81 @@ impl Record {
     pub(crate) fn write_line(&self, prev: &Link, pid: u32, scratch: &mut String, buf: &mut Vec<u8>) -> Link {
         scratch.clear();
         write!(scratch, "{}", Rfc3339(self.at)).expect("writing to a String cannot fail");
-        let message = self.message.as_deref().map(Cow::Borrowed);
         let (error, block_reason) = match self.status {
-            Status::Blocked => (None, message),
-            _ => (message, None),
+            Status::Blocked => (None, self.message.as_deref()),
+            _ => (self.message.as_deref(), None),
         };
         let seq = prev.seq + 1;
-        let entry = Entry {
-            seq,
-            timestamp: Cow::Borrowed(scratch),
-            point: Cow::Borrowed(self.hook.point),
-            hook: Cow::Borrowed(self.hook.path),
-            crate_name: Cow::Borrowed(self.hook.crate_name),
-            status: Cow::Borrowed(self.status.as_str()),
-            duration_ms: self.duration.as_secs_f64() * 1e3,
-            tenant_id: self.session.tenant_id().map(Cow::Borrowed),
-            session_id: Cow::Borrowed(self.session.session_id()),
-            trace_id: Cow::Borrowed(self.session.trace_id()),
-            span_id: Cow::Borrowed(self.session.span_id()),
-            turn: self.session.turn(),
-            error,
-            block_reason,
-            pid,
-            prev: Cow::Borrowed(prev.hash()),
-        };
-        let start = buf.len();
-        serde_json::to_writer(&mut *buf, &entry).expect("an entry always serializes to JSON");
-        chain::seal(buf, start, seq)
+        let start = chain::open_line(buf, seq);
+        let mut line = Members(buf);
+        line.text("timestamp", scratch);
+        line.text("hook.name", self.hook.point);
+        line.text("hook.impl", self.hook.path);
+        line.text("hook.crate", self.hook.crate_name);
+        line.text("hook.status", self.status.as_str());
+        line.number("hook.duration_ms", self.duration.as_secs_f64() * 1e3);
+        match self.session.tenant_id() {
+            Some(tenant) => line.text("hook.tenant_id", tenant),
+            None => line.number("hook.tenant_id", "null"),
+        }
+        line.text("session_id", self.session.session_id());
+        line.text("trace_id", self.session.trace_id());
+        line.text("span_id", self.session.span_id());
+        line.number("turn", self.session.turn());
+        if let Some(error) = error {
+            line.text("hook.error", error);
+        }
+        if let Some(reason) = block_reason {
+            line.text("hook.block_reason", reason);
+        }
+        line.number("pid", pid);
+        chain::seal(buf, start, prev, seq)
+    }
+}
+
+/// Writes the members of a line's JSON object: `,"key":value` each.
+struct Members<'b>(&'b mut Vec<u8>);
+
+impl Members<'_> {
+    fn key(&mut self, key: &str) {
+        self.0.extend_from_slice(b",\"");
+        self.0.extend_from_slice(key.as_bytes());
+        self.0.extend_from_slice(b"\":");
+    }
+
+    /// A member whose value is written as `Display` prints it: a number or
+    /// `null`.
+    fn number(&mut self, key: &str, value: impl fmt::Display) {
+        self.key(key);
+        write!(self.0, "{value}").expect("writing to a Vec cannot fail");
+    }
+
+    /// A member whose value is a JSON string.
+    fn text(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.0.push(b'"');
+        let bytes = value.as_bytes();
+        let mut clean = 0;
+        for (at, &byte) in bytes.iter().enumerate() {
+            let escaped: &[u8] = match byte {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.0.extend_from_slice(&bytes[clean..at]);
+            clean = at + 1;
+            if escaped.is_empty() {
+                write!(self.0, "\\u{byte:04x}").expect("writing to a Vec cannot fail");
+            } else {
+                self.0.extend_from_slice(escaped);
+            }
+        }
+        self.0.extend_from_slice(&bytes[clean..]);
+        self.0.push(b'"');
     }
 }
 
@@ -90,7 +139,7 @@ fn capped(message: &str) -> Box<str> {
     format!("{}… [{} bytes cut]", &message[..end], message.len() - end).into_boxed_str()
 }
 
-/// One line of the audit log, as written and as read back.
+/// One line of the audit log, as read back.
 ///
 /// Its JSON members, in order: `seq`, `timestamp` (RFC 3339, UTC),
 /// `hook.name` (the point), `hook.impl` (the hook's path), `hook.crate`,
@@ -98,7 +147,7 @@ fn capped(message: &str) -> Box<str> {
 /// or `null`), `session_id`, `trace_id`, `span_id`, `turn`, `hook.error`
 /// (status `error` or `timeout` only), `hook.block_reason` (status `blocked`
 /// only), `pid` (the writing process), `prev` and `hash` (the chain).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Entry<'a> {
     /// Position in the file's chain: 1 for the first line, then one more per line.
     pub seq: u64,
@@ -136,11 +185,11 @@ pub struct Entry<'a> {
     pub turn: u64,
     /// The error, panic or time-out text of a failed execution, redacted
     /// values replaced by `[REDACTED]`.
-    #[serde(rename = "hook.error", borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hook.error", borrow, default)]
     pub error: Option<Cow<'a, str>>,
     /// The reason a hook gave for blocking the call, redacted values
     /// replaced by `[REDACTED]`.
-    #[serde(rename = "hook.block_reason", borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hook.block_reason", borrow, default)]
     pub block_reason: Option<Cow<'a, str>>,
     /// The process that wrote the line.
     pub pid: u32,

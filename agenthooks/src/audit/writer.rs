@@ -3,26 +3,24 @@
 //! happen here, never on a calling thread.
 //!
 //! While records arrive the writer polls the queue every millisecond, so a
-//! calling thread never has to wake it; after a while without records it
-//! blocks on the queue instead. A batch that fails to write is retried,
+//! calling thread never has to wake it; after a tenth of a second without
+//! records it sleeps until a calling thread wakes it. A batch that fails to write is retried,
 //! with a growing pause, until it succeeds: records are never dropped, and
 //! calling threads wait once the queue is full.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::event::{emit, AuditEvent};
 use super::file::{Batch, LogFile};
-use super::record::Record;
-
-/// The most records written in one batch.
-pub(crate) const MAX_BATCH: usize = 4096;
+use super::queue::{Message, Queue};
 
 /// How long the writer sleeps between polls while records arrive.
 const POLL: Duration = Duration::from_millis(1);
 
-/// How many empty polls in a row before the writer blocks on the queue.
+/// How many empty polls in a row before the writer sleeps until woken.
 const IDLE_POLLS: u32 = 100;
 
 /// The pause before the first retry of a failed write; it doubles up to
@@ -30,17 +28,9 @@ const IDLE_POLLS: u32 = 100;
 const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(10);
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
-/// What a calling thread puts on the queue.
-pub(crate) enum Message {
-    /// One hook execution.
-    Record(Record),
-    /// Write and sync everything queued before this, then answer.
-    Flush(Sender<()>),
-}
-
 /// The writer thread's state.
 pub(crate) struct Writer {
-    queue: Receiver<Message>,
+    queue: Arc<Queue>,
     file: LogFile,
     batch: Batch,
     /// Flushes answered once the batch is written and synced.
@@ -52,7 +42,7 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    pub(crate) fn new(queue: Receiver<Message>, file: LogFile, interval: Duration) -> Self {
+    pub(crate) fn new(queue: Arc<Queue>, file: LogFile, interval: Duration) -> Self {
         Writer {
             queue,
             file,
@@ -64,18 +54,18 @@ impl Writer {
         }
     }
 
-    /// Runs until every sender of the queue is gone.
+    /// Writes what the queue holds, for as long as the process runs.
     pub(crate) fn run(mut self) {
+        let queue = Arc::clone(&self.queue);
+        let _alive = queue.register_writer();
+        let mut taken = Vec::new();
         let mut idle_polls = 0;
         loop {
-            while self.batch.records.len() < MAX_BATCH {
-                match self.queue.try_recv() {
-                    Ok(message) => self.take(message),
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => return self.write_batch(),
+            self.queue.take(&mut taken);
+            if !taken.is_empty() {
+                for message in taken.drain(..) {
+                    self.take(message);
                 }
-            }
-            if !self.batch.records.is_empty() || !self.flushes.is_empty() {
                 self.write_batch();
                 idle_polls = 0;
                 continue;
@@ -87,20 +77,8 @@ impl Writer {
             if idle_polls < IDLE_POLLS {
                 idle_polls += 1;
                 thread::park_timeout(POLL);
-                continue;
-            }
-            let message = if self.dirty {
-                self.queue.recv_timeout(sync_due).map_err(|error| error == RecvTimeoutError::Disconnected)
             } else {
-                self.queue.recv().map_err(|_| true)
-            };
-            match message {
-                Ok(message) => {
-                    self.take(message);
-                    idle_polls = 0;
-                }
-                Err(false) => {}
-                Err(true) => return self.write_batch(),
+                self.queue.sleep(self.dirty.then_some(sync_due));
             }
         }
     }
