@@ -24,13 +24,12 @@ const SEQ_KEY: &[u8] = b"{\"seq\":";
 /// What precedes the hash of the line before.
 const PREV_KEY: &[u8] = b",\"prev\":\"";
 /// What precedes a line's own hash.
-const HASH_KEY: &[u8] = b"\",\"hash\":\"";
+const HASH_KEY: &[u8] = b",\"hash\":\"";
 /// What ends a line.
 const LINE_END: &[u8] = b"\"}";
-/// The length of a line's trailing `,"prev":"…","hash":"…"}`.
-const TRAILER_LEN: usize = PREV_KEY.len() + 64 + HASH_KEY.len() + 64 + LINE_END.len();
-/// How much of the trailer the line's hash covers: `,"prev":"…`.
-const HASHED_TRAILER_LEN: usize = PREV_KEY.len() + 64;
+/// The length of a line's trailing `,"hash":"…"}`, which its hash does not
+/// cover.
+const UNHASHED_LEN: usize = HASH_KEY.len() + 64 + LINE_END.len();
 
 /// Where a chain stands after a line: its sequence number and hash (hex).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +61,7 @@ pub(crate) fn open_line(buf: &mut Vec<u8>, seq: u64) -> usize {
 pub(crate) fn seal(buf: &mut Vec<u8>, start: usize, prev: &Link, seq: u64) -> Link {
     buf.extend_from_slice(PREV_KEY);
     buf.extend_from_slice(&prev.hash);
+    buf.push(b'"');
     let hash = hex_sha256(&buf[start..]);
     buf.extend_from_slice(HASH_KEY);
     buf.extend_from_slice(&hash);
@@ -79,21 +79,18 @@ pub(crate) struct Checked<'a> {
 
 /// Checks one line (without its newline) against its own hash.
 pub(crate) fn check_alone(line: &[u8]) -> Result<Checked<'_>, Tamper> {
-    let hashed_len = line.len().checked_sub(TRAILER_LEN - HASHED_TRAILER_LEN).ok_or(Tamper::Malformed)?;
-    let (hashed, own) = line.split_at(hashed_len);
-    let own_hash = own.strip_prefix(HASH_KEY).and_then(|rest| rest.strip_suffix(LINE_END));
-    if own_hash.is_none_or(|hash| hash.len() != 64) {
-        return Err(Tamper::Malformed);
-    }
+    let hashed_len = line.len().checked_sub(UNHASHED_LEN).ok_or(Tamper::Malformed)?;
+    let (hashed, unhashed) = line.split_at(hashed_len);
+    let own_hash = unhashed.strip_prefix(HASH_KEY).and_then(|rest| rest.strip_suffix(LINE_END));
     let hash = hex_sha256(hashed);
-    if own_hash != Some(&hash[..]) {
-        return Err(Tamper::HashMismatch);
+    match own_hash {
+        None => return Err(Tamper::Malformed),
+        Some(own_hash) if own_hash != hash => return Err(Tamper::HashMismatch),
+        Some(_) => {}
     }
-    let (members, prev) = hashed.split_at(hashed.len().checked_sub(64).ok_or(Tamper::Malformed)?);
-    if !members.ends_with(PREV_KEY) {
-        return Err(Tamper::Malformed);
-    }
-    let seq = members.strip_prefix(SEQ_KEY).ok_or(Tamper::Malformed)?;
+    let members = hashed.strip_suffix(b"\"").ok_or(Tamper::Malformed)?;
+    let (members, prev) = members.split_at(members.len().checked_sub(64).ok_or(Tamper::Malformed)?);
+    let seq = members.strip_suffix(PREV_KEY).and_then(|members| members.strip_prefix(SEQ_KEY)).ok_or(Tamper::Malformed)?;
     let digits = seq.iter().take_while(|byte| byte.is_ascii_digit()).count();
     let seq = std::str::from_utf8(&seq[..digits]).ok().and_then(|digits| digits.parse().ok()).ok_or(Tamper::Malformed)?;
     Ok(Checked { link: Link { seq, hash }, prev })
