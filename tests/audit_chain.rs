@@ -3,6 +3,7 @@
 //! `verify` that names the first line edited, deleted, moved, inserted or
 //! cut.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::Duration;
@@ -91,7 +92,7 @@ const SECRET: &str = "hunter2-never-logged";
 
 #[hookpoint(Login)]
 fn login(session: &Session, user: String, #[redact] password: String) -> Result<String, AgentError> {
-    Ok(format!("{user} in"))
+    Ok(format!("{user} in with {} characters", password.len()))
 }
 
 #[hook(Login, order = 1)]
@@ -161,7 +162,7 @@ fn intact_lines() -> Vec<String> {
 /// Writes `lines` (each followed by a newline) to a fresh file, then `tail`.
 fn log_file(dir: &Path, lines: &[String], tail: &str) -> PathBuf {
     let path = dir.join("copy.jsonl");
-    let mut text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    let mut text: String = lines.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
     text.push_str(tail);
     std::fs::write(&path, text).expect("the copy is written");
     path
@@ -201,7 +202,10 @@ fn an_edited_line_with_a_recomputed_hash_breaks_the_next_link() {
     let mut lines = intact_lines();
     let edited = lines[4].replacen(r#""turn":0"#, r#""turn":1"#, 1);
     let (hashed, _) = edited.rsplit_once(r#","hash":""#).expect("a line ends with its hash");
-    let hash: String = Sha256::digest(hashed.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+    let hash = Sha256::digest(hashed.as_bytes()).iter().fold(String::new(), |mut hex, byte| {
+        write!(hex, "{byte:02x}").expect("writing to a String cannot fail");
+        hex
+    });
     lines[4] = format!(r#"{hashed},"hash":"{hash}"}}"#);
     assert_eq!(first_bad_line(&lines), (6, Tamper::BrokenChain));
 }
