@@ -267,9 +267,83 @@ fn civil_date(days: u64) -> (u64, u64, u64) {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use super::{capped, Rfc3339, MAX_MESSAGE};
+    use super::{capped, Entry, Record, Rfc3339, MAX_MESSAGE};
+    use crate::audit::chain::{self, Link};
+    use crate::{HookKind, HookMeta, Session, Status};
+
+    static HOOK: HookMeta = HookMeta {
+        point: "before_search",
+        name: "eu_only",
+        crate_name: "acme_hooks",
+        module: "acme_hooks::search",
+        path: "acme_hooks::search::eu_only",
+        tenant: Some("acme"),
+        order: 10,
+        timeout_ms: 200,
+        fallback: true,
+        kind: HookKind::Interceptor,
+        is_async: false,
+    };
+
+    fn record(session: Session, status: Status, message: Option<&str>) -> Record {
+        Record {
+            hook: &HOOK,
+            session,
+            status,
+            duration: Duration::from_micros(1500),
+            at: UNIX_EPOCH + Duration::from_secs(1),
+            message: message.map(Into::into),
+        }
+    }
+
+    /// Writes `record` as the first line of a chain; returns the line
+    /// (without its newline) and the link it ends at.
+    fn first_line(record: &Record) -> (Vec<u8>, Link) {
+        let mut buf = Vec::new();
+        let link = record.write_line(&Link::GENESIS, 42, &mut String::new(), &mut buf);
+        assert_eq!(buf.pop(), Some(b'\n'));
+        (buf, link)
+    }
+
+    #[test]
+    fn a_written_line_reads_back_as_its_record_and_verifies() {
+        let message = "quote \" backslash \\ newline \n tab \t bell \u{7} ünï";
+        let session = Session::new("s\"1").with_tenant("acme").with_trace("t-1", "s-1").with_turn(3);
+        let (line, after) = first_line(&record(session, Status::Error, Some(message)));
+        let expected = Entry {
+            seq: 1,
+            timestamp: "1970-01-01T00:00:01.000000Z".into(),
+            point: "before_search".into(),
+            hook: "acme_hooks::search::eu_only".into(),
+            crate_name: "acme_hooks".into(),
+            status: "error".into(),
+            duration_ms: 1.5,
+            tenant_id: Some("acme".into()),
+            session_id: "s\"1".into(),
+            trace_id: "t-1".into(),
+            span_id: "s-1".into(),
+            turn: 3,
+            error: Some(message.into()),
+            block_reason: None,
+            pid: 42,
+            prev: chain::GENESIS.into(),
+        };
+        assert_eq!(Entry::parse(&line).expect("the line is JSON"), expected);
+        assert_eq!(chain::check(&line, &Link::GENESIS), Ok(after));
+        assert_eq!(after.seq, 1);
+    }
+
+    #[test]
+    fn a_block_reason_and_a_missing_tenant_have_their_own_members() {
+        let (line, _) = first_line(&record(Session::new("s-2"), Status::Blocked, Some("not here")));
+        let entry = Entry::parse(&line).expect("the line is JSON");
+        assert_eq!((entry.tenant_id, entry.error), (None, None));
+        assert_eq!(entry.block_reason, Some(Cow::Borrowed("not here")));
+        assert!(String::from_utf8_lossy(&line).contains(r#""hook.tenant_id":null"#));
+    }
 
     #[test]
     fn timestamps_are_rfc3339_utc() {
