@@ -57,7 +57,8 @@ fn by_step(ctx: &Ctx<Stepped>) -> Result<Outcome, &'static str> {
 fn each_execution_is_one_line_with_its_fields() {
     audit_to_temp();
     for step in 0..5 {
-        let session = Session::new(format!("fields-{step}")).with_tenant("acme").with_trace("trace-9", "span-3").with_turn(7);
+        let session =
+            Session::new(format!("fields-{step}")).with_tenant("acme").with_trace("trace-9", "span-3").with_turn(7);
         let _ = stepped(&session, step);
     }
     let expected = [
@@ -118,7 +119,8 @@ fn a_redacted_value_is_nowhere_in_the_log() {
 
     let lines = lines_of("redaction");
     assert_eq!(lines.len(), 3, "{lines:?}");
-    let statuses: Vec<_> = lines.iter().map(|line| Entry::parse(line.as_bytes()).expect("a record").status.into_owned()).collect();
+    let statuses: Vec<_> =
+        lines.iter().map(|line| Entry::parse(line.as_bytes()).expect("a record").status.into_owned()).collect();
     assert_eq!(statuses, ["error", "error", "blocked"]);
     assert!(lines.iter().all(|line| line.contains("[REDACTED]")), "{lines:?}");
     assert!(lines[2].contains("ada may not log in with [REDACTED]"), "{}", lines[2]);

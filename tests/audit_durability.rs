@@ -79,7 +79,11 @@ fn a_reopened_log_cuts_off_its_torn_tail_and_continues_its_chain() {
     run_child(&["buffered", path_arg, "50", "1"]);
     // A crash mid-write leaves part of a line, never acknowledged.
     let torn = r#"{"seq":51,"timestamp":"2025-01-01T00:00:00.000000Z","hook.name":"st"#;
-    std::fs::OpenOptions::new().append(true).open(&path).and_then(|mut file| file.write_all(torn.as_bytes())).expect("a torn line");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(torn.as_bytes()))
+        .expect("a torn line");
     assert!(matches!(audit::verify(&path, TornTail::Reject), Err(VerifyError::TornTail { line: 51, .. })));
 
     let output = run_child(&["buffered", path_arg, "10", "1"]);
@@ -130,7 +134,14 @@ fn a_failing_write_is_retried_reported_and_loses_nothing() {
     // failed writes; with `SIGXFSZ` ignored, a write past the limit fails
     // with `EFBIG`.
     let output = Command::new("sh")
-        .args(["-c", r#"trap '' XFSZ; exec "$0" "$@""#, CHILD, "write-failure", path.to_str().expect("a UTF-8 path"), "500"])
+        .args([
+            "-c",
+            r#"trap '' XFSZ; exec "$0" "$@""#,
+            CHILD,
+            "write-failure",
+            path.to_str().expect("a UTF-8 path"),
+            "500",
+        ])
         .output()
         .expect("the child runs");
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));

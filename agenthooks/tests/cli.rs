@@ -62,7 +62,10 @@ fn verify_and_tail_report_on_a_log() {
     let printed: Vec<&str> = out.lines().collect();
     assert_eq!(printed.len(), 2, "{out}");
     assert!(printed[0].starts_with("#2 ") && printed[0].contains("blocked"), "{out}");
-    assert!(printed[0].contains("answer <- cli::refuse_secrets  tenant acme  session cli turn 0: asks for a secret"), "{out}");
+    assert!(
+        printed[0].contains("answer <- cli::refuse_secrets  tenant acme  session cli turn 0: asks for a secret"),
+        "{out}"
+    );
     assert!(printed[1].starts_with("#3 ") && printed[1].contains(" ok "), "{out}");
 
     let text = std::fs::read_to_string(&log).expect("the log is readable");

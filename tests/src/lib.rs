@@ -32,8 +32,9 @@ pub fn audit_to_temp() -> &'static Path {
                 }
                 _ => {}
             }
-            audit::init(AuditConfig::new(path))
-                .unwrap_or_else(|error| panic!("{error}; call `audit_to_temp()` before any hook runs in this test binary"))
+            audit::init(AuditConfig::new(path)).unwrap_or_else(|error| {
+                panic!("{error}; call `audit_to_temp()` before any hook runs in this test binary")
+            })
         })
         .path()
 }

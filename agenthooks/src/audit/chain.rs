@@ -10,8 +10,6 @@
 //! breaks the sequence and the `prev` link of the line after the change.
 //! Checking reads only this frame, so it needs no JSON parser.
 
-use std::io::Write as _;
-
 use sha2::{Digest, Sha256};
 
 use super::Tamper;
@@ -52,7 +50,7 @@ impl Link {
 pub(crate) fn open_line(buf: &mut Vec<u8>, seq: u64) -> usize {
     let start = buf.len();
     buf.extend_from_slice(SEQ_KEY);
-    write!(buf, "{seq}").expect("writing to a Vec cannot fail");
+    buf.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
     start
 }
 
@@ -90,9 +88,11 @@ pub(crate) fn check_alone(line: &[u8]) -> Result<Checked<'_>, Tamper> {
     }
     let members = hashed.strip_suffix(b"\"").ok_or(Tamper::Malformed)?;
     let (members, prev) = members.split_at(members.len().checked_sub(64).ok_or(Tamper::Malformed)?);
-    let seq = members.strip_suffix(PREV_KEY).and_then(|members| members.strip_prefix(SEQ_KEY)).ok_or(Tamper::Malformed)?;
+    let seq =
+        members.strip_suffix(PREV_KEY).and_then(|members| members.strip_prefix(SEQ_KEY)).ok_or(Tamper::Malformed)?;
     let digits = seq.iter().take_while(|byte| byte.is_ascii_digit()).count();
-    let seq = std::str::from_utf8(&seq[..digits]).ok().and_then(|digits| digits.parse().ok()).ok_or(Tamper::Malformed)?;
+    let seq =
+        std::str::from_utf8(&seq[..digits]).ok().and_then(|digits| digits.parse().ok()).ok_or(Tamper::Malformed)?;
     Ok(Checked { link: Link { seq, hash }, prev })
 }
 
@@ -110,14 +110,25 @@ pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {
     Ok(link)
 }
 
+/// The digits of lower-case hex.
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// The SHA-256 of `bytes`, as lower-case hex.
 fn hex_sha256(bytes: &[u8]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    /// The two hex digits of every byte.
+    const PAIRS: [[u8; 2]; 256] = {
+        let mut pairs = [[0; 2]; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            pairs[byte] = [HEX_DIGITS[byte >> 4], HEX_DIGITS[byte & 0x0f]];
+            byte += 1;
+        }
+        pairs
+    };
     let digest = Sha256::digest(bytes);
     let mut out = [0; 64];
     for (pair, byte) in out.chunks_exact_mut(2).zip(digest.iter()) {
-        pair[0] = DIGITS[usize::from(byte >> 4)];
-        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        pair.copy_from_slice(&PAIRS[usize::from(*byte)]);
     }
     out
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::chain::{check_alone, Link};
 use super::event::{emit, AuditEvent};
-use super::record::Record;
+use super::record::{Record, Timestamps};
 use super::AuditError;
 
 /// The log file, and where its chain ends.
@@ -37,7 +37,7 @@ pub(crate) struct Batch {
     /// How many of `bytes` are in the file.
     written: usize,
     next: Option<Link>,
-    scratch: String,
+    stamps: Timestamps,
 }
 
 impl Batch {
@@ -46,7 +46,7 @@ impl Batch {
         self.bytes.clear();
         let mut link = prev;
         for record in &self.records {
-            link = record.write_line(&link, pid, &mut self.scratch, &mut self.bytes);
+            link = record.write_line(&link, pid, &mut self.stamps, &mut self.bytes);
         }
         self.next = Some(link);
         self.formatted = true;

@@ -7,13 +7,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use super::file::LogFile;
+use super::queue::Queue;
 use super::record::Record;
-use super::queue::{Message, Queue};
 use super::writer::Writer;
 use super::{AuditConfig, AuditError, Durability};
 use crate::Execution;
@@ -77,7 +76,7 @@ pub fn path() -> Option<&'static Path> {
 #[doc(hidden)]
 pub fn record(execution: &Execution<'_>) {
     let log = LOG.get().unwrap_or_else(start_unasked);
-    if let Err(error) = log.queue.push(Message::Record(Record::new(execution))) {
+    if let Err(error) = log.queue.push(Record::new(execution)) {
         panic!("agenthooks: {error}");
     }
     if log.synchronous.load(Ordering::Relaxed) {
@@ -109,16 +108,14 @@ fn start(config: AuditConfig) -> Result<&'static Log, AuditError> {
     let file = LogFile::open(&config.path)?;
     let queue = Arc::new(Queue::new(config.capacity));
     let writer = Writer::new(Arc::clone(&queue), file, config.flush_interval);
-    thread::Builder::new().name("agenthooks-audit".into()).spawn(move || writer.run()).map_err(AuditError::Spawn)?;
+    thread::Builder::new().name("audit-writer".into()).spawn(move || writer.run()).map_err(AuditError::Spawn)?;
     let synchronous = AtomicBool::new(config.durability == Durability::Synchronous);
     Ok(LOG.get_or_init(|| Log { queue, synchronous, path: config.path }))
 }
 
 impl Log {
     fn flush(&self) -> Result<(), AuditError> {
-        let (answer, done) = mpsc::channel();
-        self.queue.push(Message::Flush(answer))?;
-        self.queue.wake_writer();
+        let done = self.queue.request_flush()?;
         done.recv().map_err(|_| AuditError::WriterStopped)
     }
 }

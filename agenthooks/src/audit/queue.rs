@@ -1,9 +1,10 @@
 //! The bounded queue between the calling threads and the writer.
 //!
-//! A calling thread pushes one message under a short lock and, unless the
-//! writer sleeps, wakes no one. The writer takes every waiting message at
-//! once. When the queue is full, calling threads wait until the writer
-//! takes: nothing is ever dropped.
+//! A calling thread pushes one record under a short lock and, unless the
+//! writer sleeps, wakes no one. The writer takes every waiting record and
+//! flush request at once, so a flush is answered only after every record
+//! pushed before it is written. When the queue holds `capacity` records,
+//! calling threads wait until the writer takes: nothing is ever dropped.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -14,17 +15,19 @@ use std::time::Duration;
 use super::record::Record;
 use super::AuditError;
 
-/// What a calling thread puts on the queue.
-pub(crate) enum Message {
-    /// One hook execution.
-    Record(Record),
-    /// Write and sync everything queued before this, then answer.
-    Flush(Sender<()>),
+/// What waits for the writer.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// Hook executions, oldest first.
+    pub(crate) records: Vec<Record>,
+    /// Callers waiting until every record before their request is written
+    /// and synced.
+    pub(crate) flushes: Vec<Sender<()>>,
 }
 
 /// A bounded multi-producer queue with one consumer, the writer.
 pub(crate) struct Queue {
-    messages: Mutex<Vec<Message>>,
+    pending: Mutex<Pending>,
     /// Signalled when the writer takes from a full queue.
     room: Condvar,
     capacity: usize,
@@ -38,7 +41,7 @@ pub(crate) struct Queue {
 impl Queue {
     pub(crate) fn new(capacity: usize) -> Self {
         Queue {
-            messages: Mutex::new(Vec::with_capacity(capacity)),
+            pending: Mutex::new(Pending { records: Vec::with_capacity(capacity), flushes: Vec::new() }),
             room: Condvar::new(),
             capacity,
             writer: OnceLock::new(),
@@ -47,59 +50,77 @@ impl Queue {
         }
     }
 
-    /// Adds `message`, waiting while the queue is full; fails once the
-    /// writer is gone.
-    pub(crate) fn push(&self, message: Message) -> Result<(), AuditError> {
-        let mut messages = self.lock();
+    /// Adds `record`, waiting while the queue is full; fails once the writer
+    /// is gone.
+    pub(crate) fn push(&self, record: Record) -> Result<(), AuditError> {
+        let mut pending = self.lock();
         loop {
             if self.stopped.load(Ordering::SeqCst) {
                 return Err(AuditError::WriterStopped);
             }
-            if messages.len() < self.capacity {
+            if pending.records.len() < self.capacity {
                 break;
             }
-            messages = self.room.wait(messages).unwrap_or_else(PoisonError::into_inner);
+            pending = self.room.wait(pending).unwrap_or_else(PoisonError::into_inner);
         }
-        messages.push(message);
-        drop(messages);
+        pending.records.push(record);
+        drop(pending);
         if self.writer_asleep.load(Ordering::SeqCst) {
             self.wake_writer();
         }
         Ok(())
     }
 
-    /// Wakes the writer if it sleeps or polls.
-    pub(crate) fn wake_writer(&self) {
+    /// Asks the writer to write and sync every record pushed so far; the
+    /// returned channel answers once it has.
+    pub(crate) fn request_flush(&self) -> Result<std::sync::mpsc::Receiver<()>, AuditError> {
+        let (answer, done) = std::sync::mpsc::channel();
+        let mut pending = self.lock();
+        if self.stopped.load(Ordering::SeqCst) {
+            return Err(AuditError::WriterStopped);
+        }
+        pending.flushes.push(answer);
+        drop(pending);
+        self.wake_writer();
+        Ok(done)
+    }
+
+    fn wake_writer(&self) {
         if let Some(writer) = self.writer.get() {
             writer.unpark();
         }
     }
 
-    /// Moves every waiting message into `into` (the writer's side).
-    pub(crate) fn take(&self, into: &mut Vec<Message>) {
-        let mut messages = self.lock();
-        let was_full = messages.len() >= self.capacity;
-        std::mem::swap(&mut *messages, into);
-        drop(messages);
+    /// Swaps everything waiting with `into`, which must be empty (the
+    /// writer's side).
+    pub(crate) fn take(&self, into: &mut Pending) {
+        let mut pending = self.lock();
+        let was_full = pending.records.len() >= self.capacity;
+        std::mem::swap(&mut *pending, into);
+        drop(pending);
         if was_full {
             self.room.notify_all();
         }
     }
 
     /// Registers the calling thread as the writer, the thread that
-    /// [`sleep`](Self::sleep) and [`wake_writer`](Self::wake_writer) concern;
-    /// the queue refuses messages once the returned value drops.
+    /// [`sleep`](Self::sleep) concerns and pushes wake; the queue refuses
+    /// records once the returned value drops.
     pub(crate) fn register_writer(&self) -> WriterAlive<'_> {
         let _ = self.writer.set(thread::current());
         WriterAlive(self)
     }
 
-    /// The writer's side: sleeps until a message arrives, or `timeout`
-    /// passes.
+    /// The writer's side: sleeps until a record or flush request arrives, or
+    /// `timeout` passes.
     pub(crate) fn sleep(&self, timeout: Option<Duration>) {
         self.writer_asleep.store(true, Ordering::SeqCst);
-        // A push that missed the flag left its message in view.
-        if self.lock().is_empty() {
+        // A push that missed the flag left its record in view.
+        let idle = {
+            let pending = self.lock();
+            pending.records.is_empty() && pending.flushes.is_empty()
+        };
+        if idle {
             match timeout {
                 Some(timeout) => thread::park_timeout(timeout),
                 None => thread::park(),
@@ -108,8 +129,8 @@ impl Queue {
         self.writer_asleep.store(false, Ordering::SeqCst);
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Message>> {
-        self.messages.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -120,7 +141,7 @@ pub(crate) struct WriterAlive<'a>(&'a Queue);
 
 impl Drop for WriterAlive<'_> {
     fn drop(&mut self) {
-        let _messages = self.0.lock();
+        let _pending = self.0.lock();
         self.0.stopped.store(true, Ordering::SeqCst);
         self.0.room.notify_all();
     }

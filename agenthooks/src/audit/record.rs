@@ -7,13 +7,12 @@
 //! size is bounded.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
-use std::io::Write as _;
+use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::chain::{self, Link};
+use super::chain::{self, Link, HEX_DIGITS};
 use crate::{Execution, HookMeta, Session, Status};
 
 /// The longest message a record keeps, in bytes; a longer one is cut at a
@@ -45,10 +44,8 @@ impl Record {
     }
 
     /// Appends the record's line to `buf`, chained after `prev`; returns the
-    /// link it ends at. `scratch` is reused for the timestamp.
-    pub(crate) fn write_line(&self, prev: &Link, pid: u32, scratch: &mut String, buf: &mut Vec<u8>) -> Link {
-        scratch.clear();
-        write!(scratch, "{}", Rfc3339(self.at)).expect("writing to a String cannot fail");
+    /// link it ends at.
+    pub(crate) fn write_line(&self, prev: &Link, pid: u32, stamps: &mut Timestamps, buf: &mut Vec<u8>) -> Link {
         let (error, block_reason) = match self.status {
             Status::Blocked => (None, self.message.as_deref()),
             _ => (self.message.as_deref(), None),
@@ -56,15 +53,16 @@ impl Record {
         let seq = prev.seq + 1;
         let start = chain::open_line(buf, seq);
         let mut line = Members(buf);
-        line.text("timestamp", scratch);
+        line.key("timestamp");
+        stamps.write(self.at, line.0);
         line.text("hook.name", self.hook.point);
         line.text("hook.impl", self.hook.path);
         line.text("hook.crate", self.hook.crate_name);
         line.text("hook.status", self.status.as_str());
-        line.number("hook.duration_ms", self.duration.as_secs_f64() * 1e3);
+        line.milliseconds("hook.duration_ms", self.duration);
         match self.session.tenant_id() {
             Some(tenant) => line.text("hook.tenant_id", tenant),
-            None => line.number("hook.tenant_id", "null"),
+            None => line.null("hook.tenant_id"),
         }
         line.text("session_id", self.session.session_id());
         line.text("trace_id", self.session.trace_id());
@@ -76,13 +74,26 @@ impl Record {
         if let Some(reason) = block_reason {
             line.text("hook.block_reason", reason);
         }
-        line.number("pid", pid);
+        line.number("pid", u64::from(pid));
         chain::seal(buf, start, prev, seq)
     }
 }
 
 /// Writes the members of a line's JSON object: `,"key":value` each.
 struct Members<'b>(&'b mut Vec<u8>);
+
+/// The bytes a JSON string must escape: control characters, `"` and `\`.
+const ESCAPED: [bool; 256] = {
+    let mut escaped = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        escaped[byte] = true;
+        byte += 1;
+    }
+    escaped[b'"' as usize] = true;
+    escaped[b'\\' as usize] = true;
+    escaped
+};
 
 impl Members<'_> {
     fn key(&mut self, key: &str) {
@@ -91,11 +102,30 @@ impl Members<'_> {
         self.0.extend_from_slice(b"\":");
     }
 
-    /// A member whose value is written as `Display` prints it: a number or
-    /// `null`.
-    fn number(&mut self, key: &str, value: impl fmt::Display) {
+    fn number(&mut self, key: &str, value: u64) {
         self.key(key);
-        write!(self.0, "{value}").expect("writing to a Vec cannot fail");
+        self.0.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
+    fn null(&mut self, key: &str) {
+        self.key(key);
+        self.0.extend_from_slice(b"null");
+    }
+
+    /// `duration` in milliseconds, to the nanosecond, with no trailing zero.
+    fn milliseconds(&mut self, key: &str, duration: Duration) {
+        self.key(key);
+        let nanos = duration.as_nanos();
+        self.0.extend_from_slice(itoa::Buffer::new().format(nanos / 1_000_000).as_bytes());
+        let fraction = u32::try_from(nanos % 1_000_000).expect("less than a million");
+        if fraction > 0 {
+            self.0.push(b'.');
+            let start = self.0.len();
+            push_digits(self.0, fraction, 6);
+            while self.0.last() == Some(&b'0') && self.0.len() > start {
+                self.0.pop();
+            }
+        }
     }
 
     /// A member whose value is a JSON string.
@@ -104,26 +134,63 @@ impl Members<'_> {
         self.0.push(b'"');
         let bytes = value.as_bytes();
         let mut clean = 0;
-        for (at, &byte) in bytes.iter().enumerate() {
-            let escaped: &[u8] = match byte {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0..=0x1f => b"",
-                _ => continue,
-            };
+        while let Some(offset) = first_escaped(&bytes[clean..]) {
+            let at = clean + offset;
             self.0.extend_from_slice(&bytes[clean..at]);
-            clean = at + 1;
-            if escaped.is_empty() {
-                write!(self.0, "\\u{byte:04x}").expect("writing to a Vec cannot fail");
-            } else {
-                self.0.extend_from_slice(escaped);
+            let byte = bytes[at];
+            let short = match byte {
+                b'"' => Some(b'"'),
+                b'\\' => Some(b'\\'),
+                b'\n' => Some(b'n'),
+                b'\r' => Some(b'r'),
+                b'\t' => Some(b't'),
+                _ => None,
+            };
+            match short {
+                Some(letter) => self.0.extend_from_slice(&[b'\\', letter]),
+                None => self.0.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX_DIGITS[usize::from(byte >> 4)],
+                    HEX_DIGITS[usize::from(byte & 0x0f)],
+                ]),
             }
+            clean = at + 1;
         }
         self.0.extend_from_slice(&bytes[clean..]);
         self.0.push(b'"');
+    }
+}
+
+/// Where the first byte of `bytes` that a JSON string must escape is. Skips
+/// eight clean bytes at a time.
+fn first_escaped(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH_BITS: u64 = ONES * 0x80;
+    // Whether a byte of `word` is below `limit` (at most 0x80).
+    let any_below = |word: u64, limit: u64| word.wrapping_sub(ONES * limit) & !word & HIGH_BITS != 0;
+    let mut clean = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        if any_below(word, 0x20) || any_below(quote, 1) || any_below(backslash, 1) {
+            break;
+        }
+        clean += 8;
+    }
+    bytes[clean..].iter().position(|&byte| ESCAPED[usize::from(byte)]).map(|at| clean + at)
+}
+
+/// Appends `value` as exactly `width` decimal digits, zero-padded.
+fn push_digits(out: &mut Vec<u8>, mut value: u32, width: usize) {
+    let start = out.len();
+    out.resize(start + width, b'0');
+    for digit in out[start..].iter_mut().rev() {
+        *digit = b'0' + u8::try_from(value % 10).expect("a digit");
+        value /= 10;
     }
 }
 
@@ -230,24 +297,36 @@ impl fmt::Display for Entry<'_> {
     }
 }
 
-/// A time as RFC 3339 in UTC with microseconds; times before 1970 print as
-/// the epoch.
-struct Rfc3339(SystemTime);
+/// Writes times as JSON strings in RFC 3339, UTC, with microseconds
+/// (`"2025-05-01T12:00:00.123456Z"`); times before 1970 are written as the
+/// epoch. The date and time of day are formatted once per second.
+#[derive(Default)]
+pub(crate) struct Timestamps {
+    /// The second last formatted, and its `"YYYY-MM-DDTHH:MM:SS.`.
+    second: Option<(u64, String)>,
+}
 
-impl fmt::Display for Rfc3339 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let since_epoch = self.0.duration_since(UNIX_EPOCH).unwrap_or_default();
+impl Timestamps {
+    pub(crate) fn write(&mut self, at: SystemTime, out: &mut Vec<u8>) {
+        let since_epoch = at.duration_since(UNIX_EPOCH).unwrap_or_default();
         let secs = since_epoch.as_secs();
-        let (year, month, day) = civil_date(secs / 86_400);
-        let second_of_day = secs % 86_400;
-        write!(
-            f,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
-            second_of_day / 3600,
-            second_of_day / 60 % 60,
-            second_of_day % 60,
-            since_epoch.subsec_micros()
-        )
+        let prefix = match &mut self.second {
+            Some((second, prefix)) if *second == secs => prefix,
+            second => {
+                let (year, month, day) = civil_date(secs / 86_400);
+                let time = secs % 86_400;
+                let prefix = format!(
+                    "\"{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.",
+                    time / 3600,
+                    time / 60 % 60,
+                    time % 60
+                );
+                &mut second.insert((secs, prefix)).1
+            }
+        };
+        out.extend_from_slice(prefix.as_bytes());
+        push_digits(out, since_epoch.subsec_micros(), 6);
+        out.extend_from_slice(b"Z\"");
     }
 }
 
@@ -270,7 +349,7 @@ mod tests {
     use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use super::{capped, Entry, Record, Rfc3339, MAX_MESSAGE};
+    use super::{capped, first_escaped, Entry, Record, Timestamps, MAX_MESSAGE};
     use crate::audit::chain::{self, Link};
     use crate::{HookKind, HookMeta, Session, Status};
 
@@ -303,7 +382,7 @@ mod tests {
     /// (without its newline) and the link it ends at.
     fn first_line(record: &Record) -> (Vec<u8>, Link) {
         let mut buf = Vec::new();
-        let link = record.write_line(&Link::GENESIS, 42, &mut String::new(), &mut buf);
+        let link = record.write_line(&Link::GENESIS, 42, &mut Timestamps::default(), &mut buf);
         assert_eq!(buf.pop(), Some(b'\n'));
         (buf, link)
     }
@@ -337,6 +416,18 @@ mod tests {
     }
 
     #[test]
+    fn every_byte_a_json_string_must_escape_is_found() {
+        for byte in 0..=u8::MAX {
+            let must = byte < 0x20 || byte == b'"' || byte == b'\\';
+            for at in [0, 5, 8, 13] {
+                let mut text = vec![b'a'; 17];
+                text[at] = byte;
+                assert_eq!(first_escaped(&text), must.then_some(at), "byte {byte:#x} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn a_block_reason_and_a_missing_tenant_have_their_own_members() {
         let (line, _) = first_line(&record(Session::new("s-2"), Status::Blocked, Some("not here")));
         let entry = Entry::parse(&line).expect("the line is JSON");
@@ -347,11 +438,17 @@ mod tests {
 
     #[test]
     fn timestamps_are_rfc3339_utc() {
-        let at = |secs: u64, micros: u32| Rfc3339(UNIX_EPOCH + Duration::new(secs, micros * 1000)).to_string();
-        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000000Z");
-        assert_eq!(at(951_782_400, 5), "2000-02-29T00:00:00.000005Z");
-        assert_eq!(at(1_709_251_199, 999_999), "2024-02-29T23:59:59.999999Z");
-        assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000000Z");
+        let mut stamps = Timestamps::default();
+        let mut at = |secs: u64, micros: u32| {
+            let mut out = Vec::new();
+            stamps.write(UNIX_EPOCH + Duration::new(secs, micros * 1000), &mut out);
+            String::from_utf8(out).expect("a timestamp is ASCII")
+        };
+        assert_eq!(at(0, 0), r#""1970-01-01T00:00:00.000000Z""#);
+        assert_eq!(at(951_782_400, 5), r#""2000-02-29T00:00:00.000005Z""#);
+        assert_eq!(at(951_782_400, 60), r#""2000-02-29T00:00:00.000060Z""#, "the same second again");
+        assert_eq!(at(1_709_251_199, 999_999), r#""2024-02-29T23:59:59.999999Z""#);
+        assert_eq!(at(4_107_542_400, 0), r#""2100-03-01T00:00:00.000000Z""#);
     }
 
     #[test]

@@ -91,7 +91,9 @@ pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError>
             let torn = TornLine { line: number, bytes: bytes as u64 };
             return match torn_tail {
                 TornTail::Reject => Err(VerifyError::TornTail { line: torn.line, bytes: torn.bytes }),
-                TornTail::Ignore => Ok(Verified { lines: number - 1, last_hash: last.hash().into(), torn_tail: Some(torn) }),
+                TornTail::Ignore => {
+                    Ok(Verified { lines: number - 1, last_hash: last.hash().into(), torn_tail: Some(torn) })
+                }
             };
         }
         last = check(&line, &last).map_err(|problem| VerifyError::Tampered { line: number, problem })?;

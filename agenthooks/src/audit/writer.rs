@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::event::{emit, AuditEvent};
 use super::file::{Batch, LogFile};
-use super::queue::{Message, Queue};
+use super::queue::{Pending, Queue};
 
 /// How long the writer sleeps between polls while records arrive.
 const POLL: Duration = Duration::from_millis(1);
@@ -58,14 +58,15 @@ impl Writer {
     pub(crate) fn run(mut self) {
         let queue = Arc::clone(&self.queue);
         let _alive = queue.register_writer();
-        let mut taken = Vec::new();
         let mut idle_polls = 0;
         loop {
+            let mut taken = Pending {
+                records: std::mem::take(&mut self.batch.records),
+                flushes: std::mem::take(&mut self.flushes),
+            };
             self.queue.take(&mut taken);
-            if !taken.is_empty() {
-                for message in taken.drain(..) {
-                    self.take(message);
-                }
+            (self.batch.records, self.flushes) = (taken.records, taken.flushes);
+            if !self.batch.records.is_empty() || !self.flushes.is_empty() {
                 self.write_batch();
                 idle_polls = 0;
                 continue;
@@ -80,13 +81,6 @@ impl Writer {
             } else {
                 self.queue.sleep(self.dirty.then_some(sync_due));
             }
-        }
-    }
-
-    fn take(&mut self, message: Message) {
-        match message {
-            Message::Record(record) => self.batch.records.push(record),
-            Message::Flush(answer) => self.flushes.push(answer),
         }
     }
 

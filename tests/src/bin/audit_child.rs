@@ -105,7 +105,8 @@ mod write_failure {
 
     pub(super) fn run(path: PathBuf, calls: u64) {
         let limit = getrlimit(Resource::Fsize);
-        setrlimit(Resource::Fsize, Rlimit { current: Some(4096), maximum: limit.maximum }).expect("a lower file size limit");
+        setrlimit(Resource::Fsize, Rlimit { current: Some(4096), maximum: limit.maximum })
+            .expect("a lower file size limit");
         audit::observe(count);
         let _audit = audit::init(AuditConfig::new(path).capacity(64)).expect("the audit log starts");
         std::thread::spawn(move || {
