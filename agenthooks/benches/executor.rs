@@ -6,6 +6,7 @@
 
 use std::hint::black_box;
 
+use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -134,6 +135,10 @@ hooks!(Wide, "t0", [h0 h1 h2 h3 h4 h5 h6 h7 h8]);
 hooks!(Wide, "acme", [only]);
 
 fn executor(c: &mut Criterion) {
+    // Every hook execution is audited: a buffered log in a temporary file
+    // keeps disk syncs out of the figures.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let _audit = audit::init(AuditConfig::new(dir.path().join("audit.jsonl"))).expect("the audit log starts");
     let session = Session::new("s-1").with_tenant("acme");
     let mut group = c.benchmark_group("sync_point");
     group.bench_function("direct", |b| b.iter(|| direct(&session, black_box(21))));

@@ -9,12 +9,12 @@
 //! program ends; dropping it writes and syncs every record:
 //!
 //! ```
-//! use agenthooks::audit::{self, AuditConfig, Durability};
+//! use agenthooks::audit::{self, AuditConfig};
 //!
 //! # let dir = tempfile::tempdir().unwrap();
 //! # std::env::set_var("AGENTHOOKS_AUDIT_PATH", dir.path().join("audit.jsonl"));
 //! // The path of `AGENTHOOKS_AUDIT_PATH`, or `~/.agenthooks/audit.jsonl`.
-//! let _audit = audit::init(AuditConfig::from_env()?.durability(Durability::Buffered))?;
+//! let _audit = audit::init(AuditConfig::from_env()?)?;
 //! # Ok::<(), audit::AuditError>(())
 //! ```
 //!
@@ -34,9 +34,9 @@
 //! every flush interval, on [`flush`] and when the guard drops.
 //! [`Durability::Synchronous`] returns from each hook call only once its
 //! record is synced. When the queue is full, hook calls wait: no record is
-//! ever dropped. Memory is bounded by the queue's capacity (8,192 records by
-//! default, each about 100 bytes plus its message, cut to [`MAX_MESSAGE`]
-//! bytes) and one batch of at most 4,096 records being written.
+//! ever dropped. Memory is bounded: at most the queue's capacity of records
+//! wait (8,192 by default, 72 bytes each plus a message cut to
+//! [`MAX_MESSAGE`] bytes) and at most as many are being written.
 //!
 //! # What a line holds
 //!
