@@ -32,10 +32,11 @@ pub enum AuditError {
         /// What the system said.
         source: io::Error,
     },
-    /// The log file could not be locked, read or trimmed.
-    #[error("cannot lock or read the audit log `{}`: {source}; check that the file system supports locks and the file is readable", path.display())]
+    /// The log file could not be locked, read or trimmed, or its directory
+    /// synced.
+    #[error("cannot lock, read or sync `{}` for the audit log: {source}; check that the file system supports locks and the path is readable", path.display())]
     Io {
-        /// The log's path.
+        /// The file or directory.
         path: PathBuf,
         /// What the system said.
         source: io::Error,

@@ -66,15 +66,20 @@ impl LogFile {
     /// Opens (or creates) the log at `path` and finds where its chain ends,
     /// cutting off a torn last line.
     pub(crate) fn open(path: &Path) -> Result<Self, AuditError> {
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|source| AuditError::CreateDir { dir: dir.to_owned(), source })?;
-        }
+        let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|source| AuditError::CreateDir { dir: dir.to_owned(), source })?;
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(path)
             .map_err(|source| AuditError::Open { path: path.to_owned(), source })?;
+        // The file's directory entry must reach the disk as well, or a crash
+        // could lose the whole file with every line synced into it.
+        #[cfg(unix)]
+        File::open(dir)
+            .and_then(|dir| dir.sync_all())
+            .map_err(|source| AuditError::Io { path: dir.to_owned(), source })?;
         let mut log = LogFile { path: path.to_owned(), file, end: u64::MAX, link: Link::GENESIS, locked: false };
         log.file.lock().map_err(|source| log.io_error(source))?;
         let caught_up = log.catch_up();

@@ -16,13 +16,12 @@ use super::record::Record;
 use super::AuditError;
 
 /// What waits for the writer.
-#[derive(Default)]
-pub(crate) struct Pending {
+struct Pending {
     /// Hook executions, oldest first.
-    pub(crate) records: Vec<Record>,
+    records: Vec<Record>,
     /// Callers waiting until every record before their request is written
     /// and synced.
-    pub(crate) flushes: Vec<Sender<()>>,
+    flushes: Vec<Sender<()>>,
 }
 
 /// A bounded multi-producer queue with one consumer, the writer.
@@ -91,12 +90,13 @@ impl Queue {
         }
     }
 
-    /// Swaps everything waiting with `into`, which must be empty (the
-    /// writer's side).
-    pub(crate) fn take(&self, into: &mut Pending) {
+    /// Swaps every waiting record and flush request with `records` and
+    /// `flushes`, which must be empty (the writer's side).
+    pub(crate) fn take(&self, records: &mut Vec<Record>, flushes: &mut Vec<Sender<()>>) {
         let mut pending = self.lock();
         let was_full = pending.records.len() >= self.capacity;
-        std::mem::swap(&mut *pending, into);
+        std::mem::swap(&mut pending.records, records);
+        std::mem::swap(&mut pending.flushes, flushes);
         drop(pending);
         if was_full {
             self.room.notify_all();

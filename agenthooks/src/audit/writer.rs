@@ -4,9 +4,9 @@
 //!
 //! While records arrive the writer polls the queue every millisecond, so a
 //! calling thread never has to wake it; after a tenth of a second without
-//! records it sleeps until a calling thread wakes it. A batch that fails to write is retried,
-//! with a growing pause, until it succeeds: records are never dropped, and
-//! calling threads wait once the queue is full.
+//! records it sleeps until a calling thread wakes it. A batch that fails to
+//! write is retried, with a growing pause, until it succeeds: records are
+//! never dropped, and calling threads wait once the queue is full.
 
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::event::{emit, AuditEvent};
 use super::file::{Batch, LogFile};
-use super::queue::{Pending, Queue};
+use super::queue::Queue;
 
 /// How long the writer sleeps between polls while records arrive.
 const POLL: Duration = Duration::from_millis(1);
@@ -60,12 +60,7 @@ impl Writer {
         let _alive = queue.register_writer();
         let mut idle_polls = 0;
         loop {
-            let mut taken = Pending {
-                records: std::mem::take(&mut self.batch.records),
-                flushes: std::mem::take(&mut self.flushes),
-            };
-            self.queue.take(&mut taken);
-            (self.batch.records, self.flushes) = (taken.records, taken.flushes);
+            self.queue.take(&mut self.batch.records, &mut self.flushes);
             if !self.batch.records.is_empty() || !self.flushes.is_empty() {
                 self.write_batch();
                 idle_polls = 0;
