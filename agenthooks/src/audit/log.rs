@@ -125,6 +125,8 @@ impl Log {
 ///
 /// After it drops, the log turns synchronous: a hook that still runs (on
 /// another thread, during shutdown) returns only once its record is on disk.
+/// `std::process::exit` and `panic = "abort"` skip destructors: call
+/// [`flush`] before them.
 #[must_use = "dropping the guard flushes the audit log: keep it until the program ends"]
 #[derive(Debug)]
 pub struct AuditGuard {
