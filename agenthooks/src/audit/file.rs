@@ -213,3 +213,30 @@ pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> io::Result<
     lines.drain(..skip);
     Ok(Tail { lines, torn })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+
+    use super::last_lines;
+
+    #[test]
+    fn the_last_lines_are_read_whole_across_chunks() {
+        let lines: Vec<String> = (0..1000).map(|n| format!("line {n} {}", "x".repeat(n % 97))).collect();
+        let torn = "a line cut sh";
+        let text = format!("{}\n{torn}", lines.join("\n"));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("log");
+        std::fs::write(&path, &text).expect("the file is written");
+        let file = File::open(&path).expect("the file opens");
+        for count in [0, 1, 3, 200, 999, 1000, 5000] {
+            let tail = last_lines(&file, text.len() as u64, count).expect("the file reads");
+            let expected: Vec<&[u8]> =
+                lines[lines.len().saturating_sub(count)..].iter().map(String::as_bytes).collect();
+            assert_eq!(tail.lines, expected, "the last {count} lines");
+            assert_eq!(tail.torn, torn.len() as u64);
+        }
+        let whole = last_lines(&file, text.len() as u64 - torn.len() as u64, 2).expect("the file reads");
+        assert_eq!((whole.lines.len(), whole.torn), (2, 0));
+    }
+}
