@@ -21,7 +21,9 @@ pub enum Durability {
     /// within about a millisecond and syncs the file to disk on every flush
     /// interval, on [`flush`](super::flush) and when the
     /// [`AuditGuard`](super::AuditGuard) drops. Nothing is lost on an orderly
-    /// shutdown; a crash loses what was not yet written.
+    /// shutdown; a crash of the process loses the records not yet written
+    /// (about the last millisecond), a crash of the machine those not yet
+    /// synced (at most the last flush interval).
     #[default]
     Buffered,
     /// The call returns only once its record is written and synced to disk:

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 
 use super::chain::{self, Link, HEX_DIGITS};
+use super::Tamper;
 use crate::{Execution, HookMeta, Session, Status};
 
 /// The longest message a record keeps, in bytes; a longer one is cut at a
@@ -266,10 +267,10 @@ pub struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    /// Reads one line of a log (its hash is not checked: see
-    /// [`verify`](super::verify)).
-    pub fn parse(line: &'a [u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(line)
+    /// Reads one line of a log, without its newline (its hash is not
+    /// checked: see [`verify`](super::verify)).
+    pub fn parse(line: &'a [u8]) -> Result<Self, Tamper> {
+        serde_json::from_slice(line).map_err(|_| Tamper::Malformed)
     }
 }
 
