@@ -61,16 +61,18 @@ impl Writer {
         let mut idle_polls = 0;
         loop {
             self.queue.take(&mut self.batch.records, &mut self.flushes);
-            if !self.batch.records.is_empty() || !self.flushes.is_empty() {
+            let busy = !self.batch.records.is_empty() || !self.flushes.is_empty();
+            if busy {
                 self.write_batch();
-                idle_polls = 0;
-                continue;
             }
+            // Synced at least every interval, however busy.
             let sync_due = self.interval.saturating_sub(self.synced_at.elapsed());
             if self.dirty && sync_due.is_zero() {
                 self.settle(true);
             }
-            if idle_polls < IDLE_POLLS {
+            if busy {
+                idle_polls = 0;
+            } else if idle_polls < IDLE_POLLS {
                 idle_polls += 1;
                 thread::park_timeout(POLL);
             } else {
