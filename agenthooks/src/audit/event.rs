@@ -1,5 +1,5 @@
-//! What the writer reports about itself: failed and recovered writes, and
-//! torn lines it cut off. Every event is printed to standard error and
+//! What the audit log reports about itself: failed and recovered writes and
+//! syncs, and torn lines it cut off. Every event is printed to standard error and
 //! handed to the observers registered with [`observe`], which is where
 //! metrics hook in.
 
@@ -14,15 +14,15 @@ use super::AuditError;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AuditEvent<'a> {
-    /// Writing or syncing the log failed. The records are kept, the writer
-    /// retries after `retry_in` (doubling up to a second), and hook calls
-    /// wait once the queue is full.
+    /// Writing or syncing the log failed. The records are kept and the
+    /// attempt is retried after `retry_in` (doubling up to a second); while
+    /// writes fail, hook calls wait once the queue is full.
     WriteFailed {
         /// What failed.
         error: &'a AuditError,
         /// How many attempts have failed so far, counting from 1.
         attempt: u32,
-        /// How long the writer waits before the next attempt.
+        /// How long before the next attempt.
         retry_in: Duration,
     },
     /// Writing works again after failed attempts; nothing was lost.
@@ -56,6 +56,35 @@ impl fmt::Display for AuditEvent<'_> {
                 "`{}` ended in a torn line ({bytes} bytes, left by a crash mid-write and never acknowledged); cut it off",
                 path.display()
             ),
+        }
+    }
+}
+
+/// The failed attempts at one operation in a row, reported as they happen.
+#[derive(Default)]
+pub(crate) struct Attempts {
+    failed: u32,
+}
+
+impl Attempts {
+    /// The pause before the first retry; it doubles up to a second.
+    const FIRST_PAUSE: Duration = Duration::from_millis(10);
+    const MAX_PAUSE: Duration = Duration::from_secs(1);
+
+    /// Reports one more failed attempt; returns how long to wait before the
+    /// next.
+    pub(crate) fn failed(&mut self, error: &AuditError) -> Duration {
+        self.failed += 1;
+        let retry_in = Self::FIRST_PAUSE.saturating_mul(1 << (self.failed - 1).min(10)).min(Self::MAX_PAUSE);
+        emit(&AuditEvent::WriteFailed { error, attempt: self.failed, retry_in });
+        retry_in
+    }
+
+    /// Reports that the operation works again, if it had failed.
+    pub(crate) fn succeeded(&mut self, path: &Path) {
+        if self.failed > 0 {
+            emit(&AuditEvent::WriteRecovered { path, attempts: self.failed });
+            self.failed = 0;
         }
     }
 }

@@ -87,6 +87,11 @@ impl LogFile {
         caught_up.map(|()| log)
     }
 
+    /// A second handle on the file, for the sync thread.
+    pub(crate) fn try_clone(&self) -> Result<File, AuditError> {
+        self.file.try_clone().map_err(|source| self.io_error(source))
+    }
+
     /// The log's path.
     pub(crate) fn path(&self) -> &Path {
         &self.path

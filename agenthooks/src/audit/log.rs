@@ -13,6 +13,7 @@ use std::thread;
 use super::file::LogFile;
 use super::queue::Queue;
 use super::record::Record;
+use super::syncer::Syncer;
 use super::writer::Writer;
 use super::{AuditConfig, AuditError, Durability};
 use crate::Execution;
@@ -106,8 +107,9 @@ fn start(config: AuditConfig) -> Result<&'static Log, AuditError> {
         return Err(AuditError::AlreadyStarted { path: log.path.clone() });
     }
     let file = LogFile::open(&config.path)?;
+    let syncer = Syncer::start(file.try_clone()?, config.path.clone(), config.flush_interval)?;
     let queue = Arc::new(Queue::new(config.capacity));
-    let writer = Writer::new(Arc::clone(&queue), file, config.flush_interval);
+    let writer = Writer::new(Arc::clone(&queue), file, syncer);
     thread::Builder::new().name("audit-writer".into()).spawn(move || writer.run()).map_err(AuditError::Spawn)?;
     let synchronous = AtomicBool::new(config.durability == Durability::Synchronous);
     Ok(LOG.get_or_init(|| Log { queue, synchronous, path: config.path }))

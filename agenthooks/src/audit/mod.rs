@@ -79,6 +79,7 @@ mod file;
 mod log;
 mod queue;
 mod record;
+mod syncer;
 mod verify;
 mod writer;
 

@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, Thread};
-use std::time::Duration;
 
 use super::record::Record;
 use super::AuditError;
@@ -111,9 +110,8 @@ impl Queue {
         WriterAlive(self)
     }
 
-    /// The writer's side: sleeps until a record or flush request arrives, or
-    /// `timeout` passes.
-    pub(crate) fn sleep(&self, timeout: Option<Duration>) {
+    /// The writer's side: sleeps until a record or flush request arrives.
+    pub(crate) fn sleep(&self) {
         self.writer_asleep.store(true, Ordering::SeqCst);
         // A push that missed the flag left its record in view.
         let idle = {
@@ -121,10 +119,7 @@ impl Queue {
             pending.records.is_empty() && pending.flushes.is_empty()
         };
         if idle {
-            match timeout {
-                Some(timeout) => thread::park_timeout(timeout),
-                None => thread::park(),
-            }
+            thread::park();
         }
         self.writer_asleep.store(false, Ordering::SeqCst);
     }
