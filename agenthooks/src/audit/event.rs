@@ -1,7 +1,7 @@
 //! What the audit log reports about itself: failed and recovered writes and
-//! syncs, and torn lines it cut off. Every event is printed to standard error and
-//! handed to the observers registered with [`observe`], which is where
-//! metrics hook in.
+//! syncs, and torn lines it cut off. Every event is printed to standard
+//! error and handed to the observers registered with [`observe`], which is
+//! where metrics hook in.
 
 use std::fmt;
 use std::path::Path;
