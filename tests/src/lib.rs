@@ -4,7 +4,6 @@
 //! each of its tests, so that its audit records go to a file of its own
 //! under the target directory, never to the developer's home directory.
 
-
 pub mod meters;
 
 use std::io;
