@@ -5,9 +5,12 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use agenthooks::audit::{self, AuditConfig};
+use agenthooks::audit;
 use agenthooks::{Execution, HookKind, HookMeta, Session, Status};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use support::{in_bursts, TemporaryAudit};
+
+mod support;
 
 static HOOK: HookMeta = HookMeta {
     point: "before_search",
@@ -23,13 +26,8 @@ static HOOK: HookMeta = HookMeta {
     is_async: false,
 };
 
-/// Records in a row that the calling-thread figure measures: well under the
-/// queue's capacity, so that no call waits for the writer.
-const BURST: u64 = 1024;
-
 fn audit(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let _audit = audit::init(AuditConfig::new(dir.path().join("audit.jsonl"))).expect("the audit log starts");
+    let _audit = TemporaryAudit::start();
     let session =
         Session::new("s-1").with_tenant("acme").with_trace("4bf92f3577b34da6", "00f067aa0ba902b7").with_turn(3);
     let execution = Execution {
@@ -46,23 +44,7 @@ fn audit(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     // The time only the calling thread spends, in bursts the queue holds;
     // the writer catches up between bursts, outside the measured time.
-    group.bench_function("calling_thread_buffered", |b| {
-        b.iter_custom(|iters| {
-            let mut spent = Duration::ZERO;
-            let mut left = iters;
-            while left > 0 {
-                let burst = left.min(BURST);
-                let start = Instant::now();
-                for _ in 0..burst {
-                    audit::record(black_box(&execution));
-                }
-                spent += start.elapsed();
-                left -= burst;
-                audit::flush().expect("the audit log flushes");
-            }
-            spent
-        });
-    });
+    group.bench_function("calling_thread_buffered", |b| in_bursts(b, 1, || audit::record(black_box(&execution))));
     // From the first record to the last one written and synced: the calling
     // thread outruns the writer, so this is the writer's pace. Few, long
     // samples, so that the sync ending each one weighs little.

@@ -6,9 +6,11 @@
 
 use std::hint::black_box;
 
-use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 use criterion::{criterion_group, criterion_main, Criterion};
+use support::{in_bursts, TemporaryAudit};
+
+mod support;
 
 #[derive(Debug)]
 struct AgentError;
@@ -135,17 +137,14 @@ hooks!(Wide, "t0", [h0 h1 h2 h3 h4 h5 h6 h7 h8]);
 hooks!(Wide, "acme", [only]);
 
 fn executor(c: &mut Criterion) {
-    // Every hook execution is audited: a buffered log in a temporary file
-    // keeps disk syncs out of the figures.
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let _audit = audit::init(AuditConfig::new(dir.path().join("audit.jsonl"))).expect("the audit log starts");
+    let _audit = TemporaryAudit::start();
     let session = Session::new("s-1").with_tenant("acme");
     let mut group = c.benchmark_group("sync_point");
     group.bench_function("direct", |b| b.iter(|| direct(&session, black_box(21))));
     group.bench_function("no_hook", |b| b.iter(|| no_hooks(&session, black_box(21))));
-    group.bench_function("one_hook", |b| b.iter(|| one_hook(&session, black_box(21))));
-    group.bench_function("ten_hooks", |b| b.iter(|| ten_hooks(&session, black_box(21))));
-    group.bench_function("wide_10000_hooks_one_matching", |b| b.iter(|| wide(&session, black_box(21))));
+    group.bench_function("one_hook", |b| in_bursts(b, 1, || one_hook(&session, black_box(21))));
+    group.bench_function("ten_hooks", |b| in_bursts(b, 10, || ten_hooks(&session, black_box(21))));
+    group.bench_function("wide_10000_hooks_one_matching", |b| in_bursts(b, 1, || wide(&session, black_box(21))));
     group.finish();
 }
 
