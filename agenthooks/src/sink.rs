@@ -21,8 +21,6 @@ pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Scope {
     Scope { span: HookSpan::open(hook, session) }
 }
 
-// The scope carries nothing of its own until telemetry opens a span in it.
-#[allow(clippy::unused_self)]
 impl Scope {
     /// Runs a plain `fn` hook inside the scope.
     #[inline]
