@@ -1,20 +1,18 @@
 //! Start-up errors of the audit log: each bad condition is a typed error
-//! that says what to do, and a hook that runs without a started log fails
-//! loudly when the log cannot start. No test here starts the log: each
+//! that says what to do, and a call whose hook runs without a started log
+//! fails with a typed error when the log cannot start. No test here starts the log: each
 //! needs a process where it has not started.
-
-use std::panic::catch_unwind;
 
 use agenthooks::audit::{self, AuditConfig, AuditError, Tamper, PATH_ENV};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Session};
 
-/// The call below never gets as far as an error of its own.
+/// The call below fails only through its hook.
 #[derive(Debug)]
-struct AgentError;
+struct AgentError(HookError);
 
 impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
+    fn from(error: HookError) -> Self {
+        AgentError(error)
     }
 }
 
@@ -61,15 +59,16 @@ fn a_log_whose_last_line_is_not_a_record_is_refused() {
 }
 
 #[test]
-fn a_hook_without_a_startable_log_fails_loudly() {
+fn a_call_whose_hook_cannot_be_audited_is_refused_with_a_typed_error() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let blocked = dir.path().join("a-file");
     std::fs::write(&blocked, "").expect("a plain file");
     // This binary starts no log, so the hook below must start one from the
     // environment, which names a path under a plain file.
     std::env::set_var(PATH_ENV, blocked.join("audit.jsonl"));
-    let panic = catch_unwind(|| unlogged(&Session::new("unlogged"))).expect_err("the call cannot be audited");
-    let message = panic.downcast_ref::<String>().expect("a formatted panic message");
-    assert!(message.contains("the audit log could not start"), "{message}");
-    assert!(message.contains("call `agenthooks::audit::init` at start-up"), "{message}");
+    let AgentError(error) = unlogged(&Session::new("unlogged")).expect_err("the call cannot be audited");
+    let HookError::Unaudited { point, hook, reason } = &error else { panic!("expected Unaudited, got {error:?}") };
+    assert_eq!((*point, *hook), ("unlogged", "audit_startup::watch"));
+    assert!(reason.contains("cannot create the audit log directory"), "{reason}");
+    assert!(error.to_string().contains("call `agenthooks::audit::init` at start-up"), "{error}");
 }

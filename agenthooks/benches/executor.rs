@@ -5,8 +5,9 @@
 //! Run with `cargo bench -p agenthooks --bench executor`.
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{audit, hook, hookpoint, Ctx, Execution, HookError, Outcome, Session, Status};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
@@ -145,6 +146,19 @@ fn executor(c: &mut Criterion) {
     group.bench_function("one_hook", |b| in_bursts(b, 1, || one_hook(&session, black_box(21))));
     group.bench_function("ten_hooks", |b| in_bursts(b, 10, || ten_hooks(&session, black_box(21))));
     group.bench_function("wide_10000_hooks_one_matching", |b| in_bursts(b, 1, || wide(&session, black_box(21))));
+    // What auditing one execution costs the calling thread: subtracted from
+    // the hooked cases, it leaves the executor's own cost.
+    let only = agenthooks::linked_hooks().into_iter().find(|hook| hook.point == "one_hook").expect("the one hook");
+    let execution = Execution {
+        hook: only,
+        session: &session,
+        status: Status::Ok,
+        duration: Duration::from_nanos(20),
+        message: None,
+    };
+    group.bench_function("audit_record_alone", |b| {
+        in_bursts(b, 1, || audit::record(black_box(&execution)).expect("the audit log takes the record"));
+    });
     group.finish();
 }
 

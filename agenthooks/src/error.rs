@@ -18,9 +18,9 @@ pub struct Blocked {
 ///
 /// A method with a `#[hookpoint]` returns `Result<_, E>` with
 /// `E: From<HookError>`; the generated code returns `Err(E::from(error))`.
-/// Only `Blocked` happens to every hook; the others happen only to hooks
-/// declared with `fallback = false` (a failing hook with `fallback` on is
-/// skipped, the call goes on).
+/// `Blocked` and `Unaudited` happen to every hook; the others happen only to
+/// hooks declared with `fallback = false` (a failing hook with `fallback` on
+/// is skipped, the call goes on).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HookError {
     /// A hook blocked the call.
@@ -55,6 +55,18 @@ pub enum HookError {
         hook: &'static str,
         /// The panic message (redacted argument values scrubbed out).
         message: String,
+    },
+    /// The audit log could not take the record of a hook execution, so the
+    /// call was refused: every hook execution is audited or the call fails.
+    /// Happens to every hook, whatever its `fallback`.
+    #[error("the audit log could not record hook `{hook}` at `{point}`: {reason}; the call was refused. Check the audit path ({path_env}) or call `agenthooks::audit::init` at start-up to get this error before any call", path_env = crate::audit::PATH_ENV)]
+    Unaudited {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// Why the audit log could not take the record.
+        reason: String,
     },
 }
 

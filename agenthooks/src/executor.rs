@@ -127,6 +127,7 @@ async fn run_awaited<P>(limit: Duration, hook: HookFuture<'_>, snapshot: Option<
 
 /// Judges one run: restores the arguments if the hook failed, records the
 /// execution, and says whether the chain goes on, ends, or stops the call.
+/// An execution the audit log cannot take stops the call, whatever its status.
 fn judge<P: HookPoint>(
     hook: &'static Hook<P>,
     ctx: &mut Ctx<P>,
@@ -148,14 +149,16 @@ fn judge<P: HookPoint>(
             **ctx = snapshot;
         }
     }
-    scope.close(&Execution {
-        hook: meta,
-        session: ctx.session(),
-        status,
-        duration: run.duration,
-        message: message.as_deref(),
-    });
     let (point, hook) = (meta.point, meta.path);
+    scope
+        .close(&Execution {
+            hook: meta,
+            session: ctx.session(),
+            status,
+            duration: run.duration,
+            message: message.as_deref(),
+        })
+        .map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
     match status {
         Status::Ok => Ok(Next::Continue),
         Status::Skip => Ok(Next::RunBody),

@@ -76,7 +76,10 @@ pub use session::Session;
 /// [`verify_linked`], which fails at start-up if one of them registered no
 /// hook.
 ///
-/// ```ignore
+/// A deployment binary names its hook crates once, at the top level, and
+/// checks them first thing in `main`:
+///
+/// ```text
 /// agenthooks::link!(acme_hooks, globex_hooks);
 ///
 /// fn main() -> Result<(), agenthooks::LinkError> {
@@ -84,6 +87,15 @@ pub use session::Session;
 ///     // … run the agent
 ///     Ok(())
 /// }
+/// ```
+///
+/// Here the crate named is linked but registers no hook, so the check fails:
+///
+/// ```
+/// agenthooks::link!(tokio);
+///
+/// let error = agenthooks::verify_linked().unwrap_err();
+/// assert_eq!(error, agenthooks::LinkError::MissingHookCrates { missing: vec!["tokio".into()] });
 /// ```
 #[macro_export]
 macro_rules! link {

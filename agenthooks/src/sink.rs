@@ -6,6 +6,7 @@
 
 use std::future::Future;
 
+use crate::audit::AuditError;
 use crate::execution::Execution;
 use crate::telemetry::HookSpan;
 use crate::{HookMeta, Session};
@@ -35,10 +36,10 @@ impl Scope {
     }
 
     /// Closes the scope with the record of how the hook ended: hands it to
-    /// the audit log and to telemetry.
+    /// telemetry and to the audit log; fails when the audit log cannot take it.
     #[inline]
-    pub(crate) fn close(self, execution: &Execution<'_>) {
+    pub(crate) fn close(self, execution: &Execution<'_>) -> Result<(), AuditError> {
         self.span.close(execution);
-        crate::audit::record(execution);
+        crate::audit::record(execution)
     }
 }

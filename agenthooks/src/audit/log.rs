@@ -69,35 +69,33 @@ pub fn path() -> Option<&'static Path> {
 /// Hands the record of one hook execution to the writer: the executor calls
 /// this once per execution. Starts the log if it has not started.
 ///
-/// # Panics
+/// Fails when the log has to start here and cannot, or its writer is gone;
+/// the executor then refuses the call ([`HookError::Unaudited`]): a hook
+/// execution that cannot be audited must not pass unnoticed. Call [`init`]
+/// at start-up to get a start-up error as a value before any call.
 ///
-/// When the log has to start here and cannot, or its writer thread is gone:
-/// a hook execution that cannot be audited must not pass unnoticed. Call
-/// [`init`] at start-up to get the start-up error as a value instead.
+/// [`HookError::Unaudited`]: crate::HookError::Unaudited
 #[doc(hidden)]
-pub fn record(execution: &Execution<'_>) {
-    let log = LOG.get().unwrap_or_else(start_unasked);
-    if let Err(error) = log.queue.push(Record::new(execution)) {
-        panic!("agenthooks: {error}");
-    }
+pub fn record(execution: &Execution<'_>) -> Result<(), AuditError> {
+    let log = match LOG.get() {
+        Some(log) => log,
+        None => start_unasked()?,
+    };
+    log.queue.push(Record::new(execution))?;
     if log.synchronous.load(Ordering::Relaxed) {
-        if let Err(error) = log.flush() {
-            panic!("agenthooks: {error}");
-        }
+        log.flush()?;
     }
+    Ok(())
 }
 
 /// Starts the log for a hook that ran before any [`init`].
 #[cold]
 #[inline(never)]
-fn start_unasked() -> &'static Log {
-    let config = AuditConfig::from_env().map(|config| config.durability(Durability::Synchronous));
-    match config.and_then(start) {
-        Ok(log) => log,
-        Err(AuditError::AlreadyStarted { .. }) => LOG.get().expect("a started log is set"),
-        Err(error) => panic!(
-            "agenthooks: the audit log could not start: {error}; call `agenthooks::audit::init` at start-up to handle this as an error"
-        ),
+fn start_unasked() -> Result<&'static Log, AuditError> {
+    let config = AuditConfig::from_env()?.durability(Durability::Synchronous);
+    match start(config) {
+        Err(AuditError::AlreadyStarted { .. }) => LOG.get().ok_or(AuditError::WriterStopped),
+        started => started,
     }
 }
 

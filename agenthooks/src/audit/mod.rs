@@ -23,8 +23,9 @@
 //! `~/.agenthooks/audit.jsonl`. A second `init` fails with
 //! [`AuditError::AlreadyStarted`]. A hook that runs before any `init` starts
 //! the log itself from the environment, in [`Durability::Synchronous`] mode
-//! because no guard will flush it at exit; if that start fails, the hook
-//! call panics with the reason (call `init` to get it as an error instead).
+//! because no guard will flush it at exit; if that start fails, the call
+//! fails with [`HookError::Unaudited`](crate::HookError::Unaudited) (call
+//! `init` at start-up to get the reason before any call).
 //!
 //! # Durability
 //!

@@ -1,7 +1,8 @@
 //! The deployment binary: links the search agent with the hooks of two
-//! customers, checks they are all there, and serves a few calls for each
-//! tenant.
+//! customers, checks they are all there, starts the audit log, and serves a
+//! few calls for each tenant.
 
+use agenthooks::audit::{self, AuditConfig};
 use agenthooks::Session;
 use search_agent::{Filters, SearchAgent};
 
@@ -10,6 +11,7 @@ agenthooks::link!(acme_hooks, globex_hooks);
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     agenthooks::verify_linked()?;
+    let audit = audit::init(AuditConfig::from_env()?)?;
     println!("linked hooks:");
     for hook in agenthooks::linked_hooks() {
         println!("  {hook}");
@@ -32,5 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Err(error) => println!("  stopped: {error}"),
         }
     }
+
+    let path = audit.path().display().to_string();
+    drop(audit); // writes and syncs every record
+    println!("\naudit log: {path}");
+    println!("check it:  cargo run -p agenthooks --bin agenthooks -- audit verify {path}");
     Ok(())
 }
