@@ -10,17 +10,8 @@ use std::time::Duration;
 
 use agenthooks::audit::{self, AuditConfig, AuditError, Entry, Tamper, TornLine, TornTail, VerifyError, GENESIS};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
-use agenthooks_tests::{audit_lines, audit_to_temp};
+use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
 use sha2::{Digest, Sha256};
-
-#[derive(Debug)]
-struct AgentError(HookError);
-
-impl From<HookError> for AgentError {
-    fn from(error: HookError) -> Self {
-        AgentError(error)
-    }
-}
 
 /// The lines of this binary's log made for `session_id`.
 fn lines_of(session_id: &str) -> Vec<String> {

@@ -5,16 +5,7 @@
 
 use agenthooks::audit::{self, AuditConfig, AuditError, Tamper, PATH_ENV};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Session};
-
-/// The call below fails only through its hook.
-#[derive(Debug)]
-struct AgentError(HookError);
-
-impl From<HookError> for AgentError {
-    fn from(error: HookError) -> Self {
-        AgentError(error)
-    }
-}
+use agenthooks_tests::AgentError;
 
 #[hookpoint(Unlogged)]
 fn unlogged(session: &Session) -> Result<(), AgentError> {

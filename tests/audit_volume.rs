@@ -4,17 +4,8 @@
 use std::collections::HashMap;
 
 use agenthooks::audit::{self, TornTail};
-use agenthooks::{hook, hookpoint, Ctx, HookError, Session};
-use agenthooks_tests::audit_to_temp;
-
-#[derive(Debug)]
-struct AgentError(HookError);
-
-impl From<HookError> for AgentError {
-    fn from(error: HookError) -> Self {
-        AgentError(error)
-    }
-}
+use agenthooks::{hook, hookpoint, Ctx, Session};
+use agenthooks_tests::{audit_to_temp, AgentError};
 
 #[hookpoint(Counted)]
 fn counted(session: &Session, n: u64) -> Result<u64, AgentError> {

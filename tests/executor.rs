@@ -6,15 +6,7 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
-
-#[derive(Debug, PartialEq)]
-struct AgentError(HookError);
-
-impl From<HookError> for AgentError {
-    fn from(error: HookError) -> Self {
-        AgentError(error)
-    }
-}
+use agenthooks_tests::AgentError;
 
 fn session(tenant: &str) -> Session {
     Session::new("s-1").with_tenant(tenant)

@@ -5,7 +5,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
+use agenthooks_tests::AgentError;
 
 struct CountingAllocator;
 
@@ -36,15 +37,6 @@ fn allocations_during(run: impl FnOnce()) -> usize {
     let before = ALLOCATIONS.with(Cell::get);
     run();
     ALLOCATIONS.with(Cell::get) - before
-}
-
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
 }
 
 #[hookpoint(Unhooked)]

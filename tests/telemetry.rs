@@ -11,21 +11,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::sleep;
 use std::time::Duration;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
+use agenthooks_tests::AgentError;
 use opentelemetry::trace::{Status, TracerProvider as _};
 use opentelemetry::Value;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt as _;
-
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
-}
 
 /// The value every call passes as its redacted API key.
 const SECRET: &str = "sk-live-5f0e9d";

@@ -6,20 +6,12 @@
 //! One test in its own binary: it needs a process in which nothing was
 //! installed before its first hook call.
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
 use agenthooks_tests::meters::Meters;
+use agenthooks_tests::AgentError;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 use tracing_subscriber::layer::SubscriberExt as _;
-
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
-}
 
 #[hookpoint(Early)]
 fn early(session: &Session) -> Result<(), AgentError> {

@@ -6,17 +6,9 @@
 use std::thread::sleep;
 use std::time::Duration;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
 use agenthooks_tests::meters::Meters;
-
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
-}
+use agenthooks_tests::AgentError;
 
 fn session(tenant: &str) -> Session {
     Session::new("s-1").with_tenant(tenant)

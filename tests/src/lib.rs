@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use agenthooks::audit::{self, AuditConfig, AuditGuard};
+use agenthooks::HookError;
 
 /// Starts this test binary's audit log, buffered, in a fresh file beside the
 /// binary (`<binary>.audit.jsonl`, under the target directory), and returns
@@ -47,4 +48,15 @@ pub fn audit_lines() -> Vec<String> {
     // Other tests may be appending: leave out a batch caught mid-write.
     let complete = text.rfind('\n').map_or(0, |last| last + 1);
     text[..complete].lines().map(str::to_owned).collect()
+}
+
+/// The error of the test agents' hook points: whatever a hook stopped the
+/// call with. Tests compare it whole, or take the [`HookError`] out.
+#[derive(Debug, PartialEq)]
+pub struct AgentError(pub HookError);
+
+impl From<HookError> for AgentError {
+    fn from(error: HookError) -> Self {
+        AgentError(error)
+    }
 }

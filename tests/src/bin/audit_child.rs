@@ -11,16 +11,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use agenthooks::audit::{self, AuditConfig, Durability};
-use agenthooks::{hook, hookpoint, Ctx, HookError, Session};
-
-#[derive(Debug)]
-struct AgentError(HookError);
-
-impl From<HookError> for AgentError {
-    fn from(error: HookError) -> Self {
-        AgentError(error)
-    }
-}
+use agenthooks::{hook, hookpoint, Ctx, Session};
+use agenthooks_tests::AgentError;
 
 #[hookpoint(Step)]
 fn step(session: &Session, n: u64) -> Result<u64, AgentError> {
