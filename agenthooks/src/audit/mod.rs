@@ -73,6 +73,7 @@
 //! cuts it off and reports [`AuditEvent::TornTailRemoved`].
 
 mod chain;
+mod clock;
 mod config;
 mod error;
 mod event;
