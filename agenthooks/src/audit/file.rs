@@ -13,6 +13,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::chain::{check_alone, Link};
+use super::clock::WallClock;
 use super::event::{emit, AuditEvent};
 use super::record::{Record, Timestamps};
 use super::AuditError;
@@ -37,6 +38,9 @@ pub(crate) struct Batch {
     /// How many of `bytes` are in the file.
     written: usize,
     next: Option<Link>,
+    /// Whether the records' times were converted (by an earlier `format`).
+    converted: bool,
+    clock: WallClock,
     stamps: Timestamps,
 }
 
@@ -45,8 +49,11 @@ impl Batch {
         let pid = std::process::id();
         self.bytes.clear();
         let mut link = prev;
+        self.clock.start_batch(self.converted);
+        self.converted = true;
         for record in &self.records {
-            link = record.write_line(&link, pid, &mut self.stamps, &mut self.bytes);
+            let at = self.clock.time_of(record.at());
+            link = record.write_line(at, &link, pid, &mut self.stamps, &mut self.bytes);
         }
         self.next = Some(link);
         self.formatted = true;
@@ -57,6 +64,7 @@ impl Batch {
         self.records.clear();
         self.bytes.clear();
         self.formatted = false;
+        self.converted = false;
         self.written = 0;
         self.next = None;
     }

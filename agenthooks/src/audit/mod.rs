@@ -36,7 +36,7 @@
 //! [`Durability::Synchronous`] returns from each hook call only once its
 //! record is synced. When the queue is full, hook calls wait: no record is
 //! ever dropped. Memory is bounded: at most the queue's capacity of records
-//! wait (8,192 by default, 72 bytes each plus a message cut to
+//! wait (8,192 by default, 64 bytes each plus a message cut to
 //! [`MAX_MESSAGE`] bytes) and at most as many are being written.
 //!
 //! # What a line holds
@@ -73,6 +73,7 @@
 //! cuts it off and reports [`AuditEvent::TornTailRemoved`].
 
 mod chain;
+mod clock;
 mod config;
 mod error;
 mod event;

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use quanta::Instant;
+
 use serde::Deserialize;
 
 use super::chain::{self, Link, HEX_DIGITS};
@@ -27,7 +29,8 @@ pub(crate) struct Record {
     session: Session,
     status: Status,
     duration: Duration,
-    at: SystemTime,
+    /// When it ended, on the monotonic clock (see [`WallClock`](super::clock::WallClock)).
+    at: Instant,
     message: Option<Box<str>>,
 }
 
@@ -39,14 +42,26 @@ impl Record {
             session: execution.session.clone(),
             status: execution.status,
             duration: execution.duration,
-            at: SystemTime::now(),
+            at: Instant::now(),
             message: execution.message.map(capped),
         }
     }
 
-    /// Appends the record's line to `buf`, chained after `prev`; returns the
-    /// link it ends at.
-    pub(crate) fn write_line(&self, prev: &Link, pid: u32, stamps: &mut Timestamps, buf: &mut Vec<u8>) -> Link {
+    /// When it ended, on the monotonic clock.
+    pub(crate) fn at(&self) -> Instant {
+        self.at
+    }
+
+    /// Appends the record's line, stamped `at`, to `buf`, chained after
+    /// `prev`; returns the link it ends at.
+    pub(crate) fn write_line(
+        &self,
+        at: SystemTime,
+        prev: &Link,
+        pid: u32,
+        stamps: &mut Timestamps,
+        buf: &mut Vec<u8>,
+    ) -> Link {
         let (error, block_reason) = match self.status {
             Status::Blocked => (None, self.message.as_deref()),
             _ => (self.message.as_deref(), None),
@@ -55,7 +70,7 @@ impl Record {
         let start = chain::open_line(buf, seq);
         let mut line = Members(buf);
         line.key("timestamp");
-        stamps.write(self.at, line.0);
+        stamps.write(at, line.0);
         line.text("hook.name", self.hook.point);
         line.text("hook.impl", self.hook.path);
         line.text("hook.crate", self.hook.crate_name);
@@ -219,7 +234,8 @@ fn capped(message: &str) -> Box<str> {
 pub struct Entry<'a> {
     /// Position in the file's chain: 1 for the first line, then one more per line.
     pub seq: u64,
-    /// When the hook execution ended, e.g. `2025-05-01T12:00:00.123456Z`.
+    /// When the hook execution ended, e.g. `2025-05-01T12:00:00.123456Z`;
+    /// never earlier than the line before it from the same process.
     #[serde(borrow)]
     pub timestamp: Cow<'a, str>,
     /// The point the hook ran at, e.g. `before_search`.
@@ -374,7 +390,7 @@ mod tests {
             session,
             status,
             duration: Duration::from_micros(1500),
-            at: UNIX_EPOCH + Duration::from_secs(1),
+            at: quanta::Instant::now(),
             message: message.map(Into::into),
         }
     }
@@ -383,7 +399,13 @@ mod tests {
     /// (without its newline) and the link it ends at.
     fn first_line(record: &Record) -> (Vec<u8>, Link) {
         let mut buf = Vec::new();
-        let link = record.write_line(&Link::GENESIS, 42, &mut Timestamps::default(), &mut buf);
+        let link = record.write_line(
+            UNIX_EPOCH + Duration::from_secs(1),
+            &Link::GENESIS,
+            42,
+            &mut Timestamps::default(),
+            &mut buf,
+        );
         assert_eq!(buf.pop(), Some(b'\n'));
         (buf, link)
     }
