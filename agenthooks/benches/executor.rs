@@ -7,28 +7,14 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use agenthooks::{audit, hook, hookpoint, Ctx, Execution, HookError, Outcome, Session, Status};
+use agenthooks::{audit, hook, hookpoint, Ctx, Execution, Outcome, Session, Status};
+use baseline::{direct, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
+#[path = "support/baseline.rs"]
+mod baseline;
 mod support;
-
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
-}
-
-/// The same body as every point, without `#[hookpoint]`.
-#[inline(never)]
-#[allow(clippy::unnecessary_wraps)] // the same signature as the points
-fn direct(session: &Session, value: u64) -> Result<u64, AgentError> {
-    black_box(session);
-    Ok(value * 2)
-}
 
 macro_rules! point {
     ($point:ident, $function:ident) => {

@@ -8,7 +8,8 @@
 
 use std::hint::black_box;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
+use baseline::{direct, AgentError};
 use criterion::{criterion_group, Criterion};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
@@ -17,24 +18,9 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 use support::{in_bursts, TemporaryAudit};
 use tracing_subscriber::layer::SubscriberExt as _;
 
+#[path = "support/baseline.rs"]
+mod baseline;
 mod support;
-
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
-}
-
-/// The same body as the point, without `#[hookpoint]`.
-#[inline(never)]
-#[allow(clippy::unnecessary_wraps)] // the same signature as the point
-fn direct(session: &Session, value: u64) -> Result<u64, AgentError> {
-    black_box(session);
-    Ok(value * 2)
-}
 
 #[hookpoint(OneHook)]
 #[inline(never)]
