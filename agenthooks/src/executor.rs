@@ -19,7 +19,7 @@ use std::time::Duration;
 use quanta::Instant;
 
 use crate::execution::{Execution, Status};
-use crate::hook::{Hook, HookFn, HookFuture};
+use crate::hook::{Hook, HookFn, HookFuture, HookMeta};
 use crate::point::{AsyncPoint, HookPoint};
 use crate::redact::scrub;
 use crate::unwind::{panic_message, CatchUnwind};
@@ -71,21 +71,67 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
     let mut ctx = Ctx::new(args, session);
     for hook in P::table().select(session.tenant_id()) {
         let limit = hook.meta.timeout();
-        let scope = sink::open(&hook.meta, session);
+        let awaiting = Awaiting::new(&hook.meta, session);
         let run = match hook.run {
             HookFn::AsyncInterceptor(start) => {
                 let snapshot = P::clone(&ctx);
-                scope.instrument(run_awaited(limit, start(&mut ctx), Some(snapshot))).await
+                awaiting.scope().instrument(run_awaited(limit, start(&mut ctx), Some(snapshot))).await
             }
-            HookFn::AsyncObserver(start) => scope.instrument(run_awaited(limit, start(&ctx), None)).await,
-            HookFn::Interceptor(_) | HookFn::Observer(_) => scope.enter(|| run_plain(hook, &mut ctx)),
+            HookFn::AsyncObserver(start) => awaiting.scope().instrument(run_awaited(limit, start(&ctx), None)).await,
+            HookFn::Interceptor(_) | HookFn::Observer(_) => awaiting.scope().enter(|| run_plain(hook, &mut ctx)),
         };
-        if let Next::RunBody = judge(hook, &mut ctx, run, scope)? {
+        if let Next::RunBody = judge(hook, &mut ctx, run, awaiting.finish())? {
             break;
         }
     }
     Ok(ctx.into_args())
 }
+
+/// The scope of a hook run inside an `async fn` point. If the caller drops
+/// the call while the hook runs, the execution is still reported, once, as
+/// an error: every hook execution reaches the audit log, cancelled or not.
+struct Awaiting<'s> {
+    scope: Option<sink::Scope>,
+    hook: &'static HookMeta,
+    session: &'s Session,
+    start: Instant,
+}
+
+impl<'s> Awaiting<'s> {
+    fn new(hook: &'static HookMeta, session: &'s Session) -> Self {
+        Awaiting { scope: Some(sink::open(hook, session)), hook, session, start: Instant::now() }
+    }
+
+    fn scope(&self) -> &sink::Scope {
+        self.scope.as_ref().expect("the scope is open until `finish`")
+    }
+
+    /// The scope, for the run's own record: the call was not cancelled.
+    fn finish(mut self) -> sink::Scope {
+        self.scope.take().expect("the scope is open until `finish`")
+    }
+}
+
+impl Drop for Awaiting<'_> {
+    fn drop(&mut self) {
+        if let Some(scope) = self.scope.take() {
+            let closed = scope.close(&Execution {
+                hook: self.hook,
+                session: self.session,
+                status: Status::Error,
+                duration: Instant::now() - self.start,
+                message: Some(CANCELLED),
+            });
+            // The caller is gone, so no call is left to refuse: say it here.
+            if let Err(error) = closed {
+                eprintln!("agenthooks: hook `{}` was cancelled and could not be audited: {error}", self.hook.path);
+            }
+        }
+    }
+}
+
+/// The message of a hook execution whose call was dropped while it ran.
+const CANCELLED: &str = "cancelled: the caller dropped the call while the hook ran";
 
 /// Runs a plain `fn` hook; one that returns after its deadline has timed out.
 fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
