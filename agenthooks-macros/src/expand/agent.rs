@@ -5,25 +5,20 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Attribute, ImplItem, ItemImpl};
 
+use super::parse_item;
 use super::point::{expand, strip_redact};
-use super::with_errors;
 use crate::ast::PointFn;
 use crate::attr::PointArgs;
 use crate::errors::Errors;
 
 /// `#[agent]` on the impl block `input`; `args` must be empty.
 pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
+    let mut item: ItemImpl =
+        match parse_item(input, "`#[agent]` goes on an `impl` block whose methods carry `#[hookpoint(...)]`") {
+            Ok(item) => item,
+            Err(tokens) => return tokens,
+        };
     let mut errors = Errors::default();
-    let mut item: ItemImpl = match syn::parse2(input.clone()) {
-        Ok(item) => item,
-        Err(error) => {
-            errors.push(syn::Error::new(
-                error.span(),
-                "`#[agent]` goes on an `impl` block whose methods carry `#[hookpoint(...)]`",
-            ));
-            return with_errors(input, &errors);
-        }
-    };
     if !args.is_empty() {
         errors.push(syn::Error::new_spanned(
             args,

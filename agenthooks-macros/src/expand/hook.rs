@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::ItemFn;
 
-use super::with_errors;
+use super::{parse_item, with_errors};
 use crate::ast::{Hook, Kind};
 use crate::attr::HookArgs;
 use crate::errors::Errors;
@@ -16,17 +16,11 @@ const DEFAULT_TIMEOUT_MS: u64 = 500;
 
 /// `#[hook(args)]` on `input`.
 pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut errors = Errors::default();
-    let item: ItemFn = match syn::parse2(input.clone()) {
+    let item: ItemFn = match parse_item(input, "`#[hook]` goes on an `fn` or `async fn` taking the point's context") {
         Ok(item) => item,
-        Err(error) => {
-            errors.push(syn::Error::new(
-                error.span(),
-                "`#[hook]` goes on an `fn` or `async fn` taking the point's context",
-            ));
-            return with_errors(input, &errors);
-        }
+        Err(tokens) => return tokens,
     };
+    let mut errors = Errors::default();
     let args = errors.check(syn::parse2::<HookArgs>(args));
     let hook = errors.check(Hook::new(item.clone()));
     if let (Some(args), Some(hook)) = (args, hook) {

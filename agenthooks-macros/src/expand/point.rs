@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, LitStr};
 
-use super::with_errors;
+use super::{parse_item, with_errors};
 use crate::ast::{take_redact, PointFn};
 use crate::attr::PointArgs;
 use crate::case::snake_case;
@@ -15,17 +15,14 @@ use crate::errors::Errors;
 
 /// `#[hookpoint(args)]` on a free function `input`.
 pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut errors = Errors::default();
-    let mut item: ItemFn = match syn::parse2(input.clone()) {
+    let mut item: ItemFn = match parse_item(
+        input,
+        "`#[hookpoint]` goes on an `fn` or `async fn`, or on a method of an `#[agent]` impl block",
+    ) {
         Ok(item) => item,
-        Err(error) => {
-            errors.push(syn::Error::new(
-                error.span(),
-                "`#[hookpoint]` goes on an `fn` or `async fn`, or on a method of an `#[agent]` impl block",
-            ));
-            return with_errors(input, &errors);
-        }
+        Err(tokens) => return tokens,
     };
+    let mut errors = Errors::default();
     let args = errors.check(syn::parse2::<PointArgs>(args));
     let point =
         errors.check(PointFn::new(item.attrs.clone(), item.vis.clone(), item.sig.clone(), item.block.clone(), false));
