@@ -5,7 +5,7 @@
 use agenthooks::{HookError, Session};
 use search_agent::{AgentError, Doc, Filters, SearchAgent};
 
-agenthooks::link!(acme_hooks, globex_hooks);
+agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex");
 
 fn titles(docs: &[Doc]) -> Vec<&str> {
     docs.iter().map(|doc| doc.title.as_str()).collect()

@@ -16,7 +16,8 @@ pub use crate::hook::{Hook, HookFuture};
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::point::PointTable;
 pub use crate::redact::redacted_text_of;
-pub use crate::registry::{ExpectedCrate, HookRegistration};
+pub use crate::link::LinkedCrate;
+pub use crate::registry::HookRegistration;
 use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};
 
 /// Boxes an `async fn` hook's future so that every hook of a point has one

@@ -1,8 +1,9 @@
 //! The context a hook receives: the call's arguments and its sealed session.
 
+use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use crate::Session;
+use crate::{HookPoint, Session};
 
 /// The context of one call of hook point `P`, as a hook sees it.
 ///
@@ -37,6 +38,14 @@ impl<P> Ctx<P> {
 
     pub(crate) fn into_args(self) -> P {
         self.args
+    }
+}
+
+/// Shows the point's name and the session, never the arguments: an argument
+/// marked `#[redact]` must not reach a log through a hook's `{ctx:?}`.
+impl<P: HookPoint> fmt::Debug for Ctx<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ctx").field("point", &P::NAME).field("session", &self.session).finish_non_exhaustive()
     }
 }
 

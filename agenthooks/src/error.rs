@@ -5,6 +5,7 @@
 /// and its body does not run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("hook `{hook}` blocked `{point}`: {reason}")]
+#[non_exhaustive]
 pub struct Blocked {
     /// The point that was called.
     pub point: &'static str,
@@ -22,6 +23,7 @@ pub struct Blocked {
 /// hooks declared with `fallback = false` (a failing hook with `fallback` on
 /// is skipped, the call goes on).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HookError {
     /// A hook blocked the call.
     #[error(transparent)]
@@ -68,16 +70,60 @@ pub enum HookError {
         /// Why the audit log could not take the record.
         reason: String,
     },
+    /// An `async fn` point was called outside a Tokio runtime, or in one
+    /// without its time driver, so no time limit could be set: no hook ran.
+    /// Happens to every hook, whatever its `fallback`.
+    #[error("hook `{hook}` at `{point}` cannot run: async hook points must be awaited inside a Tokio runtime with its time driver enabled (`Builder::enable_time()` or `enable_all()`, as `#[tokio::main]` does); no hook ran")]
+    NoRuntime {
+        /// The point that was called.
+        point: &'static str,
+        /// The first hook that would have run, as `crate::module::name`.
+        hook: &'static str,
+    },
 }
 
-/// A start-up check of what is linked failed.
+/// A start-up check of what is linked failed: see
+/// [`verify_linked`](crate::verify_linked).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LinkError {
     /// Hook crates the binary expects registered no hook.
     #[error("expected hook crates registered no hook: {}; add them to `[dependencies]`, name them in `agenthooks::link!` and check their features", missing.join(", "))]
     MissingHookCrates {
         /// The crates, as Rust spells them.
         missing: Vec<String>,
+    },
+    /// A crate with hooks is linked into the binary but not named in its
+    /// `link!`, so no tenant is bound to it and its hooks never run.
+    #[error("hook crate `{krate}` is linked but not named in `agenthooks::link!`, so its hooks (e.g. `{hook}`) never run; bind it to the tenants it serves: `link!({krate} => \"tenant\")`, or `link!({krate} => *)` for every tenant")]
+    UnnamedHookCrate {
+        /// The crate, as Rust spells it.
+        krate: &'static str,
+        /// One of its hooks, as `crate::module::name`.
+        hook: &'static str,
+    },
+    /// A hook names a tenant its crate is not bound to, so it never runs.
+    #[error("hook `{hook}` of crate `{krate}` declares tenant `{tenant}`, but `link!` binds `{krate}` to {}; bind the crate to that tenant too, or fix the hook's `tenant`", if bound.is_empty() { "no tenant".to_owned() } else { format!("`{}`", bound.join("`, `")) })]
+    TenantOutsideBinding {
+        /// The hook's crate, as Rust spells it.
+        krate: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// The tenant the hook declares.
+        tenant: &'static str,
+        /// The tenants `link!` binds the crate to.
+        bound: Vec<String>,
+    },
+    /// Two hook points share a name, so the audit log, spans and metrics
+    /// could not tell them apart.
+    #[error("two hook points are named `{name}`: one in `{first}`, one in `{second}`; give one another name with `#[hookpoint(Point, name = \"namespace.{name}\")]`")]
+    DuplicatePointName {
+        /// The shared name.
+        name: &'static str,
+        /// The module declaring the first point.
+        first: &'static str,
+        /// The module declaring the second point.
+        second: &'static str,
     },
 }
 

@@ -8,6 +8,7 @@ use crate::{HookMeta, Session};
 
 /// How one hook execution ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// The hook returned `Continue`.
     Ok,
@@ -47,6 +48,7 @@ impl fmt::Display for Status {
 /// panic message or block reason) with every redacted argument value already
 /// replaced by `[REDACTED]`.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct Execution<'a> {
     /// The hook that ran.
     pub hook: &'static HookMeta,

@@ -2,28 +2,35 @@
 //!
 //! For each hook selected for the caller's tenant, in chain order: snapshot
 //! the arguments (interceptors only), run the hook under its time limit with
-//! panics caught, judge how it ended, hand the record to the audit log and
-//! telemetry, then go on, skip to the body, or stop the call.
+//! panics caught, judge how it ended, report the execution to the audit log
+//! and telemetry, then go on, skip to the body, or stop the call.
 //!
 //! Durations are read from the CPU's time-stamp counter where it is reliable
 //! (a few nanoseconds a read, against some twenty for the OS clock), and from
 //! the OS clock elsewhere.
 //!
 //! Time limits: an `async fn` hook is cancelled at its deadline (its future is
-//! dropped). A plain `fn` hook cannot be interrupted; when it returns after
-//! its deadline it is treated as timed out and its changes are discarded.
+//! dropped). A hook cannot be interrupted while it blocks its thread (a plain
+//! `fn` hook, or an `async fn` hook that loops or sleeps without awaiting);
+//! one that returns after its deadline is timed out all the same, and its
+//! changes are discarded.
+//!
+//! Panics: a hook's panic is caught; so is a panic while the executor drops
+//! what a hook leaves behind (the panic's payload, a discarded argument
+//! value, a cancelled hook's future). None reaches the caller.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use quanta::Instant;
 
-use crate::execution::{Execution, Status};
-use crate::hook::{Hook, HookFn, HookFuture, HookMeta};
+use crate::execution::Status;
+use crate::hook::{Hook, HookFn, HookFuture};
 use crate::point::{AsyncPoint, HookPoint};
 use crate::redact::scrub;
-use crate::unwind::{panic_message, CatchUnwind};
-use crate::{sink, Blocked, Ctx, HookError, Outcome, Session};
+use crate::sink::Report;
+use crate::unwind::{caught, discard, CatchUnwind};
+use crate::{Blocked, Ctx, HookError, Outcome, Session};
 
 /// How one hook run ended, before it is judged.
 enum Ended {
@@ -40,6 +47,19 @@ struct Run<P> {
     snapshot: Option<P>,
 }
 
+impl<P> Run<P> {
+    /// Judges a run that started at `start` and ended with `ended`: one that
+    /// returned after `limit` has timed out, whatever it returned.
+    fn ended(start: Instant, limit: Duration, ended: Ended, snapshot: Option<P>) -> Self {
+        let duration = Instant::now() - start;
+        let ended = match ended {
+            Ended::Returned(_) if duration > limit => Ended::TimedOut,
+            ended => ended,
+        };
+        Run { ended, duration, snapshot }
+    }
+}
+
 /// What the chain does after a hook.
 enum Next {
     Continue,
@@ -52,9 +72,9 @@ enum Next {
 pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError> {
     let mut ctx = Ctx::new(args, session);
     for hook in P::table().select(session.tenant_id()) {
-        let scope = sink::open(&hook.meta, session);
-        let run = scope.enter(|| run_plain(hook, &mut ctx));
-        if let Next::RunBody = judge(hook, &mut ctx, run, scope)? {
+        let report = Report::open(&hook.meta, session);
+        let run = report.enter(|| run_plain(hook, &mut ctx));
+        if let Next::RunBody = judge(hook, &mut ctx, run, report)? {
             break;
         }
     }
@@ -65,76 +85,42 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
 /// arguments as the hooks left them, or why the call must stop.
 ///
 /// Must be awaited inside a Tokio runtime with its time driver enabled: the
-/// time limits of `async fn` hooks are Tokio timers.
+/// time limits of `async fn` hooks are Tokio timers. Elsewhere the call fails
+/// with [`HookError::NoRuntime`] before any hook runs.
 #[doc(hidden)]
 pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, HookError> {
     let mut ctx = Ctx::new(args, session);
     for hook in P::table().select(session.tenant_id()) {
-        let limit = hook.meta.timeout();
-        let awaiting = Awaiting::new(&hook.meta, session);
         let run = match hook.run {
-            HookFn::AsyncInterceptor(start) => {
-                let snapshot = P::clone(&ctx);
-                awaiting.scope().instrument(run_awaited(limit, start(&mut ctx), Some(snapshot))).await
+            HookFn::AsyncInterceptor(_) | HookFn::AsyncObserver(_) => {
+                let Some(timer) = timer(hook.meta.timeout()) else {
+                    return Err(HookError::NoRuntime { point: hook.meta.point, hook: hook.meta.path });
+                };
+                let report = Report::open_cancellable(&hook.meta, session);
+                let run = report.instrument(run_awaited(hook, &mut ctx, timer)).await;
+                (run, report)
             }
-            HookFn::AsyncObserver(start) => awaiting.scope().instrument(run_awaited(limit, start(&ctx), None)).await,
-            HookFn::Interceptor(_) | HookFn::Observer(_) => awaiting.scope().enter(|| run_plain(hook, &mut ctx)),
+            HookFn::Interceptor(_) | HookFn::Observer(_) => {
+                let report = Report::open(&hook.meta, session);
+                (report.enter(|| run_plain(hook, &mut ctx)), report)
+            }
         };
-        if let Next::RunBody = judge(hook, &mut ctx, run, awaiting.finish())? {
+        if let Next::RunBody = judge(hook, &mut ctx, run.0, run.1)? {
             break;
         }
     }
     Ok(ctx.into_args())
 }
 
-/// The scope of a hook run inside an `async fn` point. If the caller drops
-/// the call while the hook runs, the execution is still reported, once, as
-/// an error: every hook execution reaches the audit log, cancelled or not.
-struct Awaiting<'s> {
-    scope: Option<sink::Scope>,
-    hook: &'static HookMeta,
-    session: &'s Session,
-    start: Instant,
+/// The timer of an `async fn` hook's time limit, or `None` outside a Tokio
+/// runtime with its time driver (Tokio panics there; the panic is caught).
+fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
+    catch_unwind(|| tokio::time::sleep(limit)).map_err(discard).ok()
 }
-
-impl<'s> Awaiting<'s> {
-    fn new(hook: &'static HookMeta, session: &'s Session) -> Self {
-        Awaiting { scope: Some(sink::open(hook, session)), hook, session, start: Instant::now() }
-    }
-
-    fn scope(&self) -> &sink::Scope {
-        self.scope.as_ref().expect("the scope is open until `finish`")
-    }
-
-    /// The scope, for the run's own record: the call was not cancelled.
-    fn finish(mut self) -> sink::Scope {
-        self.scope.take().expect("the scope is open until `finish`")
-    }
-}
-
-impl Drop for Awaiting<'_> {
-    fn drop(&mut self) {
-        if let Some(scope) = self.scope.take() {
-            let closed = scope.close(&Execution {
-                hook: self.hook,
-                session: self.session,
-                status: Status::Error,
-                duration: Instant::now() - self.start,
-                message: Some(CANCELLED),
-            });
-            // The caller is gone, so no call is left to refuse: say it here.
-            if let Err(error) = closed {
-                eprintln!("agenthooks: hook `{}` was cancelled and could not be audited: {error}", self.hook.path);
-            }
-        }
-    }
-}
-
-/// The message of a hook execution whose call was dropped while it ran.
-const CANCELLED: &str = "cancelled: the caller dropped the call while the hook ran";
 
 /// Runs a plain `fn` hook; one that returns after its deadline has timed out.
 fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
+    let limit = hook.meta.timeout();
     let (snapshot, start, result) = match hook.run {
         HookFn::Interceptor(run) => {
             let snapshot = P::clone(ctx);
@@ -151,35 +137,41 @@ fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
             return Run { ended: Ended::Returned(Err(message)), duration: Duration::ZERO, snapshot: None };
         }
     };
-    let duration = Instant::now() - start;
     let ended = match result {
-        Ok(_) if duration > hook.meta.timeout() => Ended::TimedOut,
         Ok(returned) => Ended::Returned(returned),
-        Err(panic) => Ended::Panicked(panic_message(&*panic)),
+        Err(panic) => Ended::Panicked(caught(panic)),
     };
-    Run { ended, duration, snapshot }
+    Run::ended(start, limit, ended, snapshot)
 }
 
-/// Awaits an `async fn` hook's future, cancelling it at `limit`.
-async fn run_awaited<P>(limit: Duration, hook: HookFuture<'_>, snapshot: Option<P>) -> Run<P> {
+/// Runs an `async fn` hook, cancelling it when `timer` fires.
+async fn run_awaited<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>, timer: tokio::time::Sleep) -> Run<P> {
+    let (future, snapshot): (HookFuture<'_>, _) = match hook.run {
+        HookFn::AsyncInterceptor(start) => {
+            let snapshot = P::clone(ctx);
+            (start(ctx), Some(snapshot))
+        }
+        HookFn::AsyncObserver(start) => (start(ctx), None),
+        HookFn::Interceptor(_) | HookFn::Observer(_) => unreachable!("plain hooks run through `run_plain`"),
+    };
     let start = Instant::now();
-    let ended = match tokio::time::timeout(limit, CatchUnwind::new(hook)).await {
-        Err(_elapsed) => Ended::TimedOut,
-        Ok(Ok(returned)) => Ended::Returned(returned),
-        Ok(Err(panic)) => Ended::Panicked(panic),
+    // The hook first, as `tokio::time::timeout` does: a hook ready at its
+    // first poll is never timed out by a timer that fired meanwhile.
+    let ended = tokio::select! {
+        biased;
+        result = CatchUnwind::new(future) => match result {
+            Ok(returned) => Ended::Returned(returned),
+            Err(panic) => Ended::Panicked(panic),
+        },
+        () = timer => Ended::TimedOut,
     };
-    Run { ended, duration: Instant::now() - start, snapshot }
+    Run::ended(start, hook.meta.timeout(), ended, snapshot)
 }
 
-/// Judges one run: restores the arguments if the hook failed, records the
+/// Judges one run: restores the arguments if the hook failed, reports the
 /// execution, and says whether the chain goes on, ends, or stops the call.
 /// An execution the audit log cannot take stops the call, whatever its status.
-fn judge<P: HookPoint>(
-    hook: &'static Hook<P>,
-    ctx: &mut Ctx<P>,
-    run: Run<P>,
-    scope: sink::Scope,
-) -> Result<Next, HookError> {
+fn judge<P: HookPoint>(hook: &'static Hook<P>, ctx: &mut Ctx<P>, run: Run<P>, report: Report<'_>) -> Result<Next, HookError> {
     let meta = &hook.meta;
     let panicked = matches!(run.ended, Ended::Panicked(_));
     let (status, message) = match run.ended {
@@ -190,20 +182,15 @@ fn judge<P: HookPoint>(
         Ended::TimedOut => (Status::Timeout, Some(format!("ran past its limit of {} ms", meta.timeout_ms))),
     };
     let message = message.map(|text| scrub(text, &**ctx, run.snapshot.as_ref()));
-    if matches!(status, Status::Error | Status::Timeout) {
-        if let Some(snapshot) = run.snapshot {
-            **ctx = snapshot;
+    match run.snapshot {
+        Some(snapshot) if matches!(status, Status::Error | Status::Timeout) => {
+            discard(std::mem::replace(&mut **ctx, snapshot));
         }
+        snapshot => discard(snapshot),
     }
     let (point, hook) = (meta.point, meta.path);
-    scope
-        .close(&Execution {
-            hook: meta,
-            session: ctx.session(),
-            status,
-            duration: run.duration,
-            message: message.as_deref(),
-        })
+    report
+        .close(status, run.duration, message.as_deref())
         .map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
     match status {
         Status::Ok => Ok(Next::Continue),

@@ -6,7 +6,6 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use crate::context::Ctx;
-use crate::point::HookPoint;
 
 /// Everything known about a linked hook before it runs: the attribute's
 /// settings and where the function lives.
@@ -75,6 +74,7 @@ impl fmt::Display for HookMeta {
 
 /// Whether a hook may change the arguments of the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HookKind {
     /// Takes `&mut Ctx<P>`: may rewrite argument fields.
     Interceptor,
@@ -89,7 +89,7 @@ pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<crate::Outcome, Str
 /// The function the `#[hook]` macro generates around the user's hook: it
 /// calls the hook and turns its return value into an outcome or an error.
 #[doc(hidden)]
-pub enum HookFn<P: HookPoint> {
+pub enum HookFn<P> {
     /// A plain `fn` taking `&mut Ctx<P>`.
     Interceptor(for<'c> fn(&'c mut Ctx<P>) -> Result<crate::Outcome, String>),
     /// A plain `fn` taking `&Ctx<P>`.
@@ -102,12 +102,18 @@ pub enum HookFn<P: HookPoint> {
 
 /// A linked hook of point `P`: its metadata and its function.
 #[doc(hidden)]
-pub struct Hook<P: HookPoint> {
+pub struct Hook<P> {
     pub(crate) meta: HookMeta,
     pub(crate) run: HookFn<P>,
 }
 
-impl<P: HookPoint> Hook<P> {
+impl<P> fmt::Debug for Hook<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hook").field("meta", &self.meta).finish_non_exhaustive()
+    }
+}
+
+impl<P> Hook<P> {
     /// A hook made of its metadata and function; used by `#[hook]`.
     pub const fn new(meta: HookMeta, run: HookFn<P>) -> Self {
         Hook { meta, run }

@@ -45,6 +45,7 @@ mod error;
 mod execution;
 mod executor;
 mod hook;
+mod link;
 mod outcome;
 mod point;
 mod redact;
@@ -65,22 +66,40 @@ pub use hook::{HookKind, HookMeta};
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};
 pub use redact::REDACTED;
-pub use registry::{linked_hooks, linked_points, require_crates, verify_linked, PointInfo};
+pub use link::{require_crates, verify_linked, Tenants};
+pub use registry::{linked_hooks, linked_points, PointInfo};
 pub use session::Session;
 
-/// Links hook crates into the deployment binary and records that it expects
-/// them.
+/// Links hook crates into the deployment binary and binds each to the
+/// tenants it serves.
 ///
 /// A crate of hooks that no code names is never linked, and its hooks never
-/// run. `link!` names each crate so its hooks register, and records it for
-/// [`verify_linked`], which fails at start-up if one of them registered no
-/// hook.
+/// run. `link!` names each crate, so its hooks register, and binds it:
 ///
-/// A deployment binary names its hook crates once, at the top level, and
-/// checks them first thing in `main`:
+/// - `acme_hooks => "acme"` or `acme_hooks => ["acme", "acme-eu"]`: the
+///   crate's hooks run only for those tenants' calls; a hook without
+///   `tenant` runs for each of them;
+/// - `platform_policies => *`: the crate's hooks run as they declare, for
+///   their `tenant` or for every tenant.
+///
+/// Once a binary has a `link!`, a crate with hooks that it links without
+/// naming (a dependency of a dependency) runs no hook, and a hook naming a
+/// tenant outside its crate's binding never runs; [`verify_linked`] reports
+/// both, and crates named here that registered no hook. The binary's own
+/// hooks run as they declare.
+///
+/// A deployment binary names its hook crates once, at the top level, denies
+/// `unused_crate_dependencies` so that a hook crate it depends on but forgets
+/// to name fails the build, and checks the rest first thing in `main`:
 ///
 /// ```text
-/// agenthooks::link!(acme_hooks, globex_hooks);
+/// #![deny(unused_crate_dependencies)]
+///
+/// agenthooks::link! {
+///     acme_hooks => "acme",
+///     globex_hooks => ["globex", "globex-eu"],
+///     platform_policies => *,
+/// }
 ///
 /// fn main() -> Result<(), agenthooks::LinkError> {
 ///     agenthooks::verify_linked()?;
@@ -92,20 +111,57 @@ pub use session::Session;
 /// Here the crate named is linked but registers no hook, so the check fails:
 ///
 /// ```
-/// agenthooks::link!(tokio);
+/// agenthooks::link!(tokio => *);
 ///
 /// let error = agenthooks::verify_linked().unwrap_err();
 /// assert_eq!(error, agenthooks::LinkError::MissingHookCrates { missing: vec!["tokio".into()] });
 /// ```
+///
+/// A crate named without its tenants does not compile:
+///
+/// ```compile_fail
+/// agenthooks::link!(tokio);
+/// ```
 #[macro_export]
 macro_rules! link {
-    ($($krate:ident),+ $(,)?) => {
+    ($($krate:ident => $tenants:tt),+ $(,)?) => {
         $(
             #[allow(unused_imports)]
             use $krate as _;
             $crate::__private::inventory::submit! {
-                $crate::__private::ExpectedCrate(::core::stringify!($krate))
+                $crate::__private::LinkedCrate::new(
+                    ::core::stringify!($krate),
+                    $crate::__link_tenants!($tenants),
+                    ::core::module_path!(),
+                )
             }
         )+
+    };
+    ($($other:tt)*) => {
+        ::core::compile_error!(
+            "bind each hook crate to the tenants it serves: `link!(acme_hooks => \"acme\", globex_hooks => [\"globex\", \"globex-eu\"], platform_policies => *)`"
+        );
+    };
+}
+
+/// The tenants of one `link!` binding: `*`, `"acme"` or `["acme", …]`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __link_tenants {
+    (*) => {
+        $crate::Tenants::Every
+    };
+    ($tenant:literal) => {
+        $crate::Tenants::Only(&[$tenant])
+    };
+    ([$($tenant:literal),+ $(,)?]) => {
+        $crate::Tenants::Only(&[$($tenant),+])
+    };
+    ($other:tt) => {
+        ::core::compile_error!(::core::concat!(
+            "bind a hook crate to `*`, a tenant `\"acme\"` or a list `[\"acme\", \"acme-eu\"]`, not `",
+            ::core::stringify!($other),
+            "`"
+        ))
     };
 }

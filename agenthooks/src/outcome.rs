@@ -12,6 +12,7 @@ use std::fmt::Display;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use = "an outcome does nothing unless the hook returns it"]
+#[non_exhaustive]
 pub enum Outcome {
     /// Go on: the next hook runs, then the method body.
     Continue,

@@ -1,45 +1,93 @@
-//! Where every hook execution is reported: the audit log and telemetry.
+//! Where every hook execution is reported, exactly once: the audit log and
+//! telemetry.
 //!
-//! The executor opens a [`Scope`] before a hook runs, runs the hook inside
-//! it, and closes it with the execution's record: exactly once per hook
-//! execution, whatever its status.
+//! The executor opens a [`Report`] before a hook runs, runs the hook inside
+//! it, and closes it with how the hook ended. A report that drops unclosed
+//! (the caller dropped an `async` call while its hook ran) reports the
+//! execution itself, as an error that says so: no path reports an execution
+//! twice or not at all.
 
 use std::future::Future;
+use std::time::Duration;
+
+use quanta::Instant;
 
 use crate::audit::AuditError;
-use crate::execution::Execution;
+use crate::execution::{Execution, Status};
 use crate::telemetry::HookSpan;
 use crate::{HookMeta, Session};
 
-/// What is open while one hook runs: its telemetry span.
-pub(crate) struct Scope {
-    span: HookSpan,
+/// The message of a hook execution whose call was dropped while it ran.
+pub(crate) const CANCELLED: &str = "cancelled: the caller dropped the call while the hook ran";
+
+/// The report of one hook execution: its telemetry span while it runs, its
+/// record once it ends.
+pub(crate) struct Report<'s> {
+    /// `None` once closed.
+    span: Option<HookSpan>,
+    hook: &'static HookMeta,
+    session: &'s Session,
+    /// When the run started, for a report that can be dropped unclosed.
+    opened: Option<Instant>,
 }
 
-/// Opens the scope of one run of `hook` for `session`.
-#[inline]
-pub(crate) fn open(hook: &'static HookMeta, session: &Session) -> Scope {
-    Scope { span: HookSpan::open(hook, session) }
-}
+impl<'s> Report<'s> {
+    /// Opens the report of one run of `hook` for `session` that runs to its
+    /// end on the calling thread (a plain `fn` hook).
+    #[inline]
+    pub(crate) fn open(hook: &'static HookMeta, session: &'s Session) -> Self {
+        Report { span: Some(HookSpan::open(hook, session)), hook, session, opened: None }
+    }
 
-impl Scope {
-    /// Runs a plain `fn` hook inside the scope.
+    /// Opens the report of one run of `hook` that the caller may drop before
+    /// it ends (an `async fn` hook).
+    #[inline]
+    pub(crate) fn open_cancellable(hook: &'static HookMeta, session: &'s Session) -> Self {
+        let mut report = Self::open(hook, session);
+        report.opened = Some(Instant::now());
+        report
+    }
+
+    /// Runs a plain `fn` hook inside the report's span.
     #[inline]
     pub(crate) fn enter<R>(&self, run: impl FnOnce() -> R) -> R {
-        self.span.in_scope(run)
+        match &self.span {
+            Some(span) => span.in_scope(run),
+            None => run(),
+        }
     }
 
-    /// Runs an `async fn` hook inside the scope.
+    /// Runs an `async fn` hook inside the report's span.
     #[inline]
     pub(crate) fn instrument<F: Future>(&self, run: F) -> impl Future<Output = F::Output> {
-        self.span.instrument(run)
+        let span = self.span.as_ref().expect("a report is open until it closes");
+        span.instrument(run)
     }
 
-    /// Closes the scope with the record of how the hook ended: hands it to
-    /// telemetry and to the audit log; fails when the audit log cannot take it.
+    /// Reports how the hook ended to telemetry and the audit log; fails when
+    /// the audit log cannot take the record.
     #[inline]
-    pub(crate) fn close(self, execution: &Execution<'_>) -> Result<(), AuditError> {
-        self.span.close(execution);
-        crate::audit::record(execution)
+    pub(crate) fn close(mut self, status: Status, duration: Duration, message: Option<&str>) -> Result<(), AuditError> {
+        self.report(status, duration, message)
+    }
+
+    fn report(&mut self, status: Status, duration: Duration, message: Option<&str>) -> Result<(), AuditError> {
+        let span = self.span.take().expect("a report closes once");
+        let execution = Execution { hook: self.hook, session: self.session, status, duration, message };
+        span.close(&execution);
+        crate::audit::record(&execution)
+    }
+}
+
+impl Drop for Report<'_> {
+    fn drop(&mut self) {
+        if self.span.is_none() {
+            return;
+        }
+        let duration = self.opened.map_or(Duration::ZERO, |opened| Instant::now() - opened);
+        // The caller is gone, so no call is left to refuse: say it here.
+        if let Err(error) = self.report(Status::Error, duration, Some(CANCELLED)) {
+            eprintln!("agenthooks: hook `{}` was cancelled and could not be audited: {error}", self.hook.path);
+        }
     }
 }

@@ -1,4 +1,9 @@
-//! Panics inside hooks: caught, turned into text, never let through.
+//! Panics inside hooks: caught, turned into text, never let through — nor
+//! any panic raised while dropping what a hook leaves behind.
+//!
+//! Two panics no in-process code can contain: one raised while a panic
+//! unwinds (the runtime aborts the process), and a stack overflow (the
+//! process dies of the signal).
 
 use std::any::Any;
 use std::future::Future;
@@ -7,24 +12,37 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// The message of a caught panic, or a placeholder when the payload is not
-/// text.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    payload
+/// text. The payload is dropped inside the containment: a payload whose
+/// drop panics does not escape.
+pub(crate) fn caught(payload: Box<dyn Any + Send>) -> String {
+    let message = payload
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    discard(payload);
+    message
+}
+
+/// Drops `value`, catching a panic of its destructor. The payload of such a
+/// panic is leaked, not dropped: its own destructor might panic again.
+pub(crate) fn discard<T>(value: T) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
+        std::mem::forget(payload);
+    }
 }
 
 /// A future that resolves to `Err(panic message)` when polling the inner
-/// future panics, instead of unwinding into the caller.
+/// future panics, instead of unwinding into the caller; dropping it drops
+/// the inner future inside the same containment.
 pub(crate) struct CatchUnwind<F> {
-    inner: F,
+    /// `None` once dropped.
+    inner: Option<F>,
 }
 
 impl<F> CatchUnwind<F> {
     pub(crate) fn new(inner: F) -> Self {
-        CatchUnwind { inner }
+        CatchUnwind { inner: Some(inner) }
     }
 }
 
@@ -32,11 +50,17 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
     type Output = Result<F::Output, String>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = &mut self.inner;
+        let inner = self.inner.as_mut().expect("polled after it was dropped");
         match catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Err(panic) => Poll::Ready(Err(panic_message(&*panic))),
+            Err(panic) => Poll::Ready(Err(caught(panic))),
         }
+    }
+}
+
+impl<F> Drop for CatchUnwind<F> {
+    fn drop(&mut self) {
+        discard(self.inner.take());
     }
 }

@@ -6,7 +6,7 @@ use agenthooks::audit::{self, AuditConfig};
 use agenthooks::Session;
 use search_agent::{Filters, SearchAgent};
 
-agenthooks::link!(acme_hooks, globex_hooks);
+agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex");
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
