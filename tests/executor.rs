@@ -170,14 +170,12 @@ fn after(ctx: &mut Ctx<Decided>) -> Outcome {
 
 #[test]
 fn block_stops_the_chain_and_the_body_with_a_typed_error() {
-    let error = decided(&session("blocker"), vec![]).unwrap_err();
+    let AgentError(HookError::Blocked(blocked)) = decided(&session("blocker"), vec![]).unwrap_err() else {
+        panic!("expected a block");
+    };
     assert_eq!(
-        error,
-        AgentError(HookError::Blocked(agenthooks::Blocked {
-            point: "decided",
-            hook: "executor::block_it",
-            reason: "not for this tenant".into(),
-        }))
+        (blocked.point, blocked.hook, blocked.reason.as_str()),
+        ("decided", "executor::block_it", "not for this tenant")
     );
 }
 

@@ -48,7 +48,6 @@ impl fmt::Display for Status {
 /// panic message or block reason) with every redacted argument value already
 /// replaced by `[REDACTED]`.
 #[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
 pub struct Execution<'a> {
     /// The hook that ran.
     pub hook: &'static HookMeta,
