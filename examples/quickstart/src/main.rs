@@ -1,6 +1,11 @@
 //! The deployment binary: links the search agent with the hooks of two
 //! customers, checks they are all there, starts the audit log, and serves a
 //! few calls for each tenant.
+//!
+//! `unused_crate_dependencies` is denied: a hook crate listed in
+//! `Cargo.toml` but forgotten in `link!` fails the build, naming the crate,
+//! instead of leaving its guards silently unlinked.
+#![deny(unused_crate_dependencies)]
 
 use agenthooks::audit::{self, AuditConfig};
 use agenthooks::Session;
