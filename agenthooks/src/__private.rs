@@ -13,10 +13,10 @@ pub use crate::error::CarriesHookError;
 pub use crate::executor::{run_async, run_sync};
 use crate::hook::HookFn;
 pub use crate::hook::{Hook, HookFuture};
+pub use crate::link::LinkedCrate;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::point::PointTable;
 pub use crate::redact::redacted_text_of;
-pub use crate::link::LinkedCrate;
 pub use crate::registry::HookRegistration;
 use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};
 

@@ -171,7 +171,12 @@ async fn run_awaited<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>, timer: toki
 /// Judges one run: restores the arguments if the hook failed, reports the
 /// execution, and says whether the chain goes on, ends, or stops the call.
 /// An execution the audit log cannot take stops the call, whatever its status.
-fn judge<P: HookPoint>(hook: &'static Hook<P>, ctx: &mut Ctx<P>, run: Run<P>, report: Report<'_>) -> Result<Next, HookError> {
+fn judge<P: HookPoint>(
+    hook: &'static Hook<P>,
+    ctx: &mut Ctx<P>,
+    run: Run<P>,
+    report: Report<'_>,
+) -> Result<Next, HookError> {
     let meta = &hook.meta;
     let panicked = matches!(run.ended, Ended::Panicked(_));
     let (status, message) = match run.ended {
@@ -189,9 +194,11 @@ fn judge<P: HookPoint>(hook: &'static Hook<P>, ctx: &mut Ctx<P>, run: Run<P>, re
         snapshot => discard(snapshot),
     }
     let (point, hook) = (meta.point, meta.path);
-    report
-        .close(status, run.duration, message.as_deref())
-        .map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
+    report.close(status, run.duration, message.as_deref()).map_err(|error| HookError::Unaudited {
+        point,
+        hook,
+        reason: error.to_string(),
+    })?;
     match status {
         Status::Ok => Ok(Next::Continue),
         Status::Skip => Ok(Next::RunBody),

@@ -6,7 +6,6 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use crate::context::Ctx;
-use crate::link::Reach;
 
 /// Everything known about a linked hook before it runs: the attribute's
 /// settings and where the function lives.
@@ -50,33 +49,6 @@ impl HookMeta {
     /// link order never decides.
     pub(crate) fn chain_key(&self) -> (i32, &'static str, &'static str, &'static str) {
         (self.order, self.crate_name, self.module, self.name)
-    }
-}
-
-impl fmt::Display for HookMeta {
-    /// `point <- crate::module::name [tenant, order, timeout, kind]`, one
-    /// line. The tenants are those the hook runs for once the deployment's
-    /// `link!` bindings apply: `*` for every tenant, `none` for a hook they
-    /// keep from running.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tenants = match crate::link::reach(self) {
-            Reach::AsDeclared => self.tenant.unwrap_or("*").to_owned(),
-            Reach::Tenants(tenants) => tenants.join(" "),
-            Reach::Nothing => "none".to_owned(),
-        };
-        write!(
-            f,
-            "{} <- {} [tenant {tenants}, order {}, timeout {} ms, {}{}]",
-            self.point,
-            self.path,
-            self.order,
-            self.timeout_ms,
-            if self.is_async { "async " } else { "" },
-            match self.kind {
-                HookKind::Interceptor => "interceptor",
-                HookKind::Observer => "observer",
-            },
-        )
     }
 }
 

@@ -63,10 +63,10 @@ pub use context::Ctx;
 pub use error::{Blocked, CarriesHookError, HookError, LinkError};
 pub use execution::{Execution, Status};
 pub use hook::{HookKind, HookMeta};
+pub use link::{require_crates, verify_linked, Tenants};
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};
 pub use redact::REDACTED;
-pub use link::{require_crates, verify_linked, Tenants};
 pub use registry::{linked_hooks, linked_points, PointInfo};
 pub use session::Session;
 

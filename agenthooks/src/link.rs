@@ -17,6 +17,7 @@
 //! every linked hook as it declares.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::sync::OnceLock;
 
 use crate::error::LinkError;
@@ -101,11 +102,11 @@ impl Bindings {
             return Reach::AsDeclared;
         }
         match (self.crates.get(hook.crate_name), hook.tenant) {
-            (None, _) => Reach::Nothing,
             (Some(None), _) => Reach::AsDeclared,
             (Some(Some(bound)), None) => Reach::Tenants(bound.iter().copied().collect()),
             (Some(Some(bound)), Some(tenant)) if bound.contains(tenant) => Reach::Tenants(vec![tenant]),
-            (Some(Some(_)), Some(_)) => Reach::Nothing,
+            // Not named, or naming a tenant outside the binding.
+            (None, _) | (Some(Some(_)), Some(_)) => Reach::Nothing,
         }
     }
 }
@@ -155,11 +156,9 @@ pub fn verify_linked() -> Result<(), LinkError> {
 /// Fails on the first name two points share (`points` sorted by name).
 fn unique_point_names(points: &[&'static PointInfo]) -> Result<(), LinkError> {
     match points.windows(2).find(|pair| pair[0].name == pair[1].name) {
-        Some(pair) => Err(LinkError::DuplicatePointName {
-            name: pair[0].name,
-            first: pair[0].module,
-            second: pair[1].module,
-        }),
+        Some(pair) => {
+            Err(LinkError::DuplicatePointName { name: pair[0].name, first: pair[0].module, second: pair[1].module })
+        }
         None => Ok(()),
     }
 }
@@ -172,16 +171,41 @@ fn unique_point_names(points: &[&'static PointInfo]) -> Result<(), LinkError> {
 /// assert_eq!(missing.to_string().contains("no_such_hooks"), true);
 /// ```
 pub fn require_crates(crates: &[&str]) -> Result<(), LinkError> {
-    let present: BTreeSet<&str> = inventory::iter::<HookRegistration>
-        .into_iter()
-        .map(|registration| registration.meta().crate_name)
-        .collect();
+    let present: BTreeSet<&str> =
+        inventory::iter::<HookRegistration>.into_iter().map(|registration| registration.meta().crate_name).collect();
     let missing: BTreeSet<String> =
         crates.iter().filter(|krate| !present.contains(**krate)).map(|krate| (*krate).to_owned()).collect();
     if missing.is_empty() {
         Ok(())
     } else {
         Err(LinkError::MissingHookCrates { missing: missing.into_iter().collect() })
+    }
+}
+
+impl fmt::Display for HookMeta {
+    /// `point <- crate::module::name [tenant, order, timeout, kind]`, one
+    /// line. The tenants are those the hook runs for once the deployment's
+    /// `link!` bindings apply: `*` for every tenant, `none` for a hook they
+    /// keep from running.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenants = match reach(self) {
+            Reach::AsDeclared => self.tenant.unwrap_or("*").to_owned(),
+            Reach::Tenants(tenants) => tenants.join(" "),
+            Reach::Nothing => "none".to_owned(),
+        };
+        write!(
+            f,
+            "{} <- {} [tenant {tenants}, order {}, timeout {} ms, {}{}]",
+            self.point,
+            self.path,
+            self.order,
+            self.timeout_ms,
+            if self.is_async { "async " } else { "" },
+            match self.kind {
+                crate::hook::HookKind::Interceptor => "interceptor",
+                crate::hook::HookKind::Observer => "observer",
+            },
+        )
     }
 }
 

@@ -83,7 +83,6 @@ impl<P: 'static> PointTable<P> {
 }
 
 impl<P: HookPoint> PointTable<P> {
-
     /// Whether any hook is linked to the point. After the first call this is
     /// one relaxed atomic load.
     #[inline]
