@@ -80,6 +80,17 @@ pub enum HookFn<P> {
     AsyncObserver(for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>),
 }
 
+impl<P> fmt::Debug for HookFn<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HookFn::Interceptor(_) => "Interceptor",
+            HookFn::Observer(_) => "Observer",
+            HookFn::AsyncInterceptor(_) => "AsyncInterceptor",
+            HookFn::AsyncObserver(_) => "AsyncObserver",
+        })
+    }
+}
+
 /// A linked hook of point `P`: its metadata and its function.
 #[doc(hidden)]
 pub struct Hook<P> {
@@ -89,7 +100,7 @@ pub struct Hook<P> {
 
 impl<P> fmt::Debug for Hook<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Hook").field("meta", &self.meta).finish_non_exhaustive()
+        f.debug_struct("Hook").field("meta", &self.meta).field("run", &self.run).finish()
     }
 }
 

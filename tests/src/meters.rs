@@ -14,6 +14,7 @@ use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMete
 static INSTALLED: Mutex<()> = Mutex::new(());
 
 /// An SDK meter provider, installed as the global one, exporting to memory.
+#[derive(Debug)]
 pub struct Meters {
     provider: SdkMeterProvider,
     exporter: InMemoryMetricExporter,
@@ -50,6 +51,7 @@ impl Drop for Meters {
 
 /// The metrics as the provider's last export holds them (cumulative); `None`
 /// when it has exported nothing, having recorded nothing.
+#[derive(Debug)]
 pub struct Collected(Option<ResourceMetrics>);
 
 impl Collected {

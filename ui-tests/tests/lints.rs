@@ -45,6 +45,7 @@ pub fn ping(_session: &Session) -> Result<(), AgentError> {
 }
 
 /// An agent whose methods are hook points.
+#[derive(Debug)]
 pub struct Assistant;
 
 #[agent]

@@ -30,6 +30,7 @@ pub enum AgentError {
 }
 
 /// The agent: an index of documents.
+#[derive(Debug)]
 pub struct SearchAgent {
     index: Vec<Doc>,
 }
