@@ -36,6 +36,14 @@ impl<P> Ctx<P> {
         self.session.tenant_id()
     }
 
+    /// A context of the same call on its own copy of the arguments.
+    pub(crate) fn fork(&self) -> Self
+    where
+        P: Clone,
+    {
+        Ctx { args: self.args.clone(), session: self.session.clone() }
+    }
+
     pub(crate) fn into_args(self) -> P {
         self.args
     }

@@ -70,6 +70,43 @@ pub enum HookError {
         /// Why the audit log could not take the record.
         reason: String,
     },
+    /// A hook asked for approval and no approver decided: ask a person with
+    /// `prompt`, then call again with the session carrying
+    /// `Grant::new(id, who)` ([`Session::with_approval`](crate::Session::with_approval)).
+    #[error("hook `{hook}` at `{point}` asks for approval ({id}): {prompt}")]
+    ApprovalRequired {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook that asked, as `crate::module::name`.
+        hook: &'static str,
+        /// The id a grant must carry: bound to exactly this call.
+        id: crate::approval::ApprovalId,
+        /// What the hook asks (redacted argument values scrubbed out).
+        prompt: String,
+    },
+    /// A hook asked for approval and it was denied.
+    #[error("hook `{hook}` at `{point}` asked for approval and it was denied: {denial}")]
+    ApprovalDenied {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook that asked, as `crate::module::name`.
+        hook: &'static str,
+        /// Why.
+        denial: crate::approval::Denial,
+    },
+    /// Two hooks of a parallel point changed the same argument: their
+    /// changes cannot both apply, so the call fails closed.
+    #[error("hooks `{first}` and `{second}` at `{point}` both changed `{field}` in parallel; the call was refused. Let one of them change it, or make the point `compose = \"chain\"`")]
+    ConflictingChanges {
+        /// The point that was called.
+        point: &'static str,
+        /// The argument both changed.
+        field: &'static str,
+        /// The first hook in chain order, as `crate::module::name`.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
     /// An `async fn` point was called outside a Tokio runtime, or in one
     /// without its time driver, so no time limit could be set: no hook ran.
     /// Happens to every hook, whatever its `fallback`.

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::approval::ApprovalId;
 use crate::{HookMeta, Session};
 
 /// How one hook execution ended.
@@ -20,11 +21,22 @@ pub enum Status {
     Timeout,
     /// The hook returned an error or panicked.
     Error,
+    /// The hook asked for approval (`Outcome::Ask`); the call waits for a
+    /// decision or fails with `ApprovalRequired`.
+    Ask,
+    /// The approval a hook asked for was granted: the call went on.
+    Approved,
+    /// The approval a hook asked for was denied: the call stopped.
+    Denied,
+    /// A hook in shadow mode ran; what it would have done is in the message
+    /// and nothing of it was enforced.
+    Shadow,
 }
 
 impl Status {
     /// The status as the audit log and telemetry spell it:
-    /// `ok`, `blocked`, `skip`, `timeout` or `error`.
+    /// `ok`, `blocked`, `skip`, `timeout`, `error`, `ask`, `approved`,
+    /// `denied` or `shadow`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -32,6 +44,10 @@ impl Status {
             Status::Skip => "skip",
             Status::Timeout => "timeout",
             Status::Error => "error",
+            Status::Ask => "ask",
+            Status::Approved => "approved",
+            Status::Denied => "denied",
+            Status::Shadow => "shadow",
         }
     }
 }
@@ -58,6 +74,15 @@ pub struct Execution<'a> {
     /// How long it ran.
     pub duration: Duration,
     /// The block reason (status `Blocked`), the error or panic message
-    /// (`Error`) or the time-out description (`Timeout`).
+    /// (`Error`), the time-out description (`Timeout`), the prompt (`Ask`),
+    /// who decided (`Approved`, `Denied`), or what the hook would have done
+    /// (`Shadow`).
     pub message: Option<&'a str>,
+    /// The argument fields the hook changed (or, in shadow mode, would
+    /// have changed): names only, never values.
+    pub changed: &'a [&'static str],
+    /// The approval a hook asked for (`Ask`, `Approved`, `Denied`).
+    pub approval: Option<ApprovalId>,
+    /// Whether the hook failed and the point let the call go on without it.
+    pub let_through: bool,
 }

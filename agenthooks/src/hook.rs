@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use crate::context::Ctx;
+use crate::policy::Mode;
 
 /// Everything known about a linked hook before it runs: the attribute's
 /// settings and where the function lives.
@@ -37,6 +38,8 @@ pub struct HookMeta {
     pub kind: HookKind,
     /// Whether the hook is an `async fn`.
     pub is_async: bool,
+    /// Whether its decisions are enforced or only audited (`mode`).
+    pub mode: Mode,
 }
 
 impl HookMeta {

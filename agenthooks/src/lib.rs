@@ -39,6 +39,7 @@
 
 extern crate self as agenthooks;
 
+pub mod approval;
 pub mod audit;
 mod context;
 mod error;
@@ -48,6 +49,7 @@ mod hook;
 mod link;
 mod outcome;
 mod point;
+mod policy;
 mod redact;
 mod registry;
 mod session;
@@ -66,6 +68,7 @@ pub use hook::{HookKind, HookMeta};
 pub use link::{require_crates, verify_linked, Tenants};
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};
+pub use policy::{Compose, Mode, OnFailure};
 pub use redact::REDACTED;
 pub use registry::{linked_hooks, linked_points, PointInfo};
 pub use session::Session;

@@ -22,12 +22,28 @@ pub enum Outcome {
     /// End the chain: no further hook runs, the body runs with the arguments
     /// as they are now.
     Skip,
+    /// Ask for approval instead of deciding: the call goes on only once an
+    /// approval bound to exactly this call is granted (see
+    /// [`approval`](crate::approval)); the hook's own changes are discarded.
+    Ask(String),
 }
 
 impl Outcome {
     /// `Outcome::Block` with the given reason.
     pub fn block(reason: impl Into<String>) -> Self {
         Outcome::Block(reason.into())
+    }
+
+    /// `Outcome::Ask` with the given prompt: what the approver is asked.
+    ///
+    /// ```
+    /// use agenthooks::Outcome;
+    ///
+    /// let decision = Outcome::ask("send 200 EUR to a new payee?");
+    /// assert!(matches!(decision, Outcome::Ask(_)));
+    /// ```
+    pub fn ask(prompt: impl Into<String>) -> Self {
+        Outcome::Ask(prompt.into())
     }
 }
 

@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::hook::Hook;
 use crate::link::{self, Reach};
+use crate::policy::{Compose, OnFailure};
 use crate::registry;
 
 /// A named place in an agent where hooks run.
@@ -28,6 +29,12 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// the audit log or a span.
     const REDACTED: &'static [&'static str] = &[];
 
+    /// What a failing hook does to the call (`on_failure = "..."`).
+    const ON_FAILURE: OnFailure = OnFailure::Deny;
+
+    /// How the point's hooks combine (`compose = "..."`).
+    const COMPOSE: Compose = Compose::Chain;
+
     /// The point's table of linked hooks.
     #[doc(hidden)]
     fn table() -> &'static PointTable<Self>;
@@ -38,6 +45,25 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     fn redacted_text(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Feeds the content of each argument, in order, to `out`, for the id of
+    /// an approval bound to this call; `false` when an argument cannot be
+    /// written (its type does not implement `serde::Serialize`).
+    #[doc(hidden)]
+    fn digest_args(&self, _out: &mut dyn FnMut(&[u8])) -> bool {
+        false
+    }
+
+    /// Pushes onto `out` the name of each argument whose value differs from
+    /// `before`'s (compared with `PartialEq`, else by serialized form; an
+    /// argument with neither is never reported).
+    #[doc(hidden)]
+    fn changed_fields(&self, _before: &Self, _out: &mut Vec<&'static str>) {}
+
+    /// Moves argument `field` of `from` into `self` (for merging parallel
+    /// hooks' changes); does nothing for a name that is not an argument.
+    #[doc(hidden)]
+    fn take_field(&mut self, _from: &mut Self, _field: &str) {}
 }
 
 /// Marks a hook point declared on an `async fn`: only such points accept

@@ -8,6 +8,8 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use crate::approval::Grant;
+
 /// The sealed identity of one agent call: session, tenant, trace, span, turn
 /// and timestamp.
 ///
@@ -36,6 +38,7 @@ struct Identity {
     span_id: String,
     turn: u64,
     timestamp: SystemTime,
+    approvals: Vec<Grant>,
 }
 
 impl Session {
@@ -50,6 +53,7 @@ impl Session {
                 span_id: String::new(),
                 turn: 0,
                 timestamp: SystemTime::now(),
+                approvals: Vec::new(),
             }),
         }
     }
@@ -82,6 +86,20 @@ impl Session {
     pub fn with_timestamp(mut self, timestamp: SystemTime) -> Self {
         self.identity_mut().timestamp = timestamp;
         self
+    }
+
+    /// The same session carrying `grant`: a call it was granted for goes on
+    /// when its hook asks for approval again. Grants for other calls lift
+    /// nothing.
+    #[must_use]
+    pub fn with_approval(mut self, grant: Grant) -> Self {
+        self.identity_mut().approvals.push(grant);
+        self
+    }
+
+    /// The approvals the session carries.
+    pub fn approvals(&self) -> &[Grant] {
+        &self.identity.approvals
     }
 
     fn identity_mut(&mut self) -> &mut Identity {

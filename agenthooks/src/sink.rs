@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use quanta::Instant;
 
+use crate::approval::ApprovalId;
 use crate::audit::AuditError;
 use crate::execution::{Execution, Status};
 use crate::telemetry::HookSpan;
@@ -67,15 +68,47 @@ impl<'s> Report<'s> {
     /// Reports how the hook ended to telemetry and the audit log; fails when
     /// the audit log cannot take the record.
     #[inline]
-    pub(crate) fn close(mut self, status: Status, duration: Duration, message: Option<&str>) -> Result<(), AuditError> {
-        self.report(status, duration, message)
+    pub(crate) fn close(mut self, ending: &Ending<'_>) -> Result<(), AuditError> {
+        self.report(ending)
     }
 
-    fn report(&mut self, status: Status, duration: Duration, message: Option<&str>) -> Result<(), AuditError> {
+    fn report(&mut self, ending: &Ending<'_>) -> Result<(), AuditError> {
         let span = self.span.take().expect("a report closes once");
-        let execution = Execution { hook: self.hook, session: self.session, status, duration, message };
+        let execution = Execution {
+            hook: self.hook,
+            session: self.session,
+            status: ending.status,
+            duration: ending.duration,
+            message: ending.message,
+            changed: ending.changed,
+            approval: ending.approval,
+            let_through: ending.let_through,
+        };
         span.close(&execution);
         crate::audit::record(&execution)
+    }
+}
+
+/// How one hook execution ended: the record, less the hook and session the
+/// report already knows.
+pub(crate) struct Ending<'a> {
+    pub(crate) status: Status,
+    pub(crate) duration: Duration,
+    pub(crate) message: Option<&'a str>,
+    pub(crate) changed: &'a [&'static str],
+    pub(crate) approval: Option<ApprovalId>,
+    pub(crate) let_through: bool,
+}
+
+impl<'a> Ending<'a> {
+    /// An ending with `status` after `duration`, and nothing else to say.
+    pub(crate) fn new(status: Status, duration: Duration) -> Self {
+        Ending { status, duration, message: None, changed: &[], approval: None, let_through: false }
+    }
+
+    /// The same ending, saying `message`.
+    pub(crate) fn message(self, message: Option<&'a str>) -> Self {
+        Ending { message, ..self }
     }
 }
 
@@ -86,7 +119,7 @@ impl Drop for Report<'_> {
         }
         let duration = self.opened.map_or(Duration::ZERO, |opened| Instant::now() - opened);
         // The caller is gone, so no call is left to refuse: say it here.
-        if let Err(error) = self.report(Status::Error, duration, Some(CANCELLED)) {
+        if let Err(error) = self.report(&Ending::new(Status::Error, duration).message(Some(CANCELLED))) {
             eprintln!("agenthooks: hook `{}` was cancelled and could not be audited: {error}", self.hook.path);
         }
     }

@@ -163,8 +163,8 @@ impl Recorders {
         match execution.status {
             Status::Error => self.errors.add(1, by_hook),
             Status::Timeout => self.timeouts.add(1, by_point),
-            Status::Blocked => self.blocked.add(1, by_hook),
-            Status::Ok | Status::Skip => {}
+            Status::Blocked | Status::Denied => self.blocked.add(1, by_hook),
+            Status::Ok | Status::Skip | Status::Ask | Status::Approved | Status::Shadow => {}
         }
     }
 }

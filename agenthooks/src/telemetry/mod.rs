@@ -196,7 +196,7 @@ fn record(span: &Span, execution: &Execution<'_>) {
     if let Some(message) = execution.message {
         span.record("hook.error", message);
     }
-    if let Status::Blocked | Status::Timeout | Status::Error = execution.status {
+    if let Status::Blocked | Status::Timeout | Status::Error | Status::Denied = execution.status {
         span.record("otel.status_code", "error");
         span.record("otel.status_description", execution.message.unwrap_or_default());
     }

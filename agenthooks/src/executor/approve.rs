@@ -1,0 +1,76 @@
+//! Resolving an approval a hook asked for: a grant the session carries, the
+//! installed approver under its deadline, or the typed error the agent
+//! resumes from. Each resolution is an audit line of the hook that asked.
+
+use quanta::Instant;
+
+use crate::approval::{self, ApprovalRequest, Decision, Denial};
+use crate::execution::Status;
+use crate::sink::{Ending, Report};
+use crate::unwind::CatchUnwind;
+use crate::{HookError, Session};
+
+use super::judge::{close, Asked};
+use super::run::timer;
+
+/// Lets the call go on when the approval `asked` for is granted; otherwise
+/// the error that stops it. `can_wait` says whether the call may wait for
+/// the installed approver (only `async fn` points can).
+pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) -> Result<(), HookError> {
+    let (meta, point, hook) = (asked.hook, asked.hook.point, asked.hook.path);
+    let Some(id) = asked.id else {
+        return deny(asked, session, Denial::Unbindable, Instant::now());
+    };
+    if let Some(grant) = session.approvals().iter().find(|grant| grant.id() == id) {
+        let text = format!("granted by {}", grant.by());
+        let ending = Ending { approval: Some(id), ..Ending::new(Status::Approved, Default::default()).message(Some(&text)) };
+        return close(meta, Report::open(meta, session), &ending);
+    }
+    if !session.approvals().is_empty() {
+        return deny(asked, session, Denial::GrantMismatch, Instant::now());
+    }
+    let approver = if can_wait { approval::approver() } else { None };
+    let Some((decide, deadline)) = approver else {
+        return Err(HookError::ApprovalRequired { point, hook, id, prompt: asked.prompt.clone() });
+    };
+    let Some(timer) = timer(deadline) else {
+        return Err(HookError::NoRuntime { point, hook });
+    };
+    let start = Instant::now();
+    let request = ApprovalRequest {
+        id,
+        point,
+        hook,
+        tenant: session.tenant_id().map(str::to_owned),
+        session_id: session.session_id().to_owned(),
+        prompt: asked.prompt.clone(),
+    };
+    let after_ms = u64::try_from(deadline.as_millis()).unwrap_or(u64::MAX);
+    let decision = tokio::select! {
+        biased;
+        decided = CatchUnwind::new(decide(request)) => match decided {
+            Ok(Ok(decision)) => Ok(decision),
+            Ok(Err(message)) | Err(message) => Err(Denial::ApproverFailed(message)),
+        },
+        () = timer => Err(Denial::DeadlinePassed { after_ms }),
+    };
+    match decision {
+        Ok(Decision::Approve { by }) => {
+            let text = format!("approved by {by}");
+            let ending =
+                Ending { approval: Some(id), ..Ending::new(Status::Approved, Instant::now() - start).message(Some(&text)) };
+            close(meta, Report::open(meta, session), &ending)
+        }
+        Ok(Decision::Reject { by, reason }) => deny(asked, session, Denial::Rejected { by, reason }, start),
+        Err(denial) => deny(asked, session, denial, start),
+    }
+}
+
+/// Audits the denial of the approval `asked` for and returns its error.
+fn deny(asked: &Asked, session: &Session, denial: Denial, start: Instant) -> Result<(), HookError> {
+    let meta = asked.hook;
+    let text = format!("denied: {denial}");
+    let ending = Ending { approval: asked.id, ..Ending::new(Status::Denied, Instant::now() - start).message(Some(&text)) };
+    close(meta, Report::open(meta, session), &ending)?;
+    Err(HookError::ApprovalDenied { point: meta.point, hook: meta.path, denial })
+}

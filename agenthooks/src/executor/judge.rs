@@ -1,0 +1,144 @@
+//! Judging one hook run: what the hook decided, what the point's failure
+//! policy and the hook's mode make of it, which arguments it changed, and
+//! its audit line. Exactly one line per run, whatever it decided.
+
+use crate::approval::{self, ApprovalId};
+use crate::execution::Status;
+use crate::hook::{Hook, HookMeta};
+use crate::point::HookPoint;
+use crate::policy::{Mode, OnFailure};
+use crate::redact::scrub;
+use crate::sink::{Ending, Report};
+use crate::unwind::discard;
+use crate::{Blocked, Ctx, HookError, Outcome, Session};
+
+use super::run::{run, Ended, Run};
+
+/// What one hook's run means for the call, once judged and audited.
+pub(super) enum Verdict {
+    /// Go on with the arguments as the hook left them.
+    Continue,
+    /// End the chain; the body runs.
+    Skip,
+    /// The hook asked for approval; its changes were discarded.
+    Ask(Asked),
+    /// The call must stop with this error: a block, or a failure the point
+    /// does not let through.
+    Stop(HookError),
+}
+
+/// An approval a hook asked for.
+pub(super) struct Asked {
+    pub(super) hook: &'static HookMeta,
+    /// `None` when the point's arguments cannot be bound to an id.
+    pub(super) id: Option<ApprovalId>,
+    pub(super) prompt: String,
+}
+
+/// What a hook said, without its text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Said {
+    Continue,
+    Skip,
+    Block,
+    Ask,
+    Failed { panicked: bool },
+    TimedOut,
+}
+
+/// Runs `hook` on `ctx` and judges the run. Fails only when the hook could
+/// not be run or audited: a call the audit log cannot take stops.
+pub(super) async fn execute<P: HookPoint>(
+    hook: &'static Hook<P>,
+    ctx: &mut Ctx<P>,
+    session: &Session,
+) -> Result<Verdict, HookError> {
+    let (run, report) = run(hook, ctx, session).await?;
+    judge(&hook.meta, ctx, run, report)
+}
+
+fn judge<P: HookPoint>(meta: &'static HookMeta, ctx: &mut Ctx<P>, run: Run<P>, report: Report<'_>) -> Result<Verdict, HookError> {
+    let Run { ended, duration, snapshot } = run;
+    let (said, text) = match ended {
+        Ended::Returned(Outcome::Continue) => (Said::Continue, None),
+        Ended::Returned(Outcome::Skip) => (Said::Skip, None),
+        Ended::Returned(Outcome::Block(reason)) => (Said::Block, Some(reason)),
+        Ended::Returned(Outcome::Ask(prompt)) => (Said::Ask, Some(prompt)),
+        Ended::Failed(message) => (Said::Failed { panicked: false }, Some(message)),
+        Ended::Panicked(message) => (Said::Failed { panicked: true }, Some(message)),
+        Ended::TimedOut => (Said::TimedOut, Some(format!("ran past its limit of {} ms", meta.timeout_ms))),
+    };
+    // Scrubbed against both versions of the arguments: a message may quote
+    // a redacted value as it was or as the hook made it.
+    let text = text.map(|text| scrub(text, &**ctx, snapshot.as_ref()));
+    let mut changed = Vec::new();
+    if let Some(before) = &snapshot {
+        ctx.changed_fields(before, &mut changed);
+    }
+    let shadow = meta.mode == Mode::Shadow;
+    let keeps_changes = !shadow && matches!(said, Said::Continue | Said::Skip);
+    match snapshot {
+        Some(before) if !keeps_changes => discard(std::mem::replace(&mut **ctx, before)),
+        snapshot => discard(snapshot),
+    }
+    if shadow {
+        let would = would(said, text.as_deref(), &changed);
+        let ending = Ending { changed: &changed, ..Ending::new(Status::Shadow, duration).message(Some(&would)) };
+        close(meta, report, &ending)?;
+        return Ok(Verdict::Continue);
+    }
+    // The arguments as the asking hook saw them: its changes are undone.
+    let id = if said == Said::Ask { approval::id_of(meta, ctx.session(), &**ctx) } else { None };
+    let failed = matches!(said, Said::Failed { .. } | Said::TimedOut);
+    let let_through = failed && P::ON_FAILURE == OnFailure::Continue && meta.fallback;
+    let status = match said {
+        Said::Continue => Status::Ok,
+        Said::Skip => Status::Skip,
+        Said::Block => Status::Blocked,
+        Said::Ask => Status::Ask,
+        Said::Failed { .. } => Status::Error,
+        Said::TimedOut => Status::Timeout,
+    };
+    let ending = Ending {
+        changed: if keeps_changes { &changed } else { &[] },
+        approval: id,
+        let_through,
+        ..Ending::new(status, duration).message(text.as_deref())
+    };
+    close(meta, report, &ending)?;
+    let (point, hook) = (meta.point, meta.path);
+    let text = text.unwrap_or_default();
+    Ok(match said {
+        Said::Continue => Verdict::Continue,
+        Said::Skip => Verdict::Skip,
+        Said::Block => Verdict::Stop(HookError::Blocked(Blocked { point, hook, reason: text })),
+        Said::Ask => Verdict::Ask(Asked { hook: meta, id, prompt: text }),
+        Said::Failed { .. } | Said::TimedOut if let_through => Verdict::Continue,
+        Said::TimedOut => Verdict::Stop(HookError::TimedOut { point, hook, timeout_ms: meta.timeout_ms }),
+        Said::Failed { panicked: true } => Verdict::Stop(HookError::Panicked { point, hook, message: text }),
+        Said::Failed { panicked: false } => Verdict::Stop(HookError::Failed { point, hook, message: text }),
+    })
+}
+
+/// Closes `report` with `ending`; an execution the audit log cannot take
+/// stops the call.
+pub(super) fn close(meta: &HookMeta, report: Report<'_>, ending: &Ending<'_>) -> Result<(), HookError> {
+    report.close(ending).map_err(|error| HookError::Unaudited {
+        point: meta.point,
+        hook: meta.path,
+        reason: error.to_string(),
+    })
+}
+
+/// What a hook in shadow mode would have done, for its audit line.
+fn would(said: Said, text: Option<&str>, changed: &[&str]) -> String {
+    let text = text.unwrap_or_default();
+    match said {
+        Said::Continue if changed.is_empty() => "would continue".to_owned(),
+        Said::Continue => format!("would change {}", changed.join(", ")),
+        Said::Skip => "would skip the rest of the chain".to_owned(),
+        Said::Block => format!("would block: {text}"),
+        Said::Ask => format!("would ask for approval: {text}"),
+        Said::Failed { .. } | Said::TimedOut => format!("would fail: {text}"),
+    }
+}

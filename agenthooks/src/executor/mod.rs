@@ -1,0 +1,171 @@
+//! The executor: runs a point's hooks for one call, as the point composes
+//! them, and says whether the body runs and with which arguments.
+//!
+//! For each hook selected for the caller's tenant: snapshot the arguments
+//! (interceptors only), run the hook under its time limit with panics caught
+//! ([`run`]), judge what it decided under the point's failure policy and the
+//! hook's mode and write its audit line ([`judge`]), resolve an approval it
+//! asked for ([`approve`]). How verdicts combine depends on the point's
+//! [`Compose`]: see each driver below, and the README's decision algebra.
+//!
+//! One driver serves both kinds of point: a plain `fn` point polls it once,
+//! since none of its hooks ever waits (`#[hook]` rejects `async fn` hooks
+//! there at compile time, and a sync call never waits for an approver).
+//!
+//! Durations are read from the CPU's time-stamp counter where it is reliable
+//! (a few nanoseconds a read, against some twenty for the OS clock), and from
+//! the OS clock elsewhere.
+
+mod approve;
+mod join;
+mod judge;
+mod run;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use crate::hook::Hook;
+use crate::point::{AsyncPoint, HookPoint};
+use crate::policy::Compose;
+use crate::{Ctx, HookError, Session};
+
+use judge::{execute, Asked, Verdict};
+
+/// Runs the hooks of point `P` for a call of a plain `fn` point; returns the
+/// arguments as the hooks left them, or why the call must stop.
+#[doc(hidden)]
+pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError> {
+    let mut drive = pin!(drive(session, args, false));
+    match drive.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => unreachable!("the hooks of a plain `fn` point never wait"),
+    }
+}
+
+/// Runs the hooks of point `P` for a call of an `async fn` point; returns
+/// the arguments as the hooks left them, or why the call must stop.
+///
+/// Must be awaited inside a Tokio runtime with its time driver enabled: the
+/// time limits of `async fn` hooks are Tokio timers. Elsewhere the call fails
+/// with [`HookError::NoRuntime`] before any `async fn` hook runs.
+#[doc(hidden)]
+pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, HookError> {
+    drive(session, args, true).await
+}
+
+async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
+    let hooks = P::table().select(session.tenant_id());
+    let mut ctx = Ctx::new(args, session);
+    match P::COMPOSE {
+        Compose::Chain => chain(hooks, &mut ctx, session, can_wait).await?,
+        Compose::RunAll => run_all(hooks, &mut ctx, session, can_wait).await?,
+        Compose::Parallel => parallel(hooks, &mut ctx, session, can_wait).await?,
+    }
+    Ok(ctx.into_args())
+}
+
+/// In chain order, each hook on the arguments as the previous ones left
+/// them; the first stop (a block, a denied approval, a failure the point
+/// does not let through) ends the call, `Skip` ends the chain.
+async fn chain<P: HookPoint>(
+    hooks: &[&'static Hook<P>],
+    ctx: &mut Ctx<P>,
+    session: &Session,
+    can_wait: bool,
+) -> Result<(), HookError> {
+    for hook in hooks {
+        match execute(hook, ctx, session).await? {
+            Verdict::Continue => {}
+            Verdict::Skip => break,
+            Verdict::Ask(asked) => approve::resolve(&asked, session, can_wait).await?,
+            Verdict::Stop(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Every hook, in chain order, each on the arguments as the previous ones
+/// left them, whatever the others decided (`Skip` ends nothing); then the
+/// strictest verdict wins.
+async fn run_all<P: HookPoint>(
+    hooks: &[&'static Hook<P>],
+    ctx: &mut Ctx<P>,
+    session: &Session,
+    can_wait: bool,
+) -> Result<(), HookError> {
+    let mut strictest = Strictest::default();
+    for hook in hooks {
+        strictest.add(execute(hook, ctx, session).await?);
+    }
+    strictest.resolve(session, can_wait).await
+}
+
+/// Every hook on its own copy of the same arguments, `async fn` hooks
+/// concurrently; then, in chain order (never completion order): the
+/// strictest verdict wins, two hooks that changed one argument fail the
+/// call, and each hook's changes apply.
+async fn parallel<P: HookPoint>(
+    hooks: &[&'static Hook<P>],
+    ctx: &mut Ctx<P>,
+    session: &Session,
+    can_wait: bool,
+) -> Result<(), HookError> {
+    let mut copies: Vec<Ctx<P>> = hooks.iter().map(|_| ctx.fork()).collect();
+    let runs = hooks.iter().zip(copies.iter_mut()).map(|(hook, copy)| execute(hook, copy, session));
+    let verdicts = join::all(runs.collect()).await;
+    let mut strictest = Strictest::default();
+    let mut changes: Vec<(&'static str, usize)> = Vec::new();
+    for (index, (copy, verdict)) in copies.iter().zip(verdicts).enumerate() {
+        strictest.add(verdict?);
+        let mut changed = Vec::new();
+        copy.changed_fields(ctx, &mut changed);
+        for field in changed {
+            if let Some(&(_, first)) = changes.iter().find(|(seen, _)| *seen == field) {
+                let (first, second) = (hooks[first].meta.path, hooks[index].meta.path);
+                strictest.conflict(HookError::ConflictingChanges { point: P::NAME, field, first, second });
+            }
+            changes.push((field, index));
+        }
+    }
+    strictest.resolve(session, can_wait).await?;
+    for (field, index) in changes {
+        ctx.take_field(&mut copies[index], field);
+    }
+    Ok(())
+}
+
+/// The combined verdict of several hooks: the first stop in chain order,
+/// else the first conflict, else every approval asked for, in chain order.
+#[derive(Default)]
+struct Strictest {
+    stop: Option<HookError>,
+    conflict: Option<HookError>,
+    asks: Vec<Asked>,
+}
+
+impl Strictest {
+    fn add(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Continue | Verdict::Skip => {}
+            Verdict::Ask(asked) => self.asks.push(asked),
+            Verdict::Stop(error) => {
+                self.stop.get_or_insert(error);
+            }
+        }
+    }
+
+    fn conflict(&mut self, error: HookError) {
+        self.conflict.get_or_insert(error);
+    }
+
+    async fn resolve(self, session: &Session, can_wait: bool) -> Result<(), HookError> {
+        if let Some(error) = self.stop.or(self.conflict) {
+            return Err(error);
+        }
+        for asked in &self.asks {
+            approve::resolve(asked, session, can_wait).await?;
+        }
+        Ok(())
+    }
+}
