@@ -70,14 +70,14 @@ fn hook_signature<'a>(sig: &'a Signature, point: Option<&Path>) -> syn::Result<&
             "a hook cannot be an `unsafe fn`: the executor calls it with no safety contract to uphold; remove `unsafe`",
         ));
     }
-    if let Some(abi) = sig.abi.as_ref().filter(|abi| !unwinds(abi)) {
+    if let Some(abi) = sig.abi.as_ref().filter(|abi| !is_rust(abi)) {
         let abi_text = abi.to_token_stream().to_string();
-        errors.push(syn::Error::new_spanned(
-            abi,
-            format!(
-                "a hook cannot be `{abi_text}`: a panic cannot unwind out of it, so it would abort the process instead of failing the hook; remove `{abi_text}`"
-            ),
-        ));
+        let why = if unwinds(abi) {
+            "the executor calls it as a Rust function, and its context and `Outcome` cannot cross a foreign-language boundary"
+        } else {
+            "a panic cannot unwind out of it, so it would abort the process instead of failing the hook"
+        };
+        errors.push(syn::Error::new_spanned(abi, format!("a hook cannot be `{abi_text}`: {why}; remove `{abi_text}`")));
     }
     if let Some(receiver) = sig.receiver() {
         errors.push(syn::Error::new_spanned(
@@ -120,12 +120,14 @@ fn context_names_point(reference: &TypeReference, point: Option<&Path>) -> syn::
     }
 }
 
+/// Whether `abi` is `extern "Rust"`, the ABI of a function without one.
+fn is_rust(abi: &Abi) -> bool {
+    abi.name.as_ref().is_some_and(|name| name.value() == "Rust")
+}
+
 /// Whether a panic can unwind out of a function of this ABI.
 fn unwinds(abi: &Abi) -> bool {
-    abi.name.as_ref().is_some_and(|name| {
-        let name = name.value();
-        name == "Rust" || name.ends_with("-unwind")
-    })
+    abi.name.as_ref().is_some_and(|name| name.value().ends_with("-unwind"))
 }
 
 /// Checks the attributes of a hook point's function, the `#[hookpoint]`
@@ -174,7 +176,7 @@ pub(crate) fn point_signature(sig: &Signature, in_agent: bool, errors: &mut Erro
             "a hook point cannot be an `unsafe fn`: hooks may change its arguments after the caller checked its safety contract; remove `unsafe` and call the unsafe code from the body",
         ));
     }
-    if let Some(abi) = sig.abi.as_ref().filter(|abi| abi.name.as_ref().is_none_or(|name| name.value() != "Rust")) {
+    if let Some(abi) = sig.abi.as_ref().filter(|abi| !is_rust(abi)) {
         let abi_text = abi.to_token_stream().to_string();
         errors.push(syn::Error::new_spanned(
             abi,
