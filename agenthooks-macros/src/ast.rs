@@ -1,11 +1,12 @@
 //! Typed views of the items the macros annotate. Each keeps the user's
 //! syntax nodes so that generated code and errors carry their spans.
 
-use proc_macro2::Span;
+use proc_macro2::{Group, Span};
 use syn::spanned::Spanned;
-use syn::{Attribute, Block, FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Signature, Type};
+use syn::{Attribute, FnArg, GenericArgument, Ident, Pat, Path, PathArguments, ReturnType, Signature, Type};
 
 use crate::errors::{both, Errors};
+use crate::item::RawFn;
 use crate::valid;
 
 /// Whether a hook may change the arguments.
@@ -19,7 +20,7 @@ pub(crate) enum Kind {
 
 /// A function under `#[hook]`.
 pub(crate) struct Hook {
-    pub(crate) item: ItemFn,
+    pub(crate) item: RawFn,
     pub(crate) kind: Kind,
     /// The type the context argument refers to: `Ctx<P>` in `&mut Ctx<P>`.
     pub(crate) context: Type,
@@ -29,11 +30,14 @@ pub(crate) struct Hook {
 }
 
 impl Hook {
-    /// The view of a hook function, once its signature is checked.
-    pub(crate) fn new(item: ItemFn) -> syn::Result<Self> {
-        let reference = valid::hook_signature(&item.sig)?;
+    /// The view of a hook function of `point`, once its signature is
+    /// checked.
+    pub(crate) fn new(mut item: RawFn, point: Option<&Path>) -> syn::Result<Self> {
+        let reference = valid::hook_function(&item, point)?;
         let kind = if reference.mutability.is_some() { Kind::Interceptor } else { Kind::Observer };
         let context = (*reference.elem).clone();
+        // One written before `#[hook]`, which the compiler reports.
+        take_redact(&mut item.attrs);
         let ret_span = match &item.sig.output {
             ReturnType::Default => item.sig.ident.span(),
             ReturnType::Type(_, ty) => ty.span(),
@@ -54,7 +58,8 @@ pub(crate) struct PointFn {
     pub(crate) vis: syn::Visibility,
     /// The signature with `#[redact]` and `mut` taken off the arguments.
     pub(crate) sig: Signature,
-    pub(crate) block: Box<Block>,
+    /// The body, as raw tokens in its braces.
+    pub(crate) body: Group,
     /// The `&Session` argument.
     pub(crate) session: Ident,
     pub(crate) args: Vec<Arg>,
@@ -73,14 +78,15 @@ pub(crate) struct Arg {
 impl PointFn {
     /// The view of a hook point's function; `in_agent` says it is a method
     /// of an `#[agent]` impl block, which may take `self`.
-    pub(crate) fn new(
-        attrs: Vec<Attribute>,
-        vis: syn::Visibility,
-        mut sig: Signature,
-        block: Box<Block>,
-        in_agent: bool,
-    ) -> syn::Result<Self> {
+    pub(crate) fn new(item: RawFn, in_agent: bool) -> syn::Result<Self> {
+        let RawFn { mut attrs, vis, mut sig, body, .. } = item;
+        // A declaration without a body is a trait's method: that alone is
+        // the mistake.
+        let body = body.ok_or_else(|| valid::point_without_body(&sig))?;
         let mut errors = Errors::default();
+        valid::point_attrs(&attrs, &mut errors);
+        // One written before `#[hookpoint]`, which the compiler reports.
+        take_redact(&mut attrs);
         valid::point_signature(&sig, in_agent, &mut errors);
         let ret = valid::point_return(&sig);
         let mut session = None;
@@ -88,10 +94,16 @@ impl PointFn {
         for input in &mut sig.inputs {
             let FnArg::Typed(typed) = input else { continue };
             let redact = take_redact(&mut typed.attrs);
-            match (valid::session_reference(&typed.ty), &session) {
-                (Some(reference), None) => session = Some(valid::session_arg(&typed.pat, reference)),
+            match (valid::session_type(&typed.ty), &session) {
+                (Some(session_type), None) => {
+                    if let Some(redact) = redact {
+                        errors.push(valid::redacted_session(&redact));
+                    }
+                    session = Some(valid::session_arg(&typed.pat, &session_type));
+                }
                 (Some(_), Some(_)) => errors.push(valid::second_session(&typed.pat)),
                 (None, _) => {
+                    let redact = redact.is_some();
                     if let Some((ident, mutable)) = errors.check(valid::point_arg(&typed.pat, &typed.ty)) {
                         args.push(Arg { ident, mutable, ty: (*typed.ty).clone(), redact });
                     }
@@ -103,7 +115,7 @@ impl PointFn {
         }
         let session = session.unwrap_or_else(|| Err(valid::missing_session(&sig)));
         let (session, ret) = errors.finish(both(session, ret))?;
-        Ok(PointFn { attrs, vis, sig, block, session, args, ret })
+        Ok(PointFn { attrs, vis, sig, body, session, args, ret })
     }
 
     /// Whether the point is declared on an `async fn`.
@@ -128,10 +140,20 @@ impl PointFn {
     }
 }
 
-/// Removes `#[redact]` from an argument's attributes; says whether it was
-/// there.
-pub(crate) fn take_redact(attrs: &mut Vec<Attribute>) -> bool {
-    let before = attrs.len();
-    attrs.retain(|attr| !attr.path().is_ident("redact"));
-    attrs.len() != before
+/// Removes `#[redact]` from `attrs`; returns the first one there was.
+pub(crate) fn take_redact(attrs: &mut Vec<Attribute>) -> Option<Attribute> {
+    let position = attrs.iter().position(is_redact)?;
+    let first = attrs.remove(position);
+    attrs.retain(|attr| !is_redact(attr));
+    Some(first)
+}
+
+/// Whether `attr` is `#[redact]`.
+pub(crate) fn is_redact(attr: &Attribute) -> bool {
+    attr.path().is_ident("redact")
+}
+
+/// Whether `attr` is `#[hookpoint(...)]`, by any path.
+pub(crate) fn is_hookpoint(attr: &Attribute) -> bool {
+    attr.path().segments.last().is_some_and(|segment| segment.ident == "hookpoint")
 }

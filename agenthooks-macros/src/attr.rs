@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, Token, UnOp};
+use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, PathArguments, Token, UnOp};
 
 use crate::errors::Errors;
 
@@ -23,20 +23,41 @@ pub(crate) struct PointArgs {
     pub(crate) name: Option<LitStr>,
 }
 
-const HOOK_KEYS: &str = "`tenant`, `order`, `timeout_ms`, `fallback`";
-const POINT_KEYS: &str = "`name`";
+/// A key an attribute takes, with an example of its use.
+struct Key {
+    name: &'static str,
+    example: &'static str,
+    /// Keys a hurried writer may mean this one by.
+    aliases: &'static [&'static str],
+}
+
+const HOOK_KEYS: &[Key] = &[
+    Key { name: "tenant", example: "tenant = \"acme\"", aliases: &["tenant_id", "tenants", "customer"] },
+    Key { name: "order", example: "order = 10", aliases: &["priority", "rank", "position"] },
+    Key {
+        name: "timeout_ms",
+        example: "timeout_ms = 200",
+        aliases: &["timeout", "timeout_s", "timeout_secs", "time_limit", "deadline"],
+    },
+    Key { name: "fallback", example: "fallback = false", aliases: &["fail_open", "on_error", "fallible"] },
+];
+
+const POINT_KEYS: &[Key] = &[Key { name: "name", example: "name = \"before_search\"", aliases: &["id", "point_name"] }];
+
+/// The longest time limit a hook may declare: 5 minutes.
+pub(crate) const MAX_TIMEOUT_MS: u64 = 300_000;
 
 impl Parse for HookArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let point = leading(input, "name the hook point first: `#[hook(BeforeSearch, order = 10)]`")?;
+        let point = point_path(input)?;
         let mut errors = Errors::default();
         let mut args = HookArgs { point, tenant: None, order: None, timeout_ms: None, fallback: None };
-        for (key, value) in parse_pairs(input, &mut errors)? {
+        for (key, value) in parse_pairs(input, HOOK_KEYS, &mut errors)? {
             match key.to_string().as_str() {
-                "tenant" => args.tenant = errors.check(lit_str(&key, &value, "acme")),
+                "tenant" => args.tenant = errors.check(tenant(&value)),
                 "order" => args.order = errors.check(order(&value)),
                 "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
-                "fallback" => args.fallback = errors.check(lit_bool(&key, &value)),
+                "fallback" => args.fallback = errors.check(fallback(&value)),
                 _ => errors.push(unknown_key(&key, HOOK_KEYS)),
             }
         }
@@ -46,12 +67,17 @@ impl Parse for HookArgs {
 
 impl Parse for PointArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let ident = leading(input, "name the context struct the point generates first: `#[hookpoint(BeforeSearch)]`")?;
+        let ident: Ident = leading(
+            input,
+            "name the context struct the point generates first: `#[hookpoint(BeforeSearch)]`",
+            "name the context struct without quotes, it is a Rust name: `#[hookpoint(BeforeSearch)]`",
+        )?;
         let mut errors = Errors::default();
+        errors.check(struct_name(&ident));
         let mut args = PointArgs { ident, name: None };
-        for (key, value) in parse_pairs(input, &mut errors)? {
+        for (key, value) in parse_pairs(input, POINT_KEYS, &mut errors)? {
             match key.to_string().as_str() {
-                "name" => args.name = errors.check(lit_str(&key, &value, "before_search")),
+                "name" => args.name = errors.check(point_name(&value)),
                 _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
@@ -60,28 +86,75 @@ impl Parse for PointArgs {
 }
 
 /// The leading path or name, before any `key = value`; `missing` says what
-/// to write when it is absent.
-fn leading<T: Parse>(input: ParseStream, missing: &str) -> syn::Result<T> {
+/// to write when it is absent, `quoted` when it is a string.
+fn leading<T: Parse>(input: ParseStream, missing: &str, quoted: &str) -> syn::Result<T> {
     if input.is_empty() {
         return Err(syn::Error::new(Span::call_site(), missing));
     }
-    if input.peek(Ident::peek_any) && input.peek2(Token![=]) {
+    if (input.peek(Ident::peek_any) && input.peek2(Token![=])) || input.peek(Token![,]) {
         return Err(input.error(missing));
+    }
+    if input.peek(LitStr) {
+        return Err(input.error(quoted));
     }
     input.parse()
 }
 
-/// The `, key = value` pairs after the leading path. This is the one place
-/// that rejects a key given twice: at its second occurrence, keeping the
-/// first value.
-fn parse_pairs(input: ParseStream, errors: &mut Errors) -> syn::Result<Vec<(Ident, Expr)>> {
+/// The point's path in `#[hook(...)]`: a path to a struct, without generic
+/// arguments.
+fn point_path(input: ParseStream) -> syn::Result<Path> {
+    let path: Path = leading(
+        input,
+        "name the hook point first: `#[hook(BeforeSearch, order = 10)]`",
+        "name the hook point by its Rust path, without quotes: `#[hook(BeforeSearch)]`",
+    )?;
+    if let Some(segment) = path.segments.iter().find(|segment| !segment.arguments.is_none()) {
+        let PathArguments::AngleBracketed(args) = &segment.arguments else {
+            return Err(syn::Error::new_spanned(&segment.arguments, "name the hook point by its path alone"));
+        };
+        return Err(syn::Error::new_spanned(
+            args,
+            "a hook point takes no generic arguments: name it by its path alone, like `#[hook(BeforeSearch)]`",
+        ));
+    }
+    let last = path.segments.last().map(|segment| &segment.ident);
+    if let Some(last) = last.filter(|last| !last.to_string().starts_with(|c: char| c.is_ascii_uppercase())) {
+        return Err(syn::Error::new_spanned(
+            last,
+            format!(
+                "`{last}` is not a hook point: name the context struct that its `#[hookpoint(Name)]` declares, like `#[hook(BeforeSearch)]`, not the function or module"
+            ),
+        ));
+    }
+    Ok(path)
+}
+
+/// The `, key = value` pairs after the leading path, each key one of
+/// `keys`. This is the one place that rejects a key given twice: at its
+/// second occurrence, keeping the first value.
+fn parse_pairs(input: ParseStream, keys: &[Key], errors: &mut Errors) -> syn::Result<Vec<(Ident, Expr)>> {
     let mut pairs: Vec<(Ident, Expr)> = Vec::new();
     while !input.is_empty() {
+        if !input.peek(Token![,]) {
+            return Err(input.error("separate the attribute's arguments with commas: `key = value, key = value`"));
+        }
         input.parse::<Token![,]>()?;
         if input.is_empty() {
             break;
         }
+        if input.peek(Token![,]) {
+            return Err(input.error("remove this extra `,`"));
+        }
         let key = input.call(Ident::parse_any)?;
+        if !input.peek(Token![=]) {
+            let example = keys.iter().find(|known| key == known.name).map_or("key = value", |known| known.example);
+            let error = if input.peek(Token![:]) {
+                format!("write `=` between a key and its value: `{example}`")
+            } else {
+                format!("`{key}` needs a value: `{example}`")
+            };
+            return Err(syn::Error::new(key.span(), error));
+        }
         input.parse::<Token![=]>()?;
         let mut value: Expr = input.parse()?;
         // A value forwarded by `macro_rules!` (`tenant = $tenant`) arrives
@@ -98,25 +171,49 @@ fn parse_pairs(input: ParseStream, errors: &mut Errors) -> syn::Result<Vec<(Iden
     Ok(pairs)
 }
 
-/// The error for a key the attribute does not take, listing those it does.
-fn unknown_key(key: &Ident, valid: &str) -> syn::Error {
-    syn::Error::new(key.span(), format!("unknown key `{key}`; valid keys are {valid}"))
+/// The error for a key the attribute does not take, naming the key it most
+/// likely means and listing those it takes.
+fn unknown_key(key: &Ident, keys: &[Key]) -> syn::Error {
+    let valid = keys.iter().map(|known| format!("`{}`", known.name)).collect::<Vec<_>>().join(", ");
+    let text = key.to_string();
+    let message = match keys.iter().find(|known| known.aliases.contains(&text.as_str())) {
+        Some(meant) => format!("unknown key `{key}`; write `{}`; valid keys are {valid}", meant.example),
+        None => format!("unknown key `{key}`; valid keys are {valid}"),
+    };
+    syn::Error::new(key.span(), message)
 }
 
-/// A non-empty string; `example` shows one in the error.
-fn lit_str(key: &Ident, value: &Expr, example: &str) -> syn::Result<LitStr> {
+/// The string literal `value`, or `None`.
+fn lit_str(value: &Expr) -> Option<&LitStr> {
     match value {
-        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if !lit.value().is_empty() => Ok(lit.clone()),
-        _ => Err(syn::Error::new_spanned(value, format!("`{key}` takes a non-empty string: `{key} = \"{example}\"`"))),
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit),
+        _ => None,
     }
 }
 
-/// `true` or `false`.
-fn lit_bool(key: &Ident, value: &Expr) -> syn::Result<LitBool> {
-    match value {
-        Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) => Ok(lit.clone()),
-        _ => Err(syn::Error::new_spanned(value, format!("`{key}` takes `true` or `false`: `{key} = false`"))),
-    }
+/// `tenant = "acme"`: one tenant id, matched exactly and case-sensitively
+/// against the session's. Rejects what cannot be meant: an empty id,
+/// whitespace around it, control characters, and a list.
+fn tenant(value: &Expr) -> syn::Result<LitStr> {
+    let problem = match (value, lit_str(value)) {
+        (Expr::Array(_) | Expr::Tuple(_), _) => {
+            "a hook serves one tenant: write one hook per tenant, or leave `tenant` out to serve every tenant"
+        }
+        (_, None) => "`tenant` takes a tenant id in quotes: `tenant = \"acme\"`",
+        (_, Some(lit)) => {
+            let id = lit.value();
+            if id.trim().is_empty() {
+                "`tenant` takes a non-empty tenant id: `tenant = \"acme\"`, or leave `tenant` out to serve every tenant"
+            } else if id.trim() != id {
+                "remove the whitespace around the tenant id: tenant ids are matched exactly, `tenant = \"acme\"`"
+            } else if id.chars().any(char::is_control) {
+                "a tenant id cannot hold control characters: `tenant = \"acme\"`"
+            } else {
+                return Ok(lit.clone());
+            }
+        }
+    };
+    Err(syn::Error::new_spanned(value, problem))
 }
 
 /// `order = 10` or `order = -5`: any `i32`.
@@ -132,20 +229,106 @@ fn order(value: &Expr) -> syn::Result<i32> {
         _ => None,
     };
     parsed.ok_or_else(|| {
-        syn::Error::new_spanned(
-            value,
-            "`order` takes a whole number that fits an `i32`, lower runs first: `order = 10`",
-        )
+        let quoted = lit_str(value).is_some_and(|lit| lit.value().trim().parse::<i32>().is_ok());
+        let message = if quoted {
+            "write the number without quotes: `order = 10`"
+        } else {
+            "`order` takes a whole number that fits an `i32`, lower runs first: `order = 10`"
+        };
+        syn::Error::new_spanned(value, message)
     })
 }
 
-/// `timeout_ms = 200`: a whole number of milliseconds, at least 1.
+/// `timeout_ms = 200`: a whole number of milliseconds, from 1 to
+/// [`MAX_TIMEOUT_MS`].
 fn timeout_ms(value: &Expr) -> syn::Result<u64> {
     let parsed = match value {
         Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => int.base10_parse::<u64>().ok(),
         _ => None,
     };
-    parsed.filter(|ms| *ms > 0).ok_or_else(|| {
-        syn::Error::new_spanned(value, "`timeout_ms` takes a positive whole number of milliseconds: `timeout_ms = 200`")
+    parsed.filter(|ms| (1..=MAX_TIMEOUT_MS).contains(ms)).ok_or_else(|| {
+        let quoted = lit_str(value).is_some_and(|lit| lit.value().trim().parse::<u64>().is_ok());
+        let message = if quoted {
+            "write the number without quotes: `timeout_ms = 200`".to_owned()
+        } else {
+            format!(
+                "`timeout_ms` takes a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS} (5 minutes): `timeout_ms = 200`"
+            )
+        };
+        syn::Error::new_spanned(value, message)
     })
+}
+
+/// `fallback = false`.
+fn fallback(value: &Expr) -> syn::Result<LitBool> {
+    if let Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) = value {
+        return Ok(lit.clone());
+    }
+    let quoted = lit_str(value).is_some_and(|lit| matches!(lit.value().trim(), "true" | "false"));
+    let message = if quoted {
+        "write `true` or `false` without quotes: `fallback = false`"
+    } else {
+        "`fallback` takes `true` or `false`: `fallback = false`"
+    };
+    Err(syn::Error::new_spanned(value, message))
+}
+
+/// The ident of the context struct `#[hookpoint(...)]` generates: an ASCII
+/// `UpperCamelCase` name, so that its `snake_case` form is a valid point name.
+fn struct_name(ident: &Ident) -> syn::Result<()> {
+    let name = ident.unraw().to_string();
+    let camel = name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if camel {
+        Ok(())
+    } else {
+        Err(syn::Error::new(
+            ident.span(),
+            "name the point's context struct in UpperCamelCase ASCII, like `#[hookpoint(BeforeSearch)]`: the point is then named `before_search`",
+        ))
+    }
+}
+
+/// `name = "search.before_query"`: lowercase `snake_case` segments,
+/// optionally dot-separated for a namespace.
+fn point_name(value: &Expr) -> syn::Result<LitStr> {
+    const RULE: &str = "a point name is lowercase snake_case, optionally dot-separated for a namespace: `name = \"before_search\"` or `name = \"search.before_query\"`";
+    match lit_str(value) {
+        Some(lit) if is_point_name(&lit.value()) => Ok(lit.clone()),
+        _ => Err(syn::Error::new_spanned(value, RULE)),
+    }
+}
+
+/// Whether `name` matches `^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`.
+pub(crate) fn is_point_name(name: &str) -> bool {
+    name.split('.').all(|segment| {
+        segment.starts_with(|c: char| c.is_ascii_lowercase())
+            && segment.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_point_name;
+
+    #[test]
+    fn point_names_are_dot_separated_lowercase_snake_case() {
+        for good in ["before_search", "search.before_query", "a", "tool2.call_3", "a_"] {
+            assert!(is_point_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "Before Search",
+            "before search",
+            "search..before",
+            ".search",
+            "search.",
+            "beforeSearch",
+            "2fa",
+            "_x",
+            "a-b",
+            "a._b",
+        ] {
+            assert!(!is_point_name(bad), "{bad}");
+        }
+    }
 }

@@ -16,6 +16,7 @@ mod attr;
 mod case;
 mod errors;
 mod expand;
+mod item;
 mod valid;
 
 use proc_macro::TokenStream;

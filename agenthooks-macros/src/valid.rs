@@ -1,25 +1,83 @@
 //! Checks that can be made before type-checking, each failing with a message
 //! that names the fix and a span on the user's token.
 
+use quote::ToTokens;
 use syn::{
-    FnArg, GenericArgument, GenericParam, Pat, PatIdent, PathArguments, ReturnType, Signature, Type, TypeReference,
+    Abi, Attribute, FnArg, GenericArgument, GenericParam, Pat, PatIdent, Path, PathArguments, ReturnType, Signature,
+    Type, TypeReference,
 };
 
+use crate::ast::{is_hookpoint, is_redact};
 use crate::errors::Errors;
+use crate::item::RawFn;
 
 const HOOK_ARGUMENT: &str =
     "a hook takes one argument, its context: `ctx: &mut Ctx<Point>` to change arguments, or `ctx: &Ctx<Point>` to read them";
 
+const STRAY_REDACT: &str = "`#[redact]` goes on an argument of a `#[hookpoint]` function that carries user data, like `#[redact] api_key: String`: remove it here";
+
+/// The error for a `#[redact]` where it means nothing.
+pub(crate) fn stray_redact(attr: &Attribute) -> syn::Error {
+    syn::Error::new_spanned(attr, STRAY_REDACT)
+}
+
+/// Whether `attr` of a function comes after the attribute being expanded.
+/// One before it the compiler resolves itself, first, and reports when it
+/// names nothing: the macro adds no second error about it.
+fn after_call_site(attr: &Attribute) -> bool {
+    if !proc_macro::is_available() {
+        return true;
+    }
+    let (attr, call) = (attr.pound_token.span.unwrap(), proc_macro::Span::call_site());
+    (attr.line(), attr.column()) > (call.line(), call.column())
+}
+
+/// Checks a hook function of `point`; returns the reference type of its
+/// context argument.
+pub(crate) fn hook_function<'a>(item: &'a RawFn, point: Option<&Path>) -> syn::Result<&'a TypeReference> {
+    let mut errors = Errors::default();
+    for attr in item.attrs.iter().filter(|attr| is_redact(attr) && after_call_site(attr)) {
+        errors.push(stray_redact(attr));
+    }
+    for input in &item.sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            for attr in typed.attrs.iter().filter(|attr| is_redact(attr)) {
+                errors.push(stray_redact(attr));
+            }
+        }
+    }
+    if item.body.is_none() {
+        errors.push(syn::Error::new_spanned(&item.sig, "`#[hook]` goes on an `fn` with a body: write the hook's body"));
+    }
+    let context = hook_signature(&item.sig, point);
+    errors.finish(context)
+}
+
 /// Checks a hook's signature; returns the reference type of its context
 /// argument.
-pub(crate) fn hook_signature(sig: &Signature) -> syn::Result<&TypeReference> {
+fn hook_signature<'a>(sig: &'a Signature, point: Option<&Path>) -> syn::Result<&'a TypeReference> {
     let mut errors = Errors::default();
     errors.check(not_generic(sig, "a hook cannot be generic: name the concrete point in its context type"));
+    if let Some(constness) = &sig.constness {
+        errors.push(syn::Error::new_spanned(
+            constness,
+            "a hook cannot be a `const fn`: it runs at run time, on each call's arguments; remove `const`",
+        ));
+    }
     if let Some(unsafety) = &sig.unsafety {
         errors.push(syn::Error::new_spanned(
             unsafety,
             "a hook cannot be an `unsafe fn`: the executor calls it with no safety contract to uphold; remove `unsafe`",
         ));
+    }
+    if let Some(abi) = sig.abi.as_ref().filter(|abi| !is_rust(abi)) {
+        let abi_text = abi.to_token_stream().to_string();
+        let why = if unwinds(abi) {
+            "the executor calls it as a Rust function, and its context and `Outcome` cannot cross a foreign-language boundary"
+        } else {
+            "a panic cannot unwind out of it, so it would abort the process instead of failing the hook"
+        };
+        errors.push(syn::Error::new_spanned(abi, format!("a hook cannot be `{abi_text}`: {why}; remove `{abi_text}`")));
     }
     if let Some(receiver) = sig.receiver() {
         errors.push(syn::Error::new_spanned(
@@ -34,7 +92,7 @@ pub(crate) fn hook_signature(sig: &Signature) -> syn::Result<&TypeReference> {
     let context = match typed.next() {
         None => Err(syn::Error::new(sig.paren_token.span.join(), HOOK_ARGUMENT)),
         Some(first) => match &*first.ty {
-            Type::Reference(reference) => Ok(reference),
+            Type::Reference(reference) => context_names_point(reference, point).map(|()| reference),
             other => Err(syn::Error::new_spanned(other, HOOK_ARGUMENT)),
         },
     };
@@ -44,17 +102,93 @@ pub(crate) fn hook_signature(sig: &Signature) -> syn::Result<&TypeReference> {
     errors.finish(context)
 }
 
+/// Fails at a context type `Ctx` that names no point, saying to write the
+/// one `#[hook(...)]` names.
+fn context_names_point(reference: &TypeReference, point: Option<&Path>) -> syn::Result<()> {
+    let Type::Path(path) = &*reference.elem else { return Ok(()) };
+    match path.path.segments.last() {
+        Some(last) if last.ident == "Ctx" && last.arguments.is_none() => {
+            let mutability = if reference.mutability.is_some() { "&mut " } else { "&" };
+            let point =
+                point.map_or_else(|| "Point".to_owned(), |point| point.to_token_stream().to_string().replace(' ', ""));
+            Err(syn::Error::new_spanned(
+                &reference.elem,
+                format!("name the point in the context type: `{mutability}Ctx<{point}>`"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `abi` is `extern "Rust"`, the ABI of a function without one.
+fn is_rust(abi: &Abi) -> bool {
+    abi.name.as_ref().is_some_and(|name| name.value() == "Rust")
+}
+
+/// Whether a panic can unwind out of a function of this ABI.
+fn unwinds(abi: &Abi) -> bool {
+    abi.name.as_ref().is_some_and(|name| name.value().ends_with("-unwind"))
+}
+
+/// Checks the attributes of a hook point's function, the `#[hookpoint]`
+/// being expanded aside: no `#[redact]`, no second `#[hookpoint]`.
+pub(crate) fn point_attrs(attrs: &[Attribute], errors: &mut Errors) {
+    for attr in attrs {
+        if is_redact(attr) {
+            if after_call_site(attr) {
+                errors.push(stray_redact(attr));
+            }
+        } else if is_hookpoint(attr) {
+            errors.push(syn::Error::new_spanned(
+                attr,
+                "a function declares one hook point: remove this second `#[hookpoint]`, or put it on another function that this one calls",
+            ));
+        }
+    }
+}
+
+/// The error for `#[hookpoint]` on a function without a body: a trait
+/// method's declaration.
+pub(crate) fn point_without_body(sig: &Signature) -> syn::Error {
+    syn::Error::new_spanned(
+        sig,
+        "a trait method cannot be a hook point: put `#[hookpoint]` on a method of an inherent `#[agent]` impl block, and call it from the trait's impl",
+    )
+}
+
 /// Checks what a hook point's signature may not have: type or const
-/// parameters, and a receiver outside an `#[agent]` impl block.
+/// parameters, `const`, `unsafe`, an ABI, and a receiver outside an
+/// `#[agent]` impl block.
 pub(crate) fn point_signature(sig: &Signature, in_agent: bool, errors: &mut Errors) {
     errors.check(not_generic(
         sig,
         "a hook point cannot be generic: its arguments become the fields of a context struct; use concrete types",
     ));
+    if let Some(constness) = &sig.constness {
+        errors.push(syn::Error::new_spanned(
+            constness,
+            "a hook point cannot be a `const fn`: its hooks run at run time; remove `const`",
+        ));
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push(syn::Error::new_spanned(
+            unsafety,
+            "a hook point cannot be an `unsafe fn`: hooks may change its arguments after the caller checked its safety contract; remove `unsafe` and call the unsafe code from the body",
+        ));
+    }
+    if let Some(abi) = sig.abi.as_ref().filter(|abi| !is_rust(abi)) {
+        let abi_text = abi.to_token_stream().to_string();
+        errors.push(syn::Error::new_spanned(
+            abi,
+            format!(
+                "a hook point cannot be `{abi_text}`: its `&Session` argument and `Result` cannot cross a foreign-language boundary; remove `{abi_text}` and, for foreign callers, write an `{abi_text} fn` that calls the point"
+            ),
+        ));
+    }
     if let (Some(receiver), false) = (sig.receiver(), in_agent) {
         errors.push(syn::Error::new_spanned(
             receiver,
-            "`#[hookpoint]` on a method needs `#[agent]` on its impl block: an attribute on a method cannot add the context struct beside the `impl`",
+            "`#[hookpoint]` on a method needs `#[agent]` on its inherent impl block: an attribute on a method cannot add the context struct beside the `impl`",
         ));
     }
 }
@@ -70,23 +204,51 @@ pub(crate) fn point_return(sig: &Signature) -> syn::Result<Type> {
     }
 }
 
-/// The reference type of an argument that takes the caller's session: a
-/// reference to a path ending in `Session`.
-pub(crate) fn session_reference(ty: &Type) -> Option<&TypeReference> {
-    let Type::Reference(reference) = ty else { return None };
-    let Type::Path(path) = &*reference.elem else { return None };
-    let named = path.qself.is_none() && path.path.segments.last().is_some_and(|segment| segment.ident == "Session");
-    named.then_some(reference)
+/// How an argument takes the caller's session.
+pub(crate) enum SessionType<'a> {
+    /// `&Session` or `&mut Session`.
+    Reference(&'a TypeReference),
+    /// `Session`.
+    Value(&'a Type),
+}
+
+/// How an argument takes the caller's session, if it does: by reference or
+/// by value, a path ending in `Session`.
+pub(crate) fn session_type(ty: &Type) -> Option<SessionType<'_>> {
+    let names_session = |ty: &Type| {
+        let Type::Path(path) = ty else { return false };
+        path.qself.is_none() && path.path.segments.last().is_some_and(|segment| segment.ident == "Session")
+    };
+    match ty {
+        Type::Reference(reference) if names_session(&reference.elem) => Some(SessionType::Reference(reference)),
+        _ if names_session(ty) => Some(SessionType::Value(ty)),
+        _ => None,
+    }
+}
+
+/// The error for `#[redact]` on the session argument.
+pub(crate) fn redacted_session(attr: &Attribute) -> syn::Error {
+    syn::Error::new_spanned(
+        attr,
+        "the session cannot be redacted: its identity fields are written to every audit line by design; put `#[redact]` on an argument that carries user data",
+    )
 }
 
 /// Checks the session argument; returns its name.
-pub(crate) fn session_arg(pat: &Pat, ty: &TypeReference) -> syn::Result<syn::Ident> {
+pub(crate) fn session_arg(pat: &Pat, ty: &SessionType<'_>) -> syn::Result<syn::Ident> {
     let mut errors = Errors::default();
-    if let Some(mutability) = &ty.mutability {
-        errors.push(syn::Error::new_spanned(
-            mutability,
-            "the session is read-only: take it by shared reference, `session: &Session`",
-        ));
+    match ty {
+        SessionType::Reference(TypeReference { mutability: Some(mutability), .. }) => {
+            errors.push(syn::Error::new_spanned(
+                mutability,
+                "the session is read-only: take it by shared reference, `session: &Session`",
+            ));
+        }
+        SessionType::Reference(_) => {}
+        SessionType::Value(ty) => errors.push(syn::Error::new_spanned(
+            ty,
+            "take the caller's session by reference, `session: &Session`: the agent keeps it, hooks only read it",
+        )),
     }
     let ident = match pat {
         Pat::Ident(PatIdent { ident, by_ref: None, subpat: None, .. }) => Ok(ident.clone()),
@@ -99,7 +261,17 @@ pub(crate) fn session_arg(pat: &Pat, ty: &TypeReference) -> syn::Result<syn::Ide
 /// whether it was declared `mut`.
 pub(crate) fn point_arg(pat: &Pat, ty: &Type) -> syn::Result<(syn::Ident, bool)> {
     let mut errors = Errors::default();
-    if borrows(ty) {
+    if let Some(opaque) = impl_trait(ty) {
+        errors.push(syn::Error::new_spanned(
+            opaque,
+            "a hook point argument needs a concrete type, it becomes a field of the context struct: take the type the body uses, like `String` for `impl Into<String>`",
+        ));
+    } else if let Some((shared, fix)) = not_thread_safe(ty) {
+        errors.push(syn::Error::new_spanned(
+            shared,
+            format!("a hook point argument must be `Send + Sync`, hooks may run on another thread: {fix}"),
+        ));
+    } else if borrows(ty) {
         errors.push(syn::Error::new_spanned(
             ty,
             "a hook point argument must own its value, the context struct cannot hold a borrow: take an owned type (`String` for `&str`, `Vec<T>` for `&[T]`)",
@@ -140,6 +312,62 @@ fn not_generic(sig: &Signature, message: &str) -> syn::Result<()> {
     match &generics.where_clause {
         Some(where_clause) => Err(syn::Error::new_spanned(where_clause, message)),
         None => Ok(()),
+    }
+}
+
+/// The `impl Trait` in `ty`, if any.
+fn impl_trait(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::ImplTrait(_) => Some(ty),
+        _ => inner_types(ty).find_map(impl_trait),
+    }
+}
+
+/// The part of `ty` that is certainly neither `Send` nor `Sync` (a raw
+/// pointer, `Rc`, a `Cell`), with what to use instead. Other types that are
+/// not thread-safe get the compiler's message.
+fn not_thread_safe(ty: &Type) -> Option<(&Type, &'static str)> {
+    let fix = match ty {
+        Type::Ptr(_) => Some("take an owned value instead of a raw pointer"),
+        Type::Path(path) => path.path.segments.last().and_then(|last| match last.ident.to_string().as_str() {
+            "Rc" => Some("use `Arc` instead of `Rc`"),
+            "RefCell" => Some("use `Mutex` or `RwLock` instead of `RefCell`"),
+            "Cell" | "OnceCell" | "UnsafeCell" => Some("use an atomic, `Mutex` or `OnceLock` instead of a `Cell`"),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match fix {
+        Some(fix) => Some((ty, fix)),
+        None => inner_types(ty).find_map(not_thread_safe),
+    }
+}
+
+/// The types written directly inside `ty`: elements, and type arguments of
+/// its path segments.
+fn inner_types(ty: &Type) -> Box<dyn Iterator<Item = &Type> + '_> {
+    match ty {
+        Type::Array(array) => Box::new(std::iter::once(&*array.elem)),
+        Type::Slice(slice) => Box::new(std::iter::once(&*slice.elem)),
+        Type::Paren(paren) => Box::new(std::iter::once(&*paren.elem)),
+        Type::Group(group) => Box::new(std::iter::once(&*group.elem)),
+        Type::Ptr(ptr) => Box::new(std::iter::once(&*ptr.elem)),
+        Type::Reference(reference) => Box::new(std::iter::once(&*reference.elem)),
+        Type::Tuple(tuple) => Box::new(tuple.elems.iter()),
+        Type::Path(path) => Box::new(path.path.segments.iter().flat_map(|segment| {
+            match &segment.arguments {
+                PathArguments::AngleBracketed(args) => args
+                    .args
+                    .iter()
+                    .filter_map(|arg| match arg {
+                        GenericArgument::Type(ty) => Some(ty),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            }
+        })),
+        _ => Box::new(std::iter::empty()),
     }
 }
 

@@ -3,17 +3,19 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Attribute, ImplItem, ItemImpl};
+use syn::FnArg;
 
-use super::parse_item;
-use super::point::{expand, strip_redact};
-use crate::ast::PointFn;
+use super::point::expand;
+use super::{parse_item, recover, strip_redact};
+use crate::ast::{is_hookpoint, is_redact, PointFn};
 use crate::attr::PointArgs;
 use crate::errors::Errors;
+use crate::item::{ImplEntry, RawFn, RawImpl};
+use crate::valid;
 
 /// `#[agent]` on the impl block `input`; `args` must be empty.
 pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
-    let mut item: ItemImpl =
+    let mut item: RawImpl =
         match parse_item(input, "`#[agent]` goes on an `impl` block whose methods carry `#[hookpoint(...)]`") {
             Ok(item) => item,
             Err(tokens) => return tokens,
@@ -25,27 +27,36 @@ pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
             "`#[agent]` takes no arguments: name each point in its method's `#[hookpoint(Name)]`",
         ));
     }
+    if let Some((_, path, _)) = &item.trait_ {
+        errors.push(syn::Error::new_spanned(
+            path,
+            "`#[agent]` goes on an inherent `impl` block, not a trait impl: declare each hook point on an inherent method, and call it from the trait's method",
+        ));
+        for entry in &mut item.items {
+            if let ImplEntry::Fn(method) = entry {
+                recover(method);
+            }
+        }
+        return quote!(#item #errors);
+    }
     let mut generated = TokenStream::new();
     let mut found = false;
-    for impl_item in &mut item.items {
-        let ImplItem::Fn(method) = impl_item else { continue };
-        let Some(position) = method.attrs.iter().position(is_hookpoint) else { continue };
+    for entry in &mut item.items {
+        let ImplEntry::Fn(method) = entry else { continue };
+        let Some(position) = method.attrs.iter().position(is_hookpoint) else {
+            report_stray_redact(method, &mut errors);
+            continue;
+        };
         found = true;
         let attr = method.attrs.remove(position);
         let args = errors.check(attr.parse_args::<PointArgs>());
-        let point = errors.check(PointFn::new(
-            method.attrs.clone(),
-            method.vis.clone(),
-            method.sig.clone(),
-            Box::new(method.block.clone()),
-            true,
-        ));
+        let point = errors.check(PointFn::new((**method).clone(), true));
         if let (Some(args), Some(point)) = (args, point) {
             let (function, items) = expand(&args, &point);
-            *impl_item = ImplItem::Verbatim(function);
+            *entry = ImplEntry::Other(function);
             generated.extend(items);
         } else {
-            strip_redact(&mut method.sig);
+            recover(method);
         }
     }
     if !found {
@@ -57,7 +68,15 @@ pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
     quote!(#item #generated #errors)
 }
 
-/// Whether `attr` is `#[hookpoint(...)]`, by any path.
-fn is_hookpoint(attr: &Attribute) -> bool {
-    attr.path().segments.last().is_some_and(|segment| segment.ident == "hookpoint")
+/// Reports and takes off each `#[redact]` of a method that is no hook
+/// point, and of its arguments.
+fn report_stray_redact(method: &mut RawFn, errors: &mut Errors) {
+    let arg_attrs = method.sig.inputs.iter().flat_map(|input| match input {
+        FnArg::Typed(typed) => typed.attrs.as_slice(),
+        FnArg::Receiver(receiver) => receiver.attrs.as_slice(),
+    });
+    for attr in method.attrs.iter().chain(arg_attrs).filter(|attr| is_redact(attr)) {
+        errors.push(valid::stray_redact(attr));
+    }
+    strip_redact(method);
 }

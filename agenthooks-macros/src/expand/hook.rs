@@ -4,29 +4,46 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::ItemFn;
+use syn::{parse_quote, FnArg, Path, PathArguments, Type};
 
-use super::{parse_item, with_errors};
+use super::{parse_item, recover, with_errors};
 use crate::ast::{Hook, Kind};
 use crate::attr::HookArgs;
 use crate::errors::Errors;
+use crate::item::RawFn;
 
 const DEFAULT_ORDER: i32 = 100;
 const DEFAULT_TIMEOUT_MS: u64 = 500;
 
 /// `#[hook(args)]` on `input`.
 pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
-    let item: ItemFn = match parse_item(input, "`#[hook]` goes on an `fn` or `async fn` taking the point's context") {
+    let mut item: RawFn = match parse_item(input, "`#[hook]` goes on an `fn` or `async fn` taking the point's context")
+    {
         Ok(item) => item,
         Err(tokens) => return tokens,
     };
     let mut errors = Errors::default();
     let args = errors.check(syn::parse2::<HookArgs>(args));
-    let hook = errors.check(Hook::new(item.clone()));
-    if let (Some(args), Some(hook)) = (args, hook) {
-        expand(&args, &hook)
+    let hook = errors.check(Hook::new(item.clone(), args.as_ref().map(|args| &args.point)));
+    if let (Some(args), Some(hook)) = (&args, hook) {
+        expand(args, &hook)
     } else {
+        recover(&mut item);
+        if let Some(args) = &args {
+            name_point_in_context(&mut item, &args.point);
+        }
         with_errors(item, &errors)
+    }
+}
+
+/// Writes the point into a context type that names none (`&mut Ctx`), so
+/// that the item emitted beside the error about it compiles.
+fn name_point_in_context(item: &mut RawFn, point: &Path) {
+    let Some(FnArg::Typed(first)) = item.sig.inputs.first_mut() else { return };
+    let Type::Reference(reference) = &mut *first.ty else { return };
+    let Type::Path(path) = &mut *reference.elem else { return };
+    if let Some(last) = path.path.segments.last_mut().filter(|last| last.ident == "Ctx" && last.arguments.is_none()) {
+        last.arguments = PathArguments::AngleBracketed(parse_quote!(<#point>));
     }
 }
 

@@ -9,12 +9,15 @@ mod point;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::parse::Parse;
+use syn::FnArg;
 
 pub(crate) use agent::agent;
 pub(crate) use hook::hook;
 pub(crate) use point::free_hookpoint;
 
+use crate::ast::{is_hookpoint, take_redact};
 use crate::errors::Errors;
+use crate::item::RawFn;
 
 /// The user's item followed by the compile errors.
 fn with_errors(item: impl ToTokens, errors: &Errors) -> TokenStream {
@@ -29,4 +32,26 @@ fn parse_item<T: Parse>(input: TokenStream, misplaced: &str) -> Result<T, TokenS
         errors.push(syn::Error::new(error.span(), misplaced));
         with_errors(input, &errors)
     })
+}
+
+/// Makes `item` compile on its own beside the errors reported about it:
+/// takes off the attributes the macros consume (`#[redact]`, a second
+/// `#[hookpoint]`), the ABI and `const`, which would only add more errors
+/// and warnings about the same mistake.
+fn recover(item: &mut RawFn) {
+    strip_redact(item);
+    item.attrs.retain(|attr| !is_hookpoint(attr));
+    item.sig.abi = None;
+    item.sig.constness = None;
+}
+
+/// Takes every `#[redact]` off `item` and its arguments.
+fn strip_redact(item: &mut RawFn) {
+    take_redact(&mut item.attrs);
+    for input in &mut item.sig.inputs {
+        match input {
+            FnArg::Typed(typed) => take_redact(&mut typed.attrs),
+            FnArg::Receiver(receiver) => take_redact(&mut receiver.attrs),
+        };
+    }
 }

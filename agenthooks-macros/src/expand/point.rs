@@ -5,17 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, LitStr};
+use syn::LitStr;
 
-use super::{parse_item, with_errors};
-use crate::ast::{take_redact, PointFn};
+use super::{parse_item, recover, with_errors};
+use crate::ast::PointFn;
 use crate::attr::PointArgs;
 use crate::case::snake_case;
 use crate::errors::Errors;
+use crate::item::RawFn;
 
 /// `#[hookpoint(args)]` on a free function `input`.
 pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut item: ItemFn = match parse_item(
+    let mut item: RawFn = match parse_item(
         input,
         "`#[hookpoint]` goes on an `fn` or `async fn`, or on a method of an `#[agent]` impl block",
     ) {
@@ -24,24 +25,13 @@ pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStre
     };
     let mut errors = Errors::default();
     let args = errors.check(syn::parse2::<PointArgs>(args));
-    let point =
-        errors.check(PointFn::new(item.attrs.clone(), item.vis.clone(), item.sig.clone(), item.block.clone(), false));
+    let point = errors.check(PointFn::new(item.clone(), false));
     if let (Some(args), Some(point)) = (args, point) {
         let (function, items) = expand(&args, &point);
         quote!(#items #function)
     } else {
-        strip_redact(&mut item.sig);
+        recover(&mut item);
         with_errors(item, &errors)
-    }
-}
-
-/// Removes `#[redact]` from every argument, so that an item emitted beside
-/// an error still compiles.
-pub(super) fn strip_redact(sig: &mut syn::Signature) {
-    for input in &mut sig.inputs {
-        if let FnArg::Typed(typed) = input {
-            take_redact(&mut typed.attrs);
-        }
     }
 }
 
@@ -53,7 +43,7 @@ pub(super) fn expand(args: &PointArgs, point: &PointFn) -> (TokenStream, TokenSt
 /// The function: runs the point's hooks when any is linked, rebinds the
 /// arguments as the hooks left them, then runs the original body.
 fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
-    let PointFn { attrs, vis, sig, block, session, ret, .. } = point;
+    let PointFn { attrs, vis, sig, body, session, ret, .. } = point;
     let context = &args.ident;
     let idents: Vec<_> = point.args.iter().map(|arg| &arg.ident).collect();
     let bindings = point.args.iter().map(|arg| {
@@ -117,7 +107,7 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
         #(#attrs)*
         #vis #sig {
             #rebind
-            #block
+            #body
         }
     }
 }
@@ -138,6 +128,14 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
     let field_names = point.args.iter().map(|arg| arg.ident.to_string());
     let redacted: Vec<_> = point.args.iter().filter(|arg| arg.redact).collect();
     let redacted_names = redacted.iter().map(|arg| arg.ident.to_string());
+    // Each field is cloned by a call spanned at its argument's type: an
+    // argument that is not `Clone` is reported there, once.
+    let this = quote!(self);
+    let cloned = point.args.iter().map(|arg| {
+        let (ident, ty) = (&arg.ident, &arg.ty);
+        let clone = quote_spanned!(arg.ty.span()=> <#ty as ::core::clone::Clone>::clone(&#this.#ident));
+        quote!(#ident: #clone)
+    });
     let redacted_text = (!redacted.is_empty()).then(|| {
         // Made here so that they keep the call site's hygiene inside the
         // code spanned at each argument's type.
@@ -159,10 +157,16 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
     quote! {
         #(#method_docs)*
         #[doc = #struct_doc]
-        #[derive(::core::clone::Clone)]
         #[allow(clippy::pub_underscore_fields)] // named by the user's arguments, `_`-prefixed ones too
         #vis struct #context {
             #(#fields,)*
+        }
+
+        #[automatically_derived]
+        impl ::core::clone::Clone for #context {
+            fn clone(&self) -> Self {
+                #context { #(#cloned,)* }
+            }
         }
 
         impl ::agenthooks::HookPoint for #context {

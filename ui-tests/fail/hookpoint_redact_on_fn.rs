@@ -1,0 +1,9 @@
+use agenthooks::{hookpoint, HookError, Session};
+
+#[hookpoint(BeforeSearch)]
+#[redact]
+pub fn search(_session: &Session, query: String) -> Result<String, HookError> {
+    Ok(query)
+}
+
+fn main() {}
