@@ -3,6 +3,7 @@
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, PathArguments, Token, UnOp};
 
@@ -15,13 +16,32 @@ pub(crate) struct HookArgs {
     pub(crate) order: Option<i32>,
     pub(crate) timeout_ms: Option<u64>,
     pub(crate) fallback: Option<LitBool>,
+    /// `mode = "shadow"`: the variant of `agenthooks::Mode`.
+    pub(crate) mode: Option<Ident>,
 }
 
 /// Arguments of `#[hookpoint(...)]`.
 pub(crate) struct PointArgs {
     pub(crate) ident: Ident,
     pub(crate) name: Option<LitStr>,
+    /// `on_failure = "continue"`: the variant of `agenthooks::OnFailure`.
+    pub(crate) on_failure: Option<Ident>,
+    /// `compose = "run_all"`: the variant of `agenthooks::Compose`.
+    pub(crate) compose: Option<Ident>,
 }
+
+/// A key whose value is one of a few words, each naming a variant of a
+/// runtime enum.
+struct Choice {
+    key: &'static str,
+    /// Each word with the variant it names.
+    words: &'static [(&'static str, &'static str)],
+}
+
+const MODE: Choice = Choice { key: "mode", words: &[("enforce", "Enforce"), ("shadow", "Shadow")] };
+const ON_FAILURE: Choice = Choice { key: "on_failure", words: &[("deny", "Deny"), ("continue", "Continue")] };
+const COMPOSE: Choice =
+    Choice { key: "compose", words: &[("chain", "Chain"), ("run_all", "RunAll"), ("parallel", "Parallel")] };
 
 /// A key an attribute takes, with an example of its use.
 struct Key {
@@ -40,9 +60,14 @@ const HOOK_KEYS: &[Key] = &[
         aliases: &["timeout", "timeout_s", "timeout_secs", "time_limit", "deadline"],
     },
     Key { name: "fallback", example: "fallback = false", aliases: &["fail_open", "on_error", "fallible"] },
+    Key { name: "mode", example: "mode = \"shadow\"", aliases: &["shadow", "dry_run", "evaluate_only"] },
 ];
 
-const POINT_KEYS: &[Key] = &[Key { name: "name", example: "name = \"before_search\"", aliases: &["id", "point_name"] }];
+const POINT_KEYS: &[Key] = &[
+    Key { name: "name", example: "name = \"before_search\"", aliases: &["id", "point_name"] },
+    Key { name: "on_failure", example: "on_failure = \"deny\"", aliases: &["failure", "fail_closed", "on_error"] },
+    Key { name: "compose", example: "compose = \"run_all\"", aliases: &["composition", "profile", "strategy"] },
+];
 
 /// The longest time limit a hook may declare: 5 minutes.
 pub(crate) const MAX_TIMEOUT_MS: u64 = 300_000;
@@ -51,13 +76,14 @@ impl Parse for HookArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let point = point_path(input)?;
         let mut errors = Errors::default();
-        let mut args = HookArgs { point, tenant: None, order: None, timeout_ms: None, fallback: None };
+        let mut args = HookArgs { point, tenant: None, order: None, timeout_ms: None, fallback: None, mode: None };
         for (key, value) in parse_pairs(input, HOOK_KEYS, &mut errors)? {
             match key.to_string().as_str() {
                 "tenant" => args.tenant = errors.check(tenant(&value)),
                 "order" => args.order = errors.check(order(&value)),
                 "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
                 "fallback" => args.fallback = errors.check(fallback(&value)),
+                "mode" => args.mode = errors.check(choice(&MODE, &value)),
                 _ => errors.push(unknown_key(&key, HOOK_KEYS)),
             }
         }
@@ -74,10 +100,12 @@ impl Parse for PointArgs {
         )?;
         let mut errors = Errors::default();
         errors.check(struct_name(&ident));
-        let mut args = PointArgs { ident, name: None };
+        let mut args = PointArgs { ident, name: None, on_failure: None, compose: None };
         for (key, value) in parse_pairs(input, POINT_KEYS, &mut errors)? {
             match key.to_string().as_str() {
                 "name" => args.name = errors.check(point_name(&value)),
+                "on_failure" => args.on_failure = errors.check(choice(&ON_FAILURE, &value)),
+                "compose" => args.compose = errors.check(choice(&COMPOSE, &value)),
                 _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
@@ -271,6 +299,19 @@ fn fallback(value: &Expr) -> syn::Result<LitBool> {
         "`fallback` takes `true` or `false`: `fallback = false`"
     };
     Err(syn::Error::new_spanned(value, message))
+}
+
+/// One of `choice`'s words in quotes; returns the variant it names, spanned
+/// at the value.
+fn choice(choice: &Choice, value: &Expr) -> syn::Result<Ident> {
+    let word = lit_str(value).map(LitStr::value);
+    if let Some((_, variant)) = choice.words.iter().find(|(known, _)| Some(*known) == word.as_deref()) {
+        return Ok(Ident::new(variant, value.span()));
+    }
+    let words = choice.words.iter().map(|(word, _)| format!("`\"{word}\"`")).collect::<Vec<_>>().join(", ");
+    let key = choice.key;
+    let example = choice.words[choice.words.len() - 1].0;
+    Err(syn::Error::new_spanned(value, format!("`{key}` takes one of {words}: `{key} = \"{example}\"`")))
 }
 
 /// The ident of the context struct `#[hookpoint(...)]` generates: an ASCII

@@ -24,6 +24,7 @@ static HOOK: HookMeta = HookMeta {
     fallback: true,
     kind: HookKind::Interceptor,
     is_async: false,
+    mode: agenthooks::Mode::Enforce,
 };
 
 fn audit(c: &mut Criterion) {
@@ -36,6 +37,9 @@ fn audit(c: &mut Criterion) {
         status: Status::Ok,
         duration: Duration::from_micros(12),
         message: None,
+        changed: &[],
+        approval: None,
+        let_through: false,
     };
 
     report_burst(&execution);

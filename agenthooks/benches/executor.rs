@@ -141,6 +141,9 @@ fn executor(c: &mut Criterion) {
         status: Status::Ok,
         duration: Duration::from_nanos(20),
         message: None,
+        changed: &[],
+        approval: None,
+        let_through: false,
     };
     group.bench_function("audit_record_alone", |b| {
         in_bursts(b, 1, || audit::record(black_box(&execution)).expect("the audit log takes the record"));

@@ -118,3 +118,89 @@ pub fn stop<R: CarriesHookError>(error: HookError) -> R {
 
 /// Compiles only when `E` can carry a [`HookError`].
 pub const fn assert_hook_error_type<E: HookErrorType>() {}
+
+/// Implemented by `#[hookpoint]` for a point declared
+/// `on_failure = "continue"`: only its hooks may say `fallback = true`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` fails closed: its hooks cannot set `fallback = true`",
+    label = "remove `fallback = true`: every failure of a hook of this point stops the call",
+    note = "the point's author declared it a guard (`on_failure = \"deny\"`, the default); only a point declared with `on_failure = \"continue\"` lets a failing hook fall back"
+)]
+pub trait AllowsFallback {}
+
+/// Compiles only when `P` lets its hooks fall back. `P` is inferred, so that
+/// the error points where the macro spans the call: the hook's `fallback`.
+pub const fn assert_fallback_allowed<P: AllowsFallback>(_point: PhantomData<P>) {}
+
+/// One argument, written for an approval id: `(&&Field(&value)).digest(out)`
+/// picks [`DigestSerialized`] when the argument is `Serialize`, else
+/// [`DigestNothing`] (the point's calls then cannot be approved).
+#[derive(Debug)]
+pub struct Field<'a, T>(pub &'a T);
+
+/// See [`Field`]: the argument's JSON form.
+pub trait DigestSerialized {
+    /// Feeds the argument's content to `out`; `false` if it cannot be.
+    fn digest(&self, out: &mut dyn FnMut(&[u8])) -> bool;
+}
+
+impl<T: serde::Serialize> DigestSerialized for &Field<'_, T> {
+    fn digest(&self, out: &mut dyn FnMut(&[u8])) -> bool {
+        serde_json::to_vec(self.0).map(|bytes| out(&bytes)).is_ok()
+    }
+}
+
+/// See [`Field`]: an argument that cannot be written.
+pub trait DigestNothing {
+    /// Always `false`.
+    fn digest(&self, out: &mut dyn FnMut(&[u8])) -> bool;
+}
+
+impl<T> DigestNothing for Field<'_, T> {
+    fn digest(&self, _out: &mut dyn FnMut(&[u8])) -> bool {
+        false
+    }
+}
+
+/// One argument before and after a hook: `(&&Pair(&now, &before)).changed()`
+/// compares with [`ChangedByEq`] when the argument is `PartialEq`, else with
+/// [`ChangedBySerialized`] when it is `Serialize`, else reports no change
+/// ([`ChangedUnknown`]).
+#[derive(Debug)]
+pub struct Pair<'a, T>(pub &'a T, pub &'a T);
+
+/// See [`Pair`]: compared with `PartialEq`.
+pub trait ChangedByEq {
+    /// Whether the argument changed.
+    fn changed(&self) -> bool;
+}
+
+impl<T: PartialEq> ChangedByEq for &Pair<'_, T> {
+    fn changed(&self) -> bool {
+        self.0 != self.1
+    }
+}
+
+/// See [`Pair`]: compared by JSON form.
+pub trait ChangedBySerialized {
+    /// Whether the argument changed.
+    fn changed(&self) -> bool;
+}
+
+impl<T: serde::Serialize> ChangedBySerialized for &&Pair<'_, T> {
+    fn changed(&self) -> bool {
+        serde_json::to_vec(self.0).ok() != serde_json::to_vec(self.1).ok()
+    }
+}
+
+/// See [`Pair`]: an argument that cannot be compared.
+pub trait ChangedUnknown {
+    /// Always `false`.
+    fn changed(&self) -> bool;
+}
+
+impl<T> ChangedUnknown for Pair<'_, T> {
+    fn changed(&self) -> bool {
+        false
+    }
+}

@@ -227,6 +227,7 @@ mod tests {
             fallback: true,
             kind: HookKind::Observer,
             is_async: false,
+            mode: crate::Mode::Enforce,
         }
     }
 

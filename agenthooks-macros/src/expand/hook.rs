@@ -64,6 +64,14 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     let timeout_ms = args.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     let fallback = args.fallback.as_ref().is_none_or(|fallback| fallback.value);
     let is_async = hook.is_async();
+    let mode = args.mode.as_ref().map_or_else(|| quote!(Enforce), |variant| quote!(#variant));
+    // An explicit `fallback = true` loosens the point's failure policy:
+    // spanned at it, so that a point that fails closed reports it there.
+    let fallback_check = args.fallback.as_ref().filter(|fallback| fallback.value).map(|fallback| {
+        quote_spanned! {fallback.span()=>
+            const _: () = ::agenthooks::__private::assert_fallback_allowed(::core::marker::PhantomData::<#point>);
+        }
+    });
 
     let (kind, mutability, returns, cast) = match hook.kind {
         Kind::Interceptor => ("Interceptor", quote!(mut), quote!(InterceptorReturn), quote!(cast_mut)),
@@ -127,6 +135,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
                 fallback: #fallback,
                 kind: ::agenthooks::HookKind::#kind_meta,
                 is_async: #is_async,
+                mode: ::agenthooks::Mode::#mode,
             },
             __agenthooks_run,
         );
@@ -139,6 +148,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         #item
 
         const _: () = {
+            #fallback_check
             #run_fn
             #registration
         };

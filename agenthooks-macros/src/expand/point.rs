@@ -154,6 +154,15 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
     });
     let is_async = point.is_async();
     let async_point = is_async.then(|| quote!(impl ::agenthooks::AsyncPoint for #context {}));
+    let on_failure = args.on_failure.as_ref().map(|variant| quote!(::agenthooks::OnFailure::#variant));
+    let on_failure = on_failure.unwrap_or_else(|| quote!(::agenthooks::OnFailure::Deny));
+    let allows_fallback = args
+        .on_failure
+        .as_ref()
+        .filter(|variant| *variant == "Continue")
+        .map(|_| quote!(impl ::agenthooks::__private::AllowsFallback for #context {}));
+    let compose = args.compose.as_ref().map_or_else(|| quote!(Chain), |variant| quote!(#variant));
+    let algebra = algebra(point);
     quote! {
         #(#method_docs)*
         #[doc = #struct_doc]
@@ -172,6 +181,8 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
         impl ::agenthooks::HookPoint for #context {
             const NAME: &'static str = #name;
             const REDACTED: &'static [&'static str] = &[#(#redacted_names),*];
+            const ON_FAILURE: ::agenthooks::OnFailure = #on_failure;
+            const COMPOSE: ::agenthooks::Compose = ::agenthooks::Compose::#compose;
 
             fn table() -> &'static ::agenthooks::__private::PointTable<Self> {
                 static __AGENTHOOKS_TABLE: ::agenthooks::__private::PointTable<#context> =
@@ -180,9 +191,11 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
             }
 
             #redacted_text
+            #algebra
         }
 
         #async_point
+        #allows_fallback
 
         ::agenthooks::__private::inventory::submit! {
             ::agenthooks::PointInfo {
@@ -190,6 +203,59 @@ fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
                 module: ::core::module_path!(),
                 fields: &[#(#field_names),*],
                 is_async: #is_async,
+            }
+        }
+    }
+}
+
+/// The methods the executor's decision algebra uses: each argument's
+/// content for approval ids, which arguments a hook changed, and moving one
+/// argument from a parallel hook's copy.
+fn algebra(point: &PointFn) -> TokenStream {
+    // Made here so that they keep the call site's hygiene.
+    let (this, before, from, field, out) = (
+        quote!(self),
+        quote!(__agenthooks_before),
+        quote!(__agenthooks_from),
+        quote!(__agenthooks_field),
+        quote!(__agenthooks_out),
+    );
+    let digests = point.args.iter().map(|arg| {
+        let ident = &arg.ident;
+        quote!((&&::agenthooks::__private::Field(&#this.#ident)).digest(#out))
+    });
+    let changes = point.args.iter().map(|arg| {
+        let ident = &arg.ident;
+        let name = ident.to_string();
+        quote! {
+            if (&&::agenthooks::__private::Pair(&#this.#ident, &#before.#ident)).changed() {
+                #out.push(#name);
+            }
+        }
+    });
+    let takes = point.args.iter().map(|arg| {
+        let ident = &arg.ident;
+        let name = ident.to_string();
+        quote!(#name => ::core::mem::swap(&mut #this.#ident, &mut #from.#ident),)
+    });
+    quote! {
+        #[allow(unused_imports)]
+        fn digest_args(&self, #out: &mut dyn ::core::ops::FnMut(&[u8])) -> bool {
+            use ::agenthooks::__private::{DigestNothing as _, DigestSerialized as _};
+            true #(&& #digests)*
+        }
+
+        #[allow(unused_imports, unused_variables)]
+        fn changed_fields(&self, #before: &Self, #out: &mut ::std::vec::Vec<&'static str>) {
+            use ::agenthooks::__private::{ChangedByEq as _, ChangedBySerialized as _, ChangedUnknown as _};
+            #(#changes)*
+        }
+
+        #[allow(unused_variables)]
+        fn take_field(&mut self, #from: &mut Self, #field: &str) {
+            match #field {
+                #(#takes)*
+                _ => {}
             }
         }
     }

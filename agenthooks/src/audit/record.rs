@@ -382,6 +382,7 @@ mod tests {
         fallback: true,
         kind: HookKind::Interceptor,
         is_async: false,
+        mode: crate::Mode::Enforce,
     };
 
     fn record(session: Session, status: Status, message: Option<&str>) -> Record {
