@@ -78,7 +78,7 @@ mod tests {
             let c = char::from_u32(code).expect("a control character");
             let text = format!("a{c}b");
             let escaped = for_terminal(&text);
-            assert!(!escaped.chars().any(|e| e.is_control()), "{code:#x} -> {escaped:?}");
+            assert!(!escaped.chars().any(char::is_control), "{code:#x} -> {escaped:?}");
             assert!(escaped.starts_with("a\\") && escaped.ends_with('b'), "{code:#x} -> {escaped:?}");
         }
         assert_eq!(
