@@ -9,7 +9,6 @@ use agenthooks::audit::{AuditError, PATH_ENV};
 
 /// Why a command stopped before finishing.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub(crate) enum CliError {
     /// No PATH was given and the runtime's rule found none.
     #[error("no audit log path: give PATH, or set {PATH_ENV} (or HOME, for ~/.agenthooks/audit.jsonl)")]

@@ -91,3 +91,32 @@ impl Log {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Log, CHUNK};
+
+    #[test]
+    fn complete_lines_end_before_a_torn_tail_of_any_length() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("log");
+        for (text, end) in [
+            (String::new(), 0),
+            ("torn".to_owned(), 0),
+            ("a\nb\n".to_owned(), 4),
+            ("a\nb\ntorn".to_owned(), 4),
+            (format!("a\n{}", "x".repeat(2 * CHUNK + 5)), 2),
+        ] {
+            std::fs::write(&path, &text).expect("the file is written");
+            let log = Log::open(&path).expect("the file opens");
+            assert_eq!(log.complete_end(text.len() as u64).expect("the file reads"), end, "{text:.20}");
+            let mut lines = Vec::new();
+            let read = log.lines(0, text.len() as u64, |line, _| {
+                lines.push(String::from_utf8_lossy(line).into_owned());
+                Ok(())
+            });
+            assert_eq!(read.expect("the file reads"), end);
+            assert_eq!(lines.concat().len() + lines.len(), usize::try_from(end).expect("small"), "{lines:?}");
+        }
+    }
+}

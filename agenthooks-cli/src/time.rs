@@ -21,7 +21,6 @@ pub(crate) struct Timestamp {
 
 /// Why a time is not one the command understands.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub(crate) enum TimeError {
     /// The text does not have the shape of an RFC 3339 time or a date.
     #[error("expected an RFC 3339 UTC time such as `2025-05-01T12:00:00Z` or `2025-05-01T12:00:00.5Z`, or a date such as `2025-05-01`")]
