@@ -32,6 +32,8 @@ pub(crate) fn last_passing(
             // Reuse the oldest kept line's allocation once the ring is full.
             let mut kept = if lines.len() == count { lines.pop_front().unwrap_or_default() } else { Vec::new() };
             kept.clear();
+            // Exactly: doubling a reused line's room would double the memory.
+            kept.reserve_exact(line.len());
             kept.extend_from_slice(line);
             lines.push_back(kept);
         }
