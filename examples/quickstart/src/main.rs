@@ -43,6 +43,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = audit.path().display().to_string();
     drop(audit); // writes and syncs every record
     println!("\naudit log: {path}");
-    println!("check it:  cargo run -p agenthooks --bin agenthooks -- audit verify {path}");
+    println!("check it:  cargo run -p agenthooks-cli -- audit verify {path}");
     Ok(())
 }
