@@ -25,7 +25,7 @@ struct SearchAgent {
 #[agent]
 impl SearchAgent {
     /// Customers may rewrite the query and cap the results.
-    #[hookpoint(BeforeSearch)]
+    #[hookpoint(BeforeSearch, on_failure = "continue")]
     async fn search(&self, session: &Session, query: String, limit: usize) -> Result<Vec<&'static str>, AgentError> {
         self.searches.fetch_add(1, Ordering::Relaxed);
         tokio::task::yield_now().await;

@@ -82,7 +82,7 @@ fn each_execution_is_one_line_with_its_fields() {
 
 const SECRET: &str = "hunter2-never-logged";
 
-#[hookpoint(Login)]
+#[hookpoint(Login, on_failure = "continue")]
 fn login(session: &Session, user: String, #[redact] password: String) -> Result<String, AgentError> {
     Ok(format!("{user} in with {} characters", password.len()))
 }

@@ -42,7 +42,7 @@ impl Drop for PanickyPayload {
 
 // --- a thread blocked inside an `async fn` hook ------------------------------
 
-#[hookpoint(Lookup)]
+#[hookpoint(Lookup, on_failure = "continue")]
 async fn lookup(session: &Session, query: String) -> Result<String, AgentError> {
     Ok(query)
 }
@@ -78,7 +78,7 @@ async fn an_async_hook_that_blocks_past_its_deadline_is_timed_out_and_its_change
 
 // --- panics while dropping what a hook leaves behind ----------------------------
 
-#[hookpoint(Cargo)]
+#[hookpoint(Cargo, on_failure = "continue")]
 fn cargo(session: &Session, cargo: Armed) -> Result<bool, AgentError> {
     Ok(cargo.0)
 }
@@ -114,7 +114,7 @@ fn a_value_left_behind_that_panics_on_drop_is_contained_after_an_error_and_a_tim
     assert_eq!(cargo(&session("arms-then-overruns"), Armed(false)), Ok(false));
 }
 
-#[hookpoint(Stream)]
+#[hookpoint(Stream, on_failure = "continue")]
 async fn stream(session: &Session, chunk: String) -> Result<String, AgentError> {
     Ok(chunk)
 }

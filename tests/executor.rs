@@ -199,7 +199,7 @@ fn observers_run_and_may_block() {
 // --- failures --------------------------------------------------------------
 
 /// Hooks change `value` and then fail in various ways.
-#[hookpoint(Fragile)]
+#[hookpoint(Fragile, on_failure = "continue")]
 fn fragile(session: &Session, value: String) -> Result<String, AgentError> {
     Ok(value)
 }

@@ -23,7 +23,8 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     };
     if let Some(grant) = session.approvals().iter().find(|grant| grant.id() == id) {
         let text = format!("granted by {}", grant.by());
-        let ending = Ending { approval: Some(id), ..Ending::new(Status::Approved, Default::default()).message(Some(&text)) };
+        let ending =
+            Ending { approval: Some(id), ..Ending::new(Status::Approved, Default::default()).message(Some(&text)) };
         return close(meta, Report::open(meta, session), &ending);
     }
     if !session.approvals().is_empty() {
@@ -57,8 +58,10 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     match decision {
         Ok(Decision::Approve { by }) => {
             let text = format!("approved by {by}");
-            let ending =
-                Ending { approval: Some(id), ..Ending::new(Status::Approved, Instant::now() - start).message(Some(&text)) };
+            let ending = Ending {
+                approval: Some(id),
+                ..Ending::new(Status::Approved, Instant::now() - start).message(Some(&text))
+            };
             close(meta, Report::open(meta, session), &ending)
         }
         Ok(Decision::Reject { by, reason }) => deny(asked, session, Denial::Rejected { by, reason }, start),
@@ -70,7 +73,8 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
 fn deny(asked: &Asked, session: &Session, denial: Denial, start: Instant) -> Result<(), HookError> {
     let meta = asked.hook;
     let text = format!("denied: {denial}");
-    let ending = Ending { approval: asked.id, ..Ending::new(Status::Denied, Instant::now() - start).message(Some(&text)) };
+    let ending =
+        Ending { approval: asked.id, ..Ending::new(Status::Denied, Instant::now() - start).message(Some(&text)) };
     close(meta, Report::open(meta, session), &ending)?;
     Err(HookError::ApprovalDenied { point: meta.point, hook: meta.path, denial })
 }

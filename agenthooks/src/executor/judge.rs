@@ -57,7 +57,12 @@ pub(super) async fn execute<P: HookPoint>(
     judge(&hook.meta, ctx, run, report)
 }
 
-fn judge<P: HookPoint>(meta: &'static HookMeta, ctx: &mut Ctx<P>, run: Run<P>, report: Report<'_>) -> Result<Verdict, HookError> {
+fn judge<P: HookPoint>(
+    meta: &'static HookMeta,
+    ctx: &mut Ctx<P>,
+    run: Run<P>,
+    report: Report<'_>,
+) -> Result<Verdict, HookError> {
     let Run { ended, duration, snapshot } = run;
     let (said, text) = match ended {
         Ended::Returned(Outcome::Continue) => (Said::Continue, None),
