@@ -6,18 +6,22 @@
 //! time.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use agenthooks::approval::{self, Decision, Denial, Grant};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
 
-static APPROVER: Mutex<()> = Mutex::new(());
+static APPROVER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn one_at_a_time() -> MutexGuard<'static, ()> {
+async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
     audit_to_temp();
-    APPROVER.lock().unwrap_or_else(PoisonError::into_inner)
+    APPROVER.lock().await
+}
+
+fn one_at_a_time_blocking() -> tokio::sync::MutexGuard<'static, ()> {
+    audit_to_temp();
+    APPROVER.blocking_lock()
 }
 
 fn session(id: &str) -> Session {
@@ -62,7 +66,7 @@ fn denial(result: Result<String, AgentError>) -> Denial {
 
 #[tokio::test]
 async fn without_an_approver_the_call_returns_the_id_and_resumes_with_a_grant_for_exactly_that_call() {
-    let _one = one_at_a_time();
+    let _one = one_at_a_time().await;
     approval::uninstall();
     let before = TRANSFERS.load(Ordering::SeqCst);
     let (id, prompt) = required(transfer(&session("resume"), "bob".into(), 1500).await);
@@ -97,7 +101,7 @@ async fn without_an_approver_the_call_returns_the_id_and_resumes_with_a_grant_fo
 
 #[tokio::test]
 async fn an_installed_approver_decides_and_says_who() {
-    let _one = one_at_a_time();
+    let _one = one_at_a_time().await;
     approval::install(
         |request| async move {
             if request.prompt.contains("mallory") {
@@ -118,7 +122,7 @@ async fn an_installed_approver_decides_and_says_who() {
 
 #[tokio::test]
 async fn a_failing_a_panicking_or_a_late_approver_denies() {
-    let _one = one_at_a_time();
+    let _one = one_at_a_time().await;
     approval::install(|_| async { Err::<Decision, _>("approval service down".to_owned()) }, Duration::from_secs(5));
     assert_eq!(
         denial(transfer(&session("fails"), "bob".into(), 2000).await),
@@ -156,7 +160,7 @@ fn always_ask(_ctx: &Ctx<Launch>) -> Outcome {
 
 #[test]
 fn a_point_whose_arguments_cannot_be_bound_is_denied_and_sync_points_never_wait() {
-    let _one = one_at_a_time();
+    let _one = one_at_a_time_blocking();
     assert_eq!(
         launch(&session("opaque"), Opaque(1)),
         Err(AgentError(HookError::ApprovalDenied {
@@ -179,7 +183,7 @@ fn ask_about_notes(_ctx: &Ctx<Note>) -> Outcome {
 
 #[test]
 fn a_sync_point_returns_the_id_even_with_an_approver_installed() {
-    let _one = one_at_a_time();
+    let _one = one_at_a_time_blocking();
     approval::install(|_| async { Ok(Decision::approve("alice")) }, Duration::from_secs(5));
     let result = note(&session("sync"), "hi".into());
     approval::uninstall();

@@ -201,9 +201,12 @@ impl Grant {
 /// The future an approver returns: its decision, or why it could not decide.
 pub type DecisionFuture = Pin<Box<dyn Future<Output = Result<Decision, String>> + Send>>;
 
+/// An installed approver, as the executor calls it.
+pub(crate) type Decide = Arc<dyn Fn(ApprovalRequest) -> DecisionFuture + Send + Sync>;
+
 /// The process's approver and its deadline.
 struct Installed {
-    decide: Arc<dyn Fn(ApprovalRequest) -> DecisionFuture + Send + Sync>,
+    decide: Decide,
     deadline: Duration,
 }
 
@@ -242,7 +245,7 @@ pub fn uninstall() {
 }
 
 /// The installed approver, if any, and its deadline.
-pub(crate) fn approver() -> Option<(Arc<dyn Fn(ApprovalRequest) -> DecisionFuture + Send + Sync>, Duration)> {
+pub(crate) fn approver() -> Option<(Decide, Duration)> {
     let installed = APPROVER.read().unwrap_or_else(PoisonError::into_inner);
     installed.as_ref().map(|installed| (Arc::clone(&installed.decide), installed.deadline))
 }

@@ -23,8 +23,10 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     };
     if let Some(grant) = session.approvals().iter().find(|grant| grant.id() == id) {
         let text = format!("granted by {}", grant.by());
-        let ending =
-            Ending { approval: Some(id), ..Ending::new(Status::Approved, Default::default()).message(Some(&text)) };
+        let ending = Ending {
+            approval: Some(id),
+            ..Ending::new(Status::Approved, std::time::Duration::ZERO).message(Some(&text))
+        };
         return close(meta, Report::open(meta, session), &ending);
     }
     if !session.approvals().is_empty() {

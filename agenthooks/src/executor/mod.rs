@@ -115,21 +115,21 @@ async fn parallel<P: HookPoint>(
     let runs = hooks.iter().zip(copies.iter_mut()).map(|(hook, copy)| execute(hook, copy, session));
     let verdicts = join::all(runs.collect()).await;
     let mut strictest = Strictest::default();
-    let mut changes: Vec<(&'static str, usize)> = Vec::new();
+    let mut owners: Vec<(&'static str, usize)> = Vec::new();
     for (index, (copy, verdict)) in copies.iter().zip(verdicts).enumerate() {
         strictest.add(verdict?);
         let mut changed = Vec::new();
         copy.changed_fields(ctx, &mut changed);
         for field in changed {
-            if let Some(&(_, first)) = changes.iter().find(|(seen, _)| *seen == field) {
+            if let Some(&(_, first)) = owners.iter().find(|(seen, _)| *seen == field) {
                 let (first, second) = (hooks[first].meta.path, hooks[index].meta.path);
                 strictest.conflict(HookError::ConflictingChanges { point: P::NAME, field, first, second });
             }
-            changes.push((field, index));
+            owners.push((field, index));
         }
     }
     strictest.resolve(session, can_wait).await?;
-    for (field, index) in changes {
+    for (field, index) in owners {
         ctx.take_field(&mut copies[index], field);
     }
     Ok(())
