@@ -64,6 +64,7 @@ fn the_listing_shows_both_crates_hooks_in_chain_order() {
             ("before_search", "acme_hooks", "eu_only", Some("acme"), 10, 200),
             ("before_search", "globex_hooks", "top_result_only", Some("globex"), 10, 500),
             ("before_search", "acme_hooks", "no_competitor_research", Some("acme"), 20, 500),
+            ("before_search", "acme_hooks", "confidential_needs_approval", Some("acme"), 30, 500),
         ]
     );
 }

@@ -1,5 +1,6 @@
 //! Tenant `acme`'s hooks: keep searches in the EU, refuse to research a
-//! competitor, sign every answer.
+//! competitor, ask before searching confidential documents, sign every
+//! answer.
 
 use agenthooks::{hook, Ctx, Outcome};
 use search_agent::{BeforeAnswer, BeforeSearch};
@@ -16,6 +17,16 @@ pub async fn eu_only(ctx: &mut Ctx<BeforeSearch>) -> Outcome {
 pub fn no_competitor_research(ctx: &Ctx<BeforeSearch>) -> Outcome {
     if ctx.query.contains("globex") {
         Outcome::block("acme does not research globex")
+    } else {
+        Outcome::Continue
+    }
+}
+
+/// Searches for confidential documents need a person's approval.
+#[hook(BeforeSearch, tenant = "acme", order = 30)]
+pub fn confidential_needs_approval(ctx: &Ctx<BeforeSearch>) -> Outcome {
+    if ctx.query.contains("confidential") {
+        Outcome::ask(format!("acme wants to search confidential documents: {:?}", ctx.query))
     } else {
         Outcome::Continue
     }

@@ -8,8 +8,9 @@
 #![deny(unused_crate_dependencies)]
 
 use agenthooks::audit::{self, AuditConfig};
-use agenthooks::Session;
-use search_agent::{Filters, SearchAgent};
+use agenthooks::approval::Grant;
+use agenthooks::{HookError, Session};
+use search_agent::{AgentError, Filters, SearchAgent};
 
 agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex");
 
@@ -38,6 +39,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Err(error) => println!("  stopped: {error}"),
         }
+    }
+
+    // A hook asks for approval: the call returns the approval's id, bound to
+    // exactly this search; a person grants it, and the agent calls again.
+    let session = Session::new("session-acme").with_tenant("acme").with_turn(5);
+    let query = "confidential roadmap";
+    println!("\n[acme] search {query:?}");
+    let filters = Filters { region: None, max_results: 10 };
+    match agent.search(&session, query.into(), filters.clone()).await {
+        Err(AgentError::Hook(HookError::ApprovalRequired { id, prompt, .. })) => {
+            println!("  waits for approval {id}: {prompt}");
+            println!("  (an operator approves it)");
+            let granted = session.with_approval(Grant::new(id, "ops@acme"));
+            let docs = agent.search(&granted, query.into(), filters).await?;
+            println!("  approved, found {} documents", docs.len());
+        }
+        other => println!("  unexpected: {other:?}"),
     }
 
     let path = audit.path().display().to_string();

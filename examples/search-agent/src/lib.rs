@@ -12,8 +12,9 @@ pub struct Doc {
     pub region: String,
 }
 
-/// Restrictions on a search.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Restrictions on a search. `Serialize`, so that an approval can be bound
+/// to the exact search it was granted for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Filters {
     /// Only documents of this region.
     pub region: Option<String>,
@@ -49,6 +50,7 @@ impl SearchAgent {
             doc("rust async primer", "US"),
             doc("rust error handling", "EU"),
             doc("globex market report", "US"),
+            doc("confidential roadmap 2027", "EU"),
         ])
     }
 }
