@@ -23,7 +23,7 @@ use crate::hook::{Hook, HookFn, HookFuture, HookMeta};
 use crate::point::{AsyncPoint, HookPoint};
 use crate::redact::scrub;
 use crate::unwind::{panic_message, CatchUnwind};
-use crate::{sink, Blocked, Ctx, HookError, Outcome, Session};
+use crate::{audit, sink, Blocked, Ctx, HookError, Outcome, Session};
 
 /// How one hook run ended, before it is judged.
 enum Ended {
@@ -51,7 +51,12 @@ enum Next {
 #[doc(hidden)]
 pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError> {
     let mut ctx = Ctx::new(args, session);
-    for hook in P::table().select(session.tenant_id()) {
+    let hooks = P::table().select(session.tenant_id());
+    if let Some(first) = hooks.first() {
+        let (point, hook) = (first.meta.point, first.meta.path);
+        audit::ready().map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
+    }
+    for hook in hooks {
         let scope = sink::open(&hook.meta, session);
         let run = scope.enter(|| run_plain(hook, &mut ctx));
         if let Next::RunBody = judge(hook, &mut ctx, run, scope)? {
@@ -69,7 +74,12 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
 #[doc(hidden)]
 pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, HookError> {
     let mut ctx = Ctx::new(args, session);
-    for hook in P::table().select(session.tenant_id()) {
+    let hooks = P::table().select(session.tenant_id());
+    if let Some(first) = hooks.first() {
+        let (point, hook) = (first.meta.point, first.meta.path);
+        audit::ready().map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
+    }
+    for hook in hooks {
         let limit = hook.meta.timeout();
         let awaiting = Awaiting::new(&hook.meta, session);
         let run = match hook.run {

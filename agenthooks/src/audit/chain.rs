@@ -96,6 +96,14 @@ pub(crate) fn check_alone(line: &[u8]) -> Result<Checked<'_>, Tamper> {
     Ok(Checked { link: Link { seq, hash }, prev })
 }
 
+/// Whether `bytes`, found after a log's last newline, could be the start
+/// of a line a writer was cut off writing: they begin as every line does
+/// (or are a beginning of that), and hold no control character, which a
+/// line never does (JSON escapes them).
+pub(crate) fn could_be_torn_line(bytes: &[u8]) -> bool {
+    (bytes.starts_with(SEQ_KEY) || SEQ_KEY.starts_with(bytes)) && !bytes.iter().any(|&byte| byte < 0x20)
+}
+
 /// Checks one line (without its newline) against its own hash and against
 /// `before`, the link of the line before it; returns the link it ends at.
 pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {

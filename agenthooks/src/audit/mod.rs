@@ -87,10 +87,21 @@ mod writer;
 
 pub use chain::GENESIS;
 pub use config::{AuditConfig, Durability, PATH_ENV};
-pub use error::{AuditError, Tamper, VerifyError};
+pub use error::{AuditError, FileKind, Tamper, VerifyError};
 pub use event::{observe, AuditEvent, Observer};
-#[doc(hidden)]
-pub use log::record;
 pub use log::{flush, init, path, AuditGuard};
-pub use record::{Entry, MAX_MESSAGE};
+pub(crate) use log::{ready, record};
+pub use record::{Entry, MAX_LINE, MAX_MESSAGE};
 pub use verify::{tail, verify, TornLine, TornTail, Verified};
+
+/// Hands one execution's record to the log, as the executor does after a
+/// hook runs. Not an API: it exists only with the `bench-internals` feature,
+/// for the crate's own benchmarks to time the audit path alone; without it,
+/// no code outside the executor can append a record of an execution that
+/// never happened.
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+#[inline]
+pub fn record_for_bench(execution: &crate::Execution<'_>) -> Result<(), AuditError> {
+    record(execution)
+}

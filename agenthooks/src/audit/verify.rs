@@ -10,7 +10,8 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::chain::{check, Link};
-use super::file::last_lines;
+use super::file::{last_lines, TailError};
+use super::record::MAX_LINE;
 use super::VerifyError;
 
 /// What [`verify`] does with a last line that has no newline.
@@ -103,11 +104,15 @@ pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError>
 
 /// The last `count` complete lines of the log at `path`, oldest first, for
 /// a person to read (see [`Entry`](super::Entry) to parse and print one).
-/// They are not verified.
+/// They are not verified. Fails with [`VerifyError::LineTooLong`] on a line
+/// in view longer than [`MAX_LINE`](super::MAX_LINE).
 pub fn tail(path: &Path, count: usize) -> Result<Vec<String>, VerifyError> {
     let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
     let (file, len) = snapshot(path).map_err(read_error)?;
-    let tail = last_lines(&file, len, count).map_err(read_error)?;
+    let tail = last_lines(&file, len, count).map_err(|error| match error {
+        TailError::Io(source) => read_error(source),
+        TailError::TooLong => VerifyError::LineTooLong { path: path.to_owned(), limit: MAX_LINE },
+    })?;
     Ok(tail.lines.into_iter().map(|line| String::from_utf8_lossy(&line).into_owned()).collect())
 }
 
