@@ -39,6 +39,8 @@
 
 extern crate self as agenthooks;
 
+#[macro_use]
+mod symbol;
 pub mod audit;
 mod context;
 mod error;

@@ -15,16 +15,14 @@
 //! is refused before anything is written.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::chain::{check_alone, could_be_torn_line, Link};
-use super::clock::WallClock;
 use super::error::FileKind;
 use super::event::{emit, AuditEvent};
-use super::record::{Record, Timestamps, MAX_LINE};
+use super::line::{check_alone, could_be_torn_line, Link, Record, Timestamps, WallClock, MAX_LINE};
+use super::read::{last_lines, TailError};
 use super::{AuditError, Tamper};
-
 /// The log file, and where its chain ends.
 pub(crate) struct LogFile {
     path: PathBuf,
@@ -214,132 +212,5 @@ impl LogFile {
 
     fn write_error(&self, source: io::Error) -> AuditError {
         AuditError::Write { path: self.path.clone(), source }
-    }
-}
-
-/// The end of a log file: its last complete lines and its torn tail.
-pub(crate) struct Tail {
-    /// Up to the requested number of complete lines, oldest first, without
-    /// their newlines.
-    pub(crate) lines: Vec<Vec<u8>>,
-    /// The bytes after the last newline.
-    pub(crate) torn: Vec<u8>,
-}
-
-/// Why the end of a file could not be read.
-#[derive(Debug)]
-pub(crate) enum TailError {
-    Io(io::Error),
-    /// A line in view, or the torn tail, is longer than [`MAX_LINE`].
-    TooLong,
-}
-
-impl From<io::Error> for TailError {
-    fn from(error: io::Error) -> Self {
-        TailError::Io(error)
-    }
-}
-
-/// Reads the last `count` complete lines of the first `len` bytes of
-/// `file`, reading backwards from the end, and the torn tail after them.
-///
-/// Linear in the bytes read: each chunk is read once and searched once, and
-/// the lines are assembled once at the end. Fails with
-/// [`TailError::TooLong`] as soon as a line in view, or the torn tail, is
-/// longer than [`MAX_LINE`], having read at most one chunk more than that.
-pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> Result<Tail, TailError> {
-    const CHUNK: u64 = 64 * 1024;
-    // Read backwards: the chunk at the file's end first.
-    let mut chunks: Vec<Vec<u8>> = Vec::new();
-    let mut start = len;
-    // The newline that ends the earliest line in view (or the file's end),
-    // and how many newlines are in view.
-    let (mut boundary, mut newlines) = (len, 0);
-    // `count` lines are whole once `count + 1` newlines are in view (the
-    // last one ends the torn tail, if any), or the start of the file is.
-    while start > 0 && newlines <= count {
-        let step = CHUNK.min(start);
-        start -= step;
-        let mut chunk = vec![0; usize::try_from(step).expect("a chunk fits in memory")];
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut chunk)?;
-        for at in memchr::memrchr_iter(b'\n', &chunk) {
-            let newline = start + at as u64;
-            if boundary - newline - 1 > MAX_LINE {
-                return Err(TailError::TooLong);
-            }
-            boundary = newline;
-            newlines += 1;
-            if newlines > count {
-                break;
-            }
-        }
-        chunks.push(chunk);
-        if newlines <= count && boundary - start > MAX_LINE {
-            return Err(TailError::TooLong);
-        }
-    }
-    let mut buf = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-    for chunk in chunks.iter().rev() {
-        buf.extend_from_slice(chunk);
-    }
-    let complete = memchr::memrchr(b'\n', &buf).map_or(0, |last| last + 1);
-    let torn = buf.split_off(complete);
-    let mut lines: Vec<Vec<u8>> = buf.split(|&byte| byte == b'\n').map(<[u8]>::to_vec).collect();
-    lines.pop(); // the empty piece after the last newline
-    if start > 0 {
-        lines.remove(0); // the piece before the first newline in view is partial
-    }
-    let skip = lines.len().saturating_sub(count);
-    lines.drain(..skip);
-    Ok(Tail { lines, torn })
-}
-
-#[cfg(test)]
-mod tests {
-    use std::fs::File;
-
-    use super::{last_lines, TailError, MAX_LINE};
-
-    #[test]
-    fn the_last_lines_are_read_whole_across_chunks() {
-        let lines: Vec<String> = (0..1000).map(|n| format!("line {n} {}", "x".repeat(n % 97))).collect();
-        let torn = "a line cut sh";
-        let text = format!("{}\n{torn}", lines.join("\n"));
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("log");
-        std::fs::write(&path, &text).expect("the file is written");
-        let file = File::open(&path).expect("the file opens");
-        for count in [0, 1, 3, 200, 999, 1000, 5000] {
-            let tail = last_lines(&file, text.len() as u64, count).expect("the file reads");
-            let expected: Vec<&[u8]> =
-                lines[lines.len().saturating_sub(count)..].iter().map(String::as_bytes).collect();
-            assert_eq!(tail.lines, expected, "the last {count} lines");
-            assert_eq!(tail.torn, torn.as_bytes());
-        }
-        let whole = last_lines(&file, text.len() as u64 - torn.len() as u64, 2).expect("the file reads");
-        assert_eq!((whole.lines.len(), whole.torn.len()), (2, 0));
-    }
-
-    #[test]
-    fn a_line_longer_than_any_record_stops_the_reading() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("log");
-        let long = "x".repeat(usize::try_from(MAX_LINE).expect("fits") + 1);
-        for (text, count) in [
-            (format!("a\n{long}"), 0),      // a torn tail
-            (format!("a\n{long}\nb\n"), 2), // a line in view
-            (long.clone(), 0),              // no newline at all
-        ] {
-            std::fs::write(&path, &text).expect("the file is written");
-            let file = File::open(&path).expect("the file opens");
-            assert!(matches!(last_lines(&file, text.len() as u64, count), Err(TailError::TooLong)));
-        }
-        // A line just at the bound is read.
-        let text = format!("a\n{}", &long[1..]);
-        std::fs::write(&path, &text).expect("the file is written");
-        let file = File::open(&path).expect("the file opens");
-        let tail = last_lines(&file, text.len() as u64, 1).expect("the file reads");
-        assert_eq!((tail.lines, tail.torn.len() as u64), (vec![b"a".to_vec()], MAX_LINE));
     }
 }

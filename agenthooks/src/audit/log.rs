@@ -16,10 +16,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use super::file::LogFile;
-use super::queue::Queue;
-use super::record::Record;
-use super::syncer::Syncer;
-use super::writer::Writer;
+use super::line::Record;
+use super::writer::{Queue, Syncer, Writer};
 use super::{AuditConfig, AuditError, Durability};
 use crate::Execution;
 
