@@ -1,14 +1,17 @@
 //! What survives the end of a process: an orderly shutdown right after the
 //! last call, a SIGKILL in synchronous mode, a torn last line, a second
 //! process on the same file, and writes that fail for a while. Each test
-//! runs `audit_child` and reads the log it leaves.
+//! runs `audit_child`, killed if it runs past a time limit, and reads the
+//! log it leaves.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use agenthooks::audit::{self, Entry, TornTail, VerifyError};
+use agenthooks_tests::child::{kill, output_within, Lines, LIMIT};
 
 const CHILD: &str = env!("CARGO_BIN_EXE_audit_child");
 
@@ -18,7 +21,7 @@ fn temp_dir() -> tempfile::TempDir {
 
 /// Runs the child to its end and checks that it succeeded.
 fn run_child(args: &[&str]) -> Output {
-    let output = Command::new(CHILD).args(args).output().expect("the child runs");
+    let output = output_within(Command::new(CHILD).args(args), LIMIT);
     assert!(output.status.success(), "child {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
@@ -55,19 +58,17 @@ fn two_processes_share_one_log_without_interleaving() {
     let dir = temp_dir();
     let path = dir.path().join("audit.jsonl");
     let path_arg = path.to_str().expect("a UTF-8 path");
-    let children: Vec<_> = (0..2)
-        .map(|_| Command::new(CHILD).args(["buffered", path_arg, "5000", "2"]).spawn().expect("the child runs"))
-        .collect();
-    let pids: HashSet<u32> = children.iter().map(std::process::Child::id).collect();
-    for mut child in children {
-        assert!(child.wait().expect("the child ends").success());
-    }
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| run_child(&["buffered", path_arg, "5000", "2"]));
+        }
+    });
     assert_eq!(verified_lines(&path), 10_000);
     let mut per_process: HashMap<u32, u64> = HashMap::new();
     for (_, pid) in records(&path) {
         *per_process.entry(pid).or_default() += 1;
     }
-    assert_eq!(per_process.keys().copied().collect::<HashSet<_>>(), pids);
+    assert_eq!(per_process.len(), 2, "{per_process:?}");
     assert!(per_process.values().all(|&lines| lines == 5000), "{per_process:?}");
 }
 
@@ -102,18 +103,16 @@ fn a_killed_synchronous_process_keeps_every_call_that_returned() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("the child runs");
+    let lines = Lines::of(&mut child);
     let mut returned = Vec::new();
-    let mut output = BufReader::new(child.stdout.take().expect("piped output"));
-    let mut line = String::new();
     while returned.len() < 300 {
-        line.clear();
-        assert!(output.read_line(&mut line).expect("the output is readable") > 0, "the child ended early");
-        returned.push(line.trim_end().to_owned());
+        returned.push(lines.next_within(Duration::from_secs(60)).expect("the child runs until killed"));
     }
-    child.kill().expect("SIGKILL reaches the child");
+    kill(&mut child);
     // What the child printed before it died also returned before the kill.
-    returned.extend(output.lines().map_while(Result::ok).filter(|line| line.starts_with("call-")));
-    assert!(!child.wait().expect("the child ends").success());
+    while let Some(line) = lines.next_within(Duration::from_secs(60)) {
+        returned.push(line);
+    }
 
     let verified = audit::verify(&path, TornTail::Ignore).expect("the complete lines verify");
     if verified.torn_tail.is_some() {
@@ -133,17 +132,17 @@ fn a_failing_write_is_retried_reported_and_loses_nothing() {
     // The child may not grow a file past 4 KiB until it has seen three
     // failed writes; with `SIGXFSZ` ignored, a write past the limit fails
     // with `EFBIG`.
-    let output = Command::new("sh")
-        .args([
+    let output = output_within(
+        Command::new("sh").args([
             "-c",
             r#"trap '' XFSZ; exec "$0" "$@""#,
             CHILD,
             "write-failure",
             path.to_str().expect("a UTF-8 path"),
             "500",
-        ])
-        .output()
-        .expect("the child runs");
+        ]),
+        LIMIT,
+    );
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "{stderr}");
     assert!(stdout.starts_with("failures ") && stdout.trim_end().ends_with("recoveries 1"), "{stdout}");

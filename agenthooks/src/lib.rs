@@ -40,6 +40,8 @@
 extern crate self as agenthooks;
 
 pub mod approval;
+#[macro_use]
+mod symbol;
 pub mod audit;
 mod context;
 mod error;

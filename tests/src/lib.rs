@@ -4,6 +4,7 @@
 //! each of its tests, so that its audit records go to a file of its own
 //! under the target directory, never to the developer's home directory.
 
+pub mod child;
 pub mod meters;
 
 use std::io;
@@ -20,6 +21,10 @@ use agenthooks::HookError;
 /// Call it first in every test, before any hook runs: a hook that runs
 /// first starts the log from the environment instead, and this call then
 /// panics saying so.
+///
+/// The guard lives in a `static` and is never dropped: the log's exit
+/// handler writes and syncs every record when the test binary exits (on
+/// Unix; elsewhere, call [`audit_lines`] or `audit::flush` before reading).
 pub fn audit_to_temp() -> &'static Path {
     static AUDIT: OnceLock<AuditGuard> = OnceLock::new();
     AUDIT

@@ -18,12 +18,14 @@ pub const PATH_ENV: &str = "AGENTHOOKS_AUDIT_PATH";
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Durability {
     /// The call only hands the record to the writer thread, which writes it
-    /// within about a millisecond and syncs the file to disk on every flush
-    /// interval, on [`flush`](super::flush) and when the
-    /// [`AuditGuard`](super::AuditGuard) drops. Nothing is lost on an orderly
-    /// shutdown; a crash of the process loses the records not yet written
-    /// (about the last millisecond), a crash of the machine those not yet
-    /// synced (at most the last flush interval).
+    /// as soon as it can and syncs the file to disk on every flush interval,
+    /// on [`flush`](super::flush), when the [`AuditGuard`](super::AuditGuard)
+    /// drops and when the process exits. Nothing is lost on an orderly end of
+    /// the program. A crash of the process loses the records not yet
+    /// written: at most the queue's capacity plus one batch in flight (twice
+    /// [`AuditConfig::capacity`], 16,384 by default), or at most
+    /// [`AuditConfig::max_unwritten`] when set. A crash of the machine loses
+    /// those not yet synced (at most the last flush interval).
     #[default]
     Buffered,
     /// The call returns only once its record is written and synced to disk:
@@ -32,8 +34,9 @@ pub enum Durability {
     Synchronous,
 }
 
-/// The settings of the audit log: its path, durability, flush interval and
-/// queue capacity.
+/// The settings of the audit log: its path, durability, flush interval,
+/// queue capacity, how many records a crash may lose, and how long failing
+/// writes are retried.
 ///
 /// ```
 /// use std::time::Duration;
@@ -50,6 +53,8 @@ pub struct AuditConfig {
     pub(crate) durability: Durability,
     pub(crate) flush_interval: Duration,
     pub(crate) capacity: usize,
+    pub(crate) max_unwritten: Option<usize>,
+    pub(crate) write_attempts: u32,
 }
 
 impl AuditConfig {
@@ -60,6 +65,12 @@ impl AuditConfig {
     /// How often a buffered log is synced to disk while records arrive.
     pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(200);
 
+    /// How many attempts in a row a write or sync that fails with a
+    /// transient error (a full disk, a quota, a file size limit) gets before
+    /// the writer gives up: with pauses doubling from 10 ms up to a second,
+    /// about 53 seconds.
+    pub const DEFAULT_WRITE_ATTEMPTS: u32 = 60;
+
     /// A buffered log at `path`, whatever `AGENTHOOKS_AUDIT_PATH` says.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         AuditConfig {
@@ -67,6 +78,8 @@ impl AuditConfig {
             durability: Durability::Buffered,
             flush_interval: Self::DEFAULT_FLUSH_INTERVAL,
             capacity: Self::DEFAULT_CAPACITY,
+            max_unwritten: None,
+            write_attempts: Self::DEFAULT_WRITE_ATTEMPTS,
         }
     }
 
@@ -101,6 +114,31 @@ impl AuditConfig {
     #[must_use]
     pub fn capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity.max(1);
+        self
+    }
+
+    /// The same settings, with at most `records` records (at least one)
+    /// acknowledged to callers and not yet written to the file: a hook call
+    /// waits while that many are queued or being written. This bounds what a
+    /// crash of the process (SIGKILL, `panic = "abort"`) can lose in
+    /// [`Durability::Buffered`] mode to `records`; without it the bound is
+    /// the queue plus one batch in flight, twice the capacity. A small bound
+    /// makes calls wait for the writer more often; `1` is close to
+    /// synchronous mode without the disk sync.
+    #[must_use]
+    pub fn max_unwritten(mut self, records: usize) -> Self {
+        self.max_unwritten = Some(records.max(1));
+        self
+    }
+
+    /// The same settings, giving a write or sync that fails with a transient
+    /// error `attempts` attempts in a row (at least one) before the writer
+    /// gives up (see [`AuditError::Failed`]). Errors that no retry can mend
+    /// (a bad file handle, an invalid argument, a read-only file system, an
+    /// I/O error on sync) stop the writer at the first attempt.
+    #[must_use]
+    pub fn write_attempts(mut self, attempts: u32) -> Self {
+        self.write_attempts = attempts.max(1);
         self
     }
 

@@ -1,8 +1,11 @@
 //! Typed errors of the audit log: starting and writing it
 //! ([`AuditError`]), and checking a file of it ([`VerifyError`], [`Tamper`]).
 
+use std::fmt;
+use std::fs::FileType;
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::config::PATH_ENV;
 
@@ -10,8 +13,10 @@ use super::config::PATH_ENV;
 ///
 /// Start-up problems come back from [`init`](super::init); a failing write
 /// mid-run is retried and reported through
-/// [`AuditEvent::WriteFailed`](super::AuditEvent::WriteFailed).
+/// [`AuditEvent::WriteFailed`](super::AuditEvent::WriteFailed), until the
+/// writer gives up ([`AuditError::Failed`]).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuditError {
     /// No path was given and none could be derived.
     #[error("no audit log path: set {PATH_ENV} or HOME, or pass a path to `AuditConfig::new`")]
@@ -32,6 +37,16 @@ pub enum AuditError {
         /// What the system said.
         source: io::Error,
     },
+    /// The path names something other than a regular file: a directory, a
+    /// FIFO (which would block the writer), a device such as `/dev/null`
+    /// (which would keep nothing). Nothing was written to it.
+    #[error("the audit log path `{}` is {kind}, not a regular file; point {PATH_ENV} or `AuditConfig::new` at a file", path.display())]
+    NotAFile {
+        /// The log's path.
+        path: PathBuf,
+        /// What the path is.
+        kind: FileKind,
+    },
     /// The log file could not be locked, read or trimmed, or its directory
     /// synced.
     #[error("cannot lock, read or sync `{}` for the audit log: {source}; check that the file system supports locks and the path is readable", path.display())]
@@ -41,8 +56,9 @@ pub enum AuditError {
         /// What the system said.
         source: io::Error,
     },
-    /// Writing or syncing the log failed; the records are kept and retried.
-    #[error("cannot write the audit log `{}`: {source}; free disk space or fix the file system: the records are kept and retried, and hook calls wait once the queue is full", path.display())]
+    /// Writing or syncing the log failed; the records are kept and retried
+    /// (see [`AuditConfig::write_attempts`](super::AuditConfig::write_attempts)).
+    #[error("cannot write the audit log `{}`: {source}; free disk space or fix the file system", path.display())]
     Write {
         /// The log's path.
         path: PathBuf,
@@ -58,6 +74,16 @@ pub enum AuditError {
         /// What is wrong with the line.
         problem: Tamper,
     },
+    /// The log ends in more bytes without a newline than any line of an
+    /// audit log holds ([`MAX_LINE`](super::MAX_LINE)): it is no torn record,
+    /// and the file is left as it was.
+    #[error("the audit log `{}` ends in more than {limit} bytes without a newline, longer than any audit record: it is not an audit log, or was damaged; move it aside to start a new chain", path.display())]
+    LineTooLong {
+        /// The log's path.
+        path: PathBuf,
+        /// The longest line accepted, in bytes.
+        limit: u64,
+    },
     /// The log was already started, by an earlier `init` or by the first
     /// hook execution.
     #[error("the audit log is already writing to `{}`; call `agenthooks::audit::init` once, at start-up, before any hook runs", path.display())]
@@ -71,6 +97,78 @@ pub enum AuditError {
     /// The writer thread is gone, so records can no longer be written.
     #[error("the audit writer thread stopped, so no further record can be written; restart the process")]
     WriterStopped,
+    /// Writing or syncing failed with an error no retry can mend, or kept
+    /// failing for the configured number of attempts: the log stopped. The
+    /// records not yet written are lost, and every later hook call fails.
+    #[error("the audit log stopped after {attempts} failed attempt(s): {cause}; records not yet written are lost and every hook call now fails: fix the cause and restart the process")]
+    Failed {
+        /// How many attempts in a row had failed.
+        attempts: u32,
+        /// The last failure.
+        #[source]
+        cause: Arc<AuditError>,
+    },
+}
+
+/// What a path that is not a regular file names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A named pipe.
+    Fifo,
+    /// A character device, such as `/dev/null`.
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+    /// A Unix socket.
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// What `file_type` is, or `None` for a regular file.
+    pub(crate) fn of(file_type: FileType) -> Option<Self> {
+        #[cfg(unix)]
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_file() {
+            return None;
+        }
+        if file_type.is_dir() {
+            return Some(FileKind::Directory);
+        }
+        #[cfg(unix)]
+        {
+            if file_type.is_fifo() {
+                return Some(FileKind::Fifo);
+            }
+            if file_type.is_char_device() {
+                return Some(FileKind::CharDevice);
+            }
+            if file_type.is_block_device() {
+                return Some(FileKind::BlockDevice);
+            }
+            if file_type.is_socket() {
+                return Some(FileKind::Socket);
+            }
+        }
+        Some(FileKind::Other)
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory",
+            FileKind::Fifo => "a FIFO (named pipe)",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Other => "a special file",
+        })
+    }
 }
 
 /// What is wrong with one line of an audit log.
@@ -97,6 +195,7 @@ pub enum Tamper {
 
 /// Why a file did not verify, or could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// The file could not be read.
     #[error("cannot read `{}`: {source}; check the path and its permissions", path.display())]
@@ -122,13 +221,21 @@ pub enum VerifyError {
         /// How many bytes of it are there.
         bytes: u64,
     },
+    /// A line near the end is longer than any line of an audit log.
+    #[error("`{}` has a line longer than {limit} bytes near its end, longer than any audit record: it is not an audit log", path.display())]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+        /// The longest line accepted, in bytes.
+        limit: u64,
+    },
 }
 
 impl VerifyError {
     /// The number of the first bad line, when a line is at fault.
     pub fn line(&self) -> Option<u64> {
         match self {
-            VerifyError::Read { .. } => None,
+            VerifyError::Read { .. } | VerifyError::LineTooLong { .. } => None,
             VerifyError::Tampered { line, .. } | VerifyError::TornTail { line, .. } => Some(*line),
         }
     }

@@ -6,18 +6,23 @@
 //! the file's chain ends (when another process appended since), so lines
 //! never interleave and the chain stays whole across processes. A torn last
 //! line, left by a writer that crashed mid-write, was never acknowledged to
-//! any caller; it is cut off before the next batch and reported.
+//! any caller; it is cut off before the next batch and reported, but only
+//! once the line before it verifies and the torn bytes look like the start
+//! of a line: a file that is refused is left byte for byte as it was.
+//!
+//! Only a regular file can be a log: a directory, a FIFO (which would block
+//! the writer) or a device such as `/dev/null` (which would keep nothing)
+//! is refused before anything is written.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::chain::{check_alone, Link};
-use super::clock::WallClock;
+use super::error::FileKind;
 use super::event::{emit, AuditEvent};
-use super::record::{Record, Timestamps};
-use super::AuditError;
-
+use super::line::{check_alone, could_be_torn_line, Link, Record, Timestamps, WallClock, MAX_LINE};
+use super::read::{last_lines, TailError};
+use super::{AuditError, Tamper};
 /// The log file, and where its chain ends.
 pub(crate) struct LogFile {
     path: PathBuf,
@@ -72,16 +77,28 @@ impl Batch {
 
 impl LogFile {
     /// Opens (or creates) the log at `path` and finds where its chain ends,
-    /// cutting off a torn last line.
+    /// cutting off a torn last line. Refuses a path that is not a regular
+    /// file.
     pub(crate) fn open(path: &Path) -> Result<Self, AuditError> {
         let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|source| AuditError::CreateDir { dir: dir.to_owned(), source })?;
+        let not_a_file = |kind| AuditError::NotAFile { path: path.to_owned(), kind };
+        // Checked before opening, so that opening a FIFO or a device does
+        // nothing at all, and again on the handle, which the path may no
+        // longer name.
+        if let Some(kind) = fs::metadata(path).ok().and_then(|metadata| FileKind::of(metadata.file_type())) {
+            return Err(not_a_file(kind));
+        }
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(path)
             .map_err(|source| AuditError::Open { path: path.to_owned(), source })?;
+        let metadata = file.metadata().map_err(|source| AuditError::Io { path: path.to_owned(), source })?;
+        if let Some(kind) = FileKind::of(metadata.file_type()) {
+            return Err(not_a_file(kind));
+        }
         // The file's directory entry must reach the disk as well, or a crash
         // could lose the whole file with every line synced into it.
         #[cfg(unix)]
@@ -158,25 +175,34 @@ impl LogFile {
         self.file.unlock().map_err(|source| self.io_error(source))
     }
 
-    /// Under the lock: when the file is not as this process left it, cuts
-    /// off a torn last line and reads where the chain ends.
+    /// Under the lock: when the file is not as this process left it, reads
+    /// where the chain ends and cuts off a torn last line. The last complete
+    /// line is judged first, and the torn bytes must look like the start of
+    /// a line: a file refused here is left as it was.
     fn catch_up(&mut self) -> Result<(), AuditError> {
         let len = self.file.metadata().map_err(|source| self.io_error(source))?.len();
         if len == self.end {
             return Ok(());
         }
-        let tail = last_lines(&self.file, len, 1).map_err(|source| self.io_error(source))?;
-        if tail.torn > 0 {
-            self.file.set_len(len - tail.torn).map_err(|source| self.io_error(source))?;
-            emit(&AuditEvent::TornTailRemoved { path: &self.path, bytes: tail.torn });
-        }
-        self.link = match tail.lines.last() {
+        let tail = last_lines(&self.file, len, 1).map_err(|error| match error {
+            TailError::Io(source) => self.io_error(source),
+            TailError::TooLong => AuditError::LineTooLong { path: self.path.clone(), limit: MAX_LINE },
+        })?;
+        let corrupt = |problem| AuditError::Corrupt { path: self.path.clone(), problem };
+        let link = match tail.lines.last() {
             None => Link::GENESIS,
-            Some(line) => {
-                check_alone(line).map_err(|problem| AuditError::Corrupt { path: self.path.clone(), problem })?.link
-            }
+            Some(line) => check_alone(line).map_err(corrupt)?.link,
         };
-        self.end = len - tail.torn;
+        let torn = tail.torn.len() as u64;
+        if torn > 0 {
+            if !could_be_torn_line(&tail.torn) {
+                return Err(corrupt(Tamper::Malformed));
+            }
+            self.file.set_len(len - torn).map_err(|source| self.io_error(source))?;
+            emit(&AuditEvent::TornTailRemoved { path: &self.path, bytes: torn });
+        }
+        self.link = link;
+        self.end = len - torn;
         Ok(())
     }
 
@@ -186,70 +212,5 @@ impl LogFile {
 
     fn write_error(&self, source: io::Error) -> AuditError {
         AuditError::Write { path: self.path.clone(), source }
-    }
-}
-
-/// The end of a log file: its last complete lines and its torn tail.
-pub(crate) struct Tail {
-    /// Up to the requested number of complete lines, oldest first, without
-    /// their newlines.
-    pub(crate) lines: Vec<Vec<u8>>,
-    /// How many bytes follow the last newline.
-    pub(crate) torn: u64,
-}
-
-/// Reads the last `count` complete lines of the first `len` bytes of
-/// `file`, reading backwards from the end.
-pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> io::Result<Tail> {
-    const CHUNK: u64 = 8192;
-    let mut buf = Vec::new();
-    let mut start = len;
-    // `count` lines are whole once `count + 1` newlines are in view (the
-    // last one ends the torn tail, if any), or the start of the file is.
-    while start > 0 && memchr::memchr_iter(b'\n', &buf).count() <= count {
-        let step = CHUNK.min(start);
-        start -= step;
-        let mut chunk = vec![0; usize::try_from(step).expect("a chunk fits in memory")];
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut chunk)?;
-        chunk.extend_from_slice(&buf);
-        buf = chunk;
-    }
-    let complete = memchr::memrchr(b'\n', &buf).map_or(0, |last| last + 1);
-    let torn = (buf.len() - complete) as u64;
-    let mut lines: Vec<Vec<u8>> = buf[..complete].split(|&byte| byte == b'\n').map(<[u8]>::to_vec).collect();
-    lines.pop(); // the empty piece after the last newline
-    if start > 0 {
-        lines.remove(0); // the piece before the first newline in view is partial
-    }
-    let skip = lines.len().saturating_sub(count);
-    lines.drain(..skip);
-    Ok(Tail { lines, torn })
-}
-
-#[cfg(test)]
-mod tests {
-    use std::fs::File;
-
-    use super::last_lines;
-
-    #[test]
-    fn the_last_lines_are_read_whole_across_chunks() {
-        let lines: Vec<String> = (0..1000).map(|n| format!("line {n} {}", "x".repeat(n % 97))).collect();
-        let torn = "a line cut sh";
-        let text = format!("{}\n{torn}", lines.join("\n"));
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("log");
-        std::fs::write(&path, &text).expect("the file is written");
-        let file = File::open(&path).expect("the file opens");
-        for count in [0, 1, 3, 200, 999, 1000, 5000] {
-            let tail = last_lines(&file, text.len() as u64, count).expect("the file reads");
-            let expected: Vec<&[u8]> =
-                lines[lines.len().saturating_sub(count)..].iter().map(String::as_bytes).collect();
-            assert_eq!(tail.lines, expected, "the last {count} lines");
-            assert_eq!(tail.torn, torn.len() as u64);
-        }
-        let whole = last_lines(&file, text.len() as u64 - torn.len() as u64, 2).expect("the file reads");
-        assert_eq!((whole.lines.len(), whole.torn), (2, 0));
     }
 }

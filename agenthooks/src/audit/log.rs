@@ -3,7 +3,12 @@
 //!
 //! The log starts once per process: through [`init`], or, when a hook runs
 //! before any `init`, by itself from [`AuditConfig::from_env`] in
-//! synchronous mode (without a guard nothing could flush it at exit).
+//! synchronous mode. The executor asks [`ready`] before a call's first hook
+//! runs, so that a call the log cannot take runs no hook at all.
+//!
+//! Every normal end of the program flushes the log: the guard's drop, and a
+//! handler registered with the C library's `atexit` when the log starts,
+//! which both a return from `main` and `std::process::exit` run (Unix).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,10 +16,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use super::file::LogFile;
-use super::queue::Queue;
-use super::record::Record;
-use super::syncer::Syncer;
-use super::writer::Writer;
+use super::line::Record;
+use super::writer::{Queue, Syncer, Writer};
 use super::{AuditConfig, AuditError, Durability};
 use crate::Execution;
 
@@ -56,7 +59,8 @@ pub fn init(config: AuditConfig) -> Result<AuditGuard, AuditError> {
 /// once that is done. Does nothing if the log has not started.
 ///
 /// While writes fail (see [`AuditEvent::WriteFailed`](super::AuditEvent)),
-/// it waits for them to succeed.
+/// it waits for them to succeed, or fails with [`AuditError::Failed`] once
+/// the writer gives up.
 pub fn flush() -> Result<(), AuditError> {
     LOG.get().map_or(Ok(()), Log::flush)
 }
@@ -64,6 +68,20 @@ pub fn flush() -> Result<(), AuditError> {
 /// The path of the running log, if it has started.
 pub fn path() -> Option<&'static Path> {
     LOG.get().map(|log| log.path.as_path())
+}
+
+/// Makes sure the log can take records: starts it if it has not started
+/// (see [`start_unasked`]), fails if it cannot start or its writer is gone.
+/// The executor asks this once per call, before the first selected hook
+/// runs, and refuses the call ([`HookError::Unaudited`]) when it fails: a
+/// call the log cannot audit runs no hook. Once started, one atomic load.
+///
+/// [`HookError::Unaudited`]: crate::HookError::Unaudited
+pub(crate) fn ready() -> Result<(), AuditError> {
+    match LOG.get() {
+        Some(log) => log.queue.check(),
+        None => start_unasked().and_then(|log| log.queue.check()),
+    }
 }
 
 /// Hands the record of one hook execution to the writer: the executor calls
@@ -75,8 +93,7 @@ pub fn path() -> Option<&'static Path> {
 /// at start-up to get a start-up error as a value before any call.
 ///
 /// [`HookError::Unaudited`]: crate::HookError::Unaudited
-#[doc(hidden)]
-pub fn record(execution: &Execution<'_>) -> Result<(), AuditError> {
+pub(crate) fn record(execution: &Execution<'_>) -> Result<(), AuditError> {
     let log = match LOG.get() {
         Some(log) => log,
         None => start_unasked()?,
@@ -105,19 +122,87 @@ fn start(config: AuditConfig) -> Result<&'static Log, AuditError> {
         return Err(AuditError::AlreadyStarted { path: log.path.clone() });
     }
     let file = LogFile::open(&config.path)?;
-    let syncer = Syncer::start(file.try_clone()?, config.path.clone(), config.flush_interval)?;
-    let queue = Arc::new(Queue::new(config.capacity));
-    let writer = Writer::new(Arc::clone(&queue), file, syncer);
+    let queue = Arc::new(Queue::new(config.capacity, config.max_unwritten.unwrap_or(usize::MAX)));
+    let syncer = Syncer::start(
+        file.try_clone()?,
+        config.path.clone(),
+        config.flush_interval,
+        config.write_attempts,
+        Arc::clone(&queue),
+    )?;
+    let writer = Writer::new(Arc::clone(&queue), file, syncer, config.write_attempts);
     thread::Builder::new().name("audit-writer".into()).spawn(move || writer.run()).map_err(AuditError::Spawn)?;
     let synchronous = AtomicBool::new(config.durability == Durability::Synchronous);
-    Ok(LOG.get_or_init(|| Log { queue, synchronous, path: config.path }))
+    let log = LOG.get_or_init(|| Log { queue, synchronous, path: config.path });
+    at_exit::register();
+    Ok(log)
 }
 
 impl Log {
     fn flush(&self) -> Result<(), AuditError> {
         let done = self.queue.request_flush()?;
-        done.recv().map_err(|_| AuditError::WriterStopped)
+        done.recv().map_err(|_| self.queue.stop_reason())
     }
+
+    /// What the guard's drop and the exit handler do: every later record
+    /// waits until it is written, and every earlier one is written now.
+    fn flush_at_end(&self) {
+        self.synchronous.store(true, Ordering::Relaxed);
+        // On the writer thread (an observer ending the program) a flush
+        // would wait for the thread that waits: write nothing more.
+        if self.queue.is_writer() {
+            eprintln!(
+                "agenthooks audit: the program ended on the audit writer thread; records still queued are not written"
+            );
+            return;
+        }
+        if let Err(error) = self.flush() {
+            eprintln!("agenthooks audit: {error}");
+        }
+    }
+}
+
+/// The exit handler that flushes the log however the program ends
+/// normally, guard or not.
+#[cfg(unix)]
+mod at_exit {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::sync::Once;
+
+    use super::LOG;
+
+    /// Registers the handler, once per process.
+    pub(super) fn register() {
+        static REGISTERED: Once = Once::new();
+        REGISTERED.call_once(|| {
+            // SAFETY: `atexit` only stores the pointer to `flush_log`, a
+            // function with the C ABI and no arguments that lives as long as
+            // the program and never unwinds (it catches every panic).
+            #[allow(unsafe_code)]
+            let failed = unsafe { libc::atexit(flush_log) } != 0;
+            if failed {
+                eprintln!("agenthooks audit: cannot register the exit handler; keep the `AuditGuard` until the program ends, or call `audit::flush` before exiting");
+            }
+        });
+    }
+
+    /// Run by the C library when the program exits (a return from `main`,
+    /// `std::process::exit` on any thread): flushes the log. It takes no
+    /// lock a starting log holds, and does not wait on the writer thread
+    /// from the writer thread; a failing write ends in bounded time.
+    extern "C" fn flush_log() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            if let Some(log) = LOG.get() {
+                log.flush_at_end();
+            }
+        }));
+    }
+}
+
+/// Without a C exit handler, the guard's drop is what flushes the log.
+#[cfg(not(unix))]
+mod at_exit {
+    pub(super) fn register() {}
 }
 
 /// Keeps the audit log's promise on orderly shutdown: dropping it writes
@@ -125,8 +210,17 @@ impl Log {
 ///
 /// After it drops, the log turns synchronous: a hook that still runs (on
 /// another thread, during shutdown) returns only once its record is on disk.
-/// `std::process::exit` and `panic = "abort"` skip destructors: call
-/// [`flush`] before them.
+///
+/// On Unix the log is also flushed when the program exits, guard or not: a
+/// return from `main` (with `Ok` or `Err`, or a panic unwinding out of it),
+/// `std::process::exit` on any thread, a guard kept in a `static` or
+/// forgotten all write and sync every record. What no handler runs for
+/// loses the records not yet written: `panic = "abort"`, a signal that
+/// kills the process (SIGKILL, an unhandled SIGTERM), `libc::_exit`, and a
+/// crash (see [`Durability::Buffered`] and
+/// [`AuditConfig::max_unwritten`](super::AuditConfig::max_unwritten) for
+/// how many). On other systems, keep the guard until the program ends, or
+/// call [`flush`] before `std::process::exit`.
 #[must_use = "dropping the guard flushes the audit log: keep it until the program ends"]
 #[derive(Debug)]
 pub struct AuditGuard {
@@ -143,10 +237,7 @@ impl AuditGuard {
 impl Drop for AuditGuard {
     fn drop(&mut self) {
         if let Some(log) = LOG.get() {
-            log.synchronous.store(true, Ordering::Relaxed);
-            if let Err(error) = log.flush() {
-                eprintln!("agenthooks audit: {error}");
-            }
+            log.flush_at_end();
         }
     }
 }

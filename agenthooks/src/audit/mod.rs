@@ -5,8 +5,9 @@
 //!
 //! # Starting it
 //!
-//! Call [`init`] once at start-up and keep the [`AuditGuard`] until the
-//! program ends; dropping it writes and syncs every record:
+//! Call [`init`] once at start-up and keep the [`AuditGuard`]; dropping it
+//! writes and syncs every record, and so does every normal end of the
+//! program on Unix, guard or not (see [`AuditGuard`]):
 //!
 //! ```
 //! use agenthooks::audit::{self, AuditConfig};
@@ -20,24 +21,34 @@
 //!
 //! The path is, in order of precedence: the one given to
 //! [`AuditConfig::new`], the `AGENTHOOKS_AUDIT_PATH` environment variable,
-//! `~/.agenthooks/audit.jsonl`. A second `init` fails with
-//! [`AuditError::AlreadyStarted`]. A hook that runs before any `init` starts
-//! the log itself from the environment, in [`Durability::Synchronous`] mode
-//! because no guard will flush it at exit; if that start fails, the call
-//! fails with [`HookError::Unaudited`](crate::HookError::Unaudited) (call
-//! `init` at start-up to get the reason before any call).
+//! `~/.agenthooks/audit.jsonl`; it must name a regular file (a directory,
+//! a FIFO or a device such as `/dev/null` is refused with
+//! [`AuditError::NotAFile`]). A second `init` fails with
+//! [`AuditError::AlreadyStarted`]. A call with a hook to run before any
+//! `init` starts the log itself from the environment, in
+//! [`Durability::Synchronous`] mode; if that start fails, or the writer is
+//! gone, the call runs no hook and fails with
+//! [`HookError::Unaudited`](crate::HookError::Unaudited) (call `init` at
+//! start-up to get the reason before any call). A file `init` refuses is
+//! left byte for byte as it was.
 //!
 //! # Durability
 //!
 //! The calling thread only puts a record on a bounded queue; a writer thread
 //! formats, hashes and writes it. [`Durability::Buffered`] (the default)
-//! writes each record within about a millisecond, syncs the file to disk
-//! every flush interval, on [`flush`] and when the guard drops.
+//! writes records as fast as the writer can, syncs the file to disk every
+//! flush interval, on [`flush`], when the guard drops and when the program
+//! exits. A crash of the process (SIGKILL, `panic = "abort"`) loses the
+//! records acknowledged and not yet written: up to the queue's capacity
+//! plus one batch in flight (16,384 with the default capacity, and that is
+//! what a busy process loses), or at most
+//! [`AuditConfig::max_unwritten`] records when set.
 //! [`Durability::Synchronous`] returns from each hook call only once its
-//! record is synced. When the queue is full, hook calls wait: no record is
-//! ever dropped. Memory is bounded: at most the queue's capacity of records
-//! wait (8,192 by default, 64 bytes each plus a message cut to
-//! [`MAX_MESSAGE`] bytes) and at most as many are being written.
+//! record is synced: nothing acknowledged is lost. When the queue is full,
+//! hook calls wait: no record is ever dropped while the writer works.
+//! Memory is bounded: at most the queue's capacity of records wait (8,192
+//! by default, 64 bytes each plus a message cut to [`MAX_MESSAGE`] bytes)
+//! and at most as many are being written.
 //!
 //! # What a line holds
 //!
@@ -66,31 +77,44 @@
 //! Several processes may share one log: each batch is appended under an
 //! exclusive file lock and chained onto whatever the file ends with, so
 //! lines never interleave. A write that fails (a full disk, say) is retried
-//! with a growing pause, never dropped, and reported through
-//! [`AuditEvent::WriteFailed`] to standard error and to the functions given
-//! to [`observe`]; while it fails, hook calls wait once the queue is full.
-//! A torn last line left by a crash was never acknowledged; the next writer
-//! cuts it off and reports [`AuditEvent::TornTailRemoved`].
+//! with a growing pause and reported through [`AuditEvent::WriteFailed`] to
+//! standard error and to the functions given to [`observe`] (one that
+//! panics is reported and skipped); while it fails, hook calls wait once
+//! the queue is full. Retrying is bounded: an error no retry can mend
+//! (`EBADF`, `EINVAL`, a read-only file system, `EIO`…) stops the log at
+//! once, a transient one after [`AuditConfig::write_attempts`] attempts
+//! (about 53 s by default); the log then reports [`AuditEvent::GaveUp`],
+//! every waiting and later call fails with `Unaudited`, and [`flush`] with
+//! [`AuditError::Failed`]. A torn last line left by a crash was never
+//! acknowledged; the next writer cuts it off and reports
+//! [`AuditEvent::TornTailRemoved`], once the line before it verifies and
+//! the torn bytes, at most [`MAX_LINE`], look like the start of a line.
 
-mod chain;
-mod clock;
 mod config;
 mod error;
 mod event;
 mod file;
+mod line;
 mod log;
-mod queue;
-mod record;
-mod syncer;
-mod verify;
+mod read;
 mod writer;
 
-pub use chain::GENESIS;
 pub use config::{AuditConfig, Durability, PATH_ENV};
-pub use error::{AuditError, Tamper, VerifyError};
+pub use error::{AuditError, FileKind, Tamper, VerifyError};
 pub use event::{observe, AuditEvent, Observer};
-#[doc(hidden)]
-pub use log::record;
+pub use line::{Entry, GENESIS, MAX_LINE, MAX_MESSAGE};
 pub use log::{flush, init, path, AuditGuard};
-pub use record::{Entry, MAX_MESSAGE};
-pub use verify::{tail, verify, TornLine, TornTail, Verified};
+pub(crate) use log::{ready, record};
+pub use read::{tail, verify, TornLine, TornTail, Verified};
+
+/// Hands one execution's record to the log, as the executor does after a
+/// hook runs. Not an API: it exists only with the `bench-internals` feature,
+/// for the crate's own benchmarks to time the audit path alone; without it,
+/// no code outside the executor can append a record of an execution that
+/// never happened.
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+#[inline]
+pub fn record_for_bench(execution: &crate::Execution<'_>) -> Result<(), AuditError> {
+    record(execution)
+}

@@ -28,7 +28,7 @@ use std::task::{Context, Poll, Waker};
 use crate::hook::Hook;
 use crate::point::{AsyncPoint, HookPoint};
 use crate::policy::Compose;
-use crate::{Ctx, HookError, Session};
+use crate::{audit, Ctx, HookError, Session};
 
 use judge::{execute, Asked, Verdict};
 
@@ -56,6 +56,11 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
     let hooks = P::table().select(session.tenant_id());
+    // A call the audit log cannot take runs no hook.
+    if let Some(first) = hooks.first() {
+        let (point, hook) = (first.meta.point, first.meta.path);
+        audit::ready().map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
+    }
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {
         Compose::Chain => chain(hooks, &mut ctx, session, can_wait).await?,

@@ -23,6 +23,7 @@ use opentelemetry::{global, InstrumentationScope, KeyValue};
 
 use super::{millis, BLOCKED, DURATION_MS, ERRORS, EXECUTIONS, METER, TIMEOUTS};
 use crate::execution::{Execution, Status};
+use crate::symbol::{HOOK_IMPL, HOOK_NAME, HOOK_STATUS};
 
 /// The instruments of one meter provider.
 struct Instruments {
@@ -153,9 +154,9 @@ impl Recorders {
     fn record(&self, execution: &Execution<'_>) {
         let hook = execution.hook;
         let attributes = [
-            KeyValue::new("hook.name", hook.point),
-            KeyValue::new("hook.impl", hook.path),
-            KeyValue::new("hook.status", execution.status.as_str()),
+            KeyValue::new(HOOK_NAME, hook.point),
+            KeyValue::new(HOOK_IMPL, hook.path),
+            KeyValue::new(HOOK_STATUS, execution.status.as_str()),
         ];
         let (by_hook, by_point) = (&attributes[..2], &attributes[..1]);
         self.executions.add(1, &attributes);

@@ -114,6 +114,10 @@ use tracing::instrument::Instrumented;
 use tracing::{Instrument as _, Span};
 
 use crate::execution::{Execution, Status};
+use crate::symbol::{
+    HOOK_DURATION_MS, HOOK_ERROR, HOOK_IMPL, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID, OTEL_NAME, OTEL_STATUS_CODE,
+    OTEL_STATUS_DESCRIPTION,
+};
 use crate::{HookMeta, Session};
 
 /// Name of the meter (the instrumentation scope) the metrics come from.
@@ -176,29 +180,29 @@ fn new_span(hook: &'static HookMeta, session: &Session) -> Option<Box<Span>> {
     let span = tracing::info_span!(
         target: "agenthooks",
         "hook",
-        otel.name = %SpanName(hook),
-        hook.name = hook.point,
-        hook.impl = hook.path,
-        hook.tenant_id = session.tenant_id(),
-        hook.status = Empty,
-        hook.duration_ms = Empty,
-        hook.error = Empty,
-        otel.status_code = Empty,
-        otel.status_description = Empty,
+        { OTEL_NAME } = %SpanName(hook),
+        { HOOK_NAME } = hook.point,
+        { HOOK_IMPL } = hook.path,
+        { HOOK_TENANT_ID } = session.tenant_id(),
+        { HOOK_STATUS } = Empty,
+        { HOOK_DURATION_MS } = Empty,
+        { HOOK_ERROR } = Empty,
+        { OTEL_STATUS_CODE } = Empty,
+        { OTEL_STATUS_DESCRIPTION } = Empty,
     );
     (!span.is_disabled()).then(|| Box::new(span))
 }
 
 /// Records how the hook ended on its span.
 fn record(span: &Span, execution: &Execution<'_>) {
-    span.record("hook.status", execution.status.as_str());
-    span.record("hook.duration_ms", millis(execution.duration));
+    span.record(HOOK_STATUS, execution.status.as_str());
+    span.record(HOOK_DURATION_MS, millis(execution.duration));
     if let Some(message) = execution.message {
-        span.record("hook.error", message);
+        span.record(HOOK_ERROR, message);
     }
     if let Status::Blocked | Status::Timeout | Status::Error | Status::Denied = execution.status {
-        span.record("otel.status_code", "error");
-        span.record("otel.status_description", execution.message.unwrap_or_default());
+        span.record(OTEL_STATUS_CODE, "error");
+        span.record(OTEL_STATUS_DESCRIPTION, execution.message.unwrap_or_default());
     }
 }
 

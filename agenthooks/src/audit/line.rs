@@ -1,26 +1,199 @@
-//! What one hook execution leaves in the log: the [`Record`] the calling
-//! thread hands over, and the [`Entry`] line the writer makes of it.
+//! One line of the audit log, whole: its frame and hash chain, its members,
+//! and its time.
 //!
-//! A record holds no argument value. Its message (block reason, error,
-//! panic or time-out text) was already scrubbed of `#[redact]` values by the
+//! # The frame
+//!
+//! A line is one JSON object. Its first member is `"seq"`, one more than the
+//! line before; its last two are `"prev"`, the hash of the line before it
+//! ([`GENESIS`] for the first line of a file), and `"hash"`, the SHA-256 of
+//! every byte of the line before `,"hash":`, in lower-case hex. Editing any
+//! byte of a line breaks its own hash; deleting, inserting or moving a line
+//! breaks the sequence and the `prev` link of the line after the change.
+//! Checking reads only this frame, so it needs no JSON parser.
+//!
+//! # The members
+//!
+//! What one hook execution leaves in the log: the [`Record`] the calling
+//! thread hands over, and the [`Entry`] line the writer makes of it. A
+//! record holds no argument value. Its message (block reason, error, panic
+//! or time-out text) was already scrubbed of `#[redact]` values by the
 //! executor, and is cut to [`MAX_MESSAGE`] bytes so that a queued record's
-//! size is bounded.
+//! size is bounded. Member names come from [`symbol`](crate::symbol).
+//!
+//! # The time
+//!
+//! A calling thread stamps its record with a reading of the monotonic clock
+//! the executor times hooks with: a few nanoseconds where the CPU's
+//! time-stamp counter is reliable, against some twenty for the wall clock.
+//! The writer turns each reading into a wall-clock time against an anchor,
+//! both clocks read together, that it takes before formatting each batch
+//! ([`WallClock`]), and writes it in RFC 3339, UTC ([`Timestamps`]). A
+//! record waits in the queue for about a millisecond, so the time written
+//! is as exact as the wall clock at the anchor, give or take the counter's
+//! drift over that wait (nanoseconds). Times never go back within a
+//! process: one earlier than the time written before it (records of two
+//! threads queued in the other order, or a wall clock set back) is written
+//! as that time.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use quanta::Instant;
-
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
-use super::chain::{self, Link, HEX_DIGITS};
 use super::Tamper;
+use crate::symbol::{
+    HOOK_BLOCK_REASON, HOOK_CRATE, HOOK_DURATION_MS, HOOK_ERROR, HOOK_IMPL, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID,
+    PID, SESSION_ID, SPAN_ID, TIMESTAMP, TRACE_ID, TURN,
+};
 use crate::{Execution, HookMeta, Session, Status};
+
+// ---- The frame: how a line starts, is sealed with its hash, and is checked.
+
+/// The `prev` of the first line of every log file: 64 zeros.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// How a line starts: its sequence number follows.
+const SEQ_KEY: &[u8] = concat!("{\"", symbol!(SEQ), "\":").as_bytes();
+/// What precedes the hash of the line before.
+const PREV_KEY: &[u8] = concat!(",\"", symbol!(PREV), "\":\"").as_bytes();
+/// What precedes a line's own hash.
+const HASH_KEY: &[u8] = concat!(",\"", symbol!(HASH), "\":\"").as_bytes();
+/// What ends a line.
+const LINE_END: &[u8] = b"\"}";
+/// The length of a line's trailing `,"hash":"…"}`, which its hash does not
+/// cover.
+const UNHASHED_LEN: usize = HASH_KEY.len() + 64 + LINE_END.len();
+
+/// Where a chain stands after a line: its sequence number and hash (hex).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Link {
+    pub(crate) seq: u64,
+    hash: [u8; 64],
+}
+
+impl Link {
+    /// The start of every chain: sequence 0, hash [`GENESIS`].
+    pub(crate) const GENESIS: Link = Link { seq: 0, hash: [b'0'; 64] };
+
+    /// The hash, as lower-case hex.
+    pub(crate) fn hash(&self) -> &str {
+        std::str::from_utf8(&self.hash).expect("a hash is ASCII hex")
+    }
+}
+
+/// Starts a line with sequence number `seq`; returns where it starts.
+pub(crate) fn open_line(buf: &mut Vec<u8>, seq: u64) -> usize {
+    let start = buf.len();
+    buf.extend_from_slice(SEQ_KEY);
+    buf.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
+    start
+}
+
+/// Ends the line that started at `buf[start]` (see [`open_line`]): appends
+/// `prev`'s hash, the line's own hash and a newline; returns the new link.
+pub(crate) fn seal(buf: &mut Vec<u8>, start: usize, prev: &Link, seq: u64) -> Link {
+    buf.extend_from_slice(PREV_KEY);
+    buf.extend_from_slice(&prev.hash);
+    buf.push(b'"');
+    let hash = hex_sha256(&buf[start..]);
+    buf.extend_from_slice(HASH_KEY);
+    buf.extend_from_slice(&hash);
+    buf.extend_from_slice(LINE_END);
+    buf.push(b'\n');
+    Link { seq, hash }
+}
+
+/// A line whose own hash checks out: its link, and the hash it says comes
+/// before it.
+pub(crate) struct Checked<'a> {
+    pub(crate) link: Link,
+    prev: &'a [u8],
+}
+
+/// Checks one line (without its newline) against its own hash.
+pub(crate) fn check_alone(line: &[u8]) -> Result<Checked<'_>, Tamper> {
+    let hashed_len = line.len().checked_sub(UNHASHED_LEN).ok_or(Tamper::Malformed)?;
+    let (hashed, unhashed) = line.split_at(hashed_len);
+    let own_hash = unhashed.strip_prefix(HASH_KEY).and_then(|rest| rest.strip_suffix(LINE_END));
+    let hash = hex_sha256(hashed);
+    match own_hash {
+        None => return Err(Tamper::Malformed),
+        Some(own_hash) if own_hash != hash => return Err(Tamper::HashMismatch),
+        Some(_) => {}
+    }
+    let members = hashed.strip_suffix(b"\"").ok_or(Tamper::Malformed)?;
+    let (members, prev) = members.split_at(members.len().checked_sub(64).ok_or(Tamper::Malformed)?);
+    let seq =
+        members.strip_suffix(PREV_KEY).and_then(|members| members.strip_prefix(SEQ_KEY)).ok_or(Tamper::Malformed)?;
+    let digits = seq.iter().take_while(|byte| byte.is_ascii_digit()).count();
+    let seq =
+        std::str::from_utf8(&seq[..digits]).ok().and_then(|digits| digits.parse().ok()).ok_or(Tamper::Malformed)?;
+    Ok(Checked { link: Link { seq, hash }, prev })
+}
+
+/// Whether `bytes`, found after a log's last newline, could be the start
+/// of a line a writer was cut off writing: they begin as every line does
+/// (or are a beginning of that), and hold no control character, which a
+/// line never does (JSON escapes them).
+pub(crate) fn could_be_torn_line(bytes: &[u8]) -> bool {
+    (bytes.starts_with(SEQ_KEY) || SEQ_KEY.starts_with(bytes)) && !bytes.iter().any(|&byte| byte < 0x20)
+}
+
+/// Checks one line (without its newline) against its own hash and against
+/// `before`, the link of the line before it; returns the link it ends at.
+pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {
+    let Checked { link, prev } = check_alone(line)?;
+    let expected = before.seq + 1;
+    if link.seq != expected {
+        return Err(Tamper::Sequence { expected, found: link.seq });
+    }
+    if prev != before.hash {
+        return Err(Tamper::BrokenChain);
+    }
+    Ok(link)
+}
+
+/// The digits of lower-case hex.
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// The SHA-256 of `bytes`, as lower-case hex.
+fn hex_sha256(bytes: &[u8]) -> [u8; 64] {
+    /// The two hex digits of every byte.
+    const PAIRS: [[u8; 2]; 256] = {
+        let mut pairs = [[0; 2]; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            pairs[byte] = [HEX_DIGITS[byte >> 4], HEX_DIGITS[byte & 0x0f]];
+            byte += 1;
+        }
+        pairs
+    };
+    let digest = Sha256::digest(bytes);
+    let mut out = [0; 64];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(digest.iter()) {
+        pair.copy_from_slice(&PAIRS[usize::from(*byte)]);
+    }
+    out
+}
+
+// ---- The members: what a line says about one hook execution.
 
 /// The longest message a record keeps, in bytes; a longer one is cut at a
 /// character boundary and says how much was cut.
 pub const MAX_MESSAGE: usize = 2048;
+
+/// The longest line, torn or whole, that reading the end of a log accepts,
+/// in bytes (1 MiB): [`init`](super::init) refuses a log that ends in more
+/// bytes without a newline ([`AuditError::LineTooLong`](super::AuditError))
+/// rather than reading them all, and [`tail`](super::tail) one with a longer
+/// line near its end. A line holds a message of at most [`MAX_MESSAGE`]
+/// bytes (at most six times that once escaped) and the caller's
+/// identifiers, far below this bound unless a session, trace or tenant id is
+/// itself near a megabyte.
+pub const MAX_LINE: u64 = 1 << 20;
 
 /// One hook execution, as the calling thread hands it to the writer: no
 /// formatting, no hashing, no I/O.
@@ -29,7 +202,7 @@ pub(crate) struct Record {
     session: Session,
     status: Status,
     duration: Duration,
-    /// When it ended, on the monotonic clock (see [`WallClock`](super::clock::WallClock)).
+    /// When it ended, on the monotonic clock (see [`WallClock`]).
     at: Instant,
     message: Option<Box<str>>,
 }
@@ -67,31 +240,31 @@ impl Record {
             _ => (self.message.as_deref(), None),
         };
         let seq = prev.seq + 1;
-        let start = chain::open_line(buf, seq);
+        let start = open_line(buf, seq);
         let mut line = Members(buf);
-        line.key("timestamp");
+        line.key(TIMESTAMP);
         stamps.write(at, line.0);
-        line.text("hook.name", self.hook.point);
-        line.text("hook.impl", self.hook.path);
-        line.text("hook.crate", self.hook.crate_name);
-        line.text("hook.status", self.status.as_str());
-        line.milliseconds("hook.duration_ms", self.duration);
+        line.text(HOOK_NAME, self.hook.point);
+        line.text(HOOK_IMPL, self.hook.path);
+        line.text(HOOK_CRATE, self.hook.crate_name);
+        line.text(HOOK_STATUS, self.status.as_str());
+        line.milliseconds(HOOK_DURATION_MS, self.duration);
         match self.session.tenant_id() {
-            Some(tenant) => line.text("hook.tenant_id", tenant),
-            None => line.null("hook.tenant_id"),
+            Some(tenant) => line.text(HOOK_TENANT_ID, tenant),
+            None => line.null(HOOK_TENANT_ID),
         }
-        line.text("session_id", self.session.session_id());
-        line.text("trace_id", self.session.trace_id());
-        line.text("span_id", self.session.span_id());
-        line.number("turn", self.session.turn());
+        line.text(SESSION_ID, self.session.session_id());
+        line.text(TRACE_ID, self.session.trace_id());
+        line.text(SPAN_ID, self.session.span_id());
+        line.number(TURN, self.session.turn());
         if let Some(error) = error {
-            line.text("hook.error", error);
+            line.text(HOOK_ERROR, error);
         }
         if let Some(reason) = block_reason {
-            line.text("hook.block_reason", reason);
+            line.text(HOOK_BLOCK_REASON, reason);
         }
-        line.number("pid", u64::from(pid));
-        chain::seal(buf, start, prev, seq)
+        line.number(PID, u64::from(pid));
+        seal(buf, start, prev, seq)
     }
 }
 
@@ -314,6 +487,8 @@ impl fmt::Display for Entry<'_> {
     }
 }
 
+// ---- The time: when the execution ended, as the line writes it.
+
 /// Writes times as JSON strings in RFC 3339, UTC, with microseconds
 /// (`"2025-05-01T12:00:00.123456Z"`); times before 1970 are written as the
 /// epoch. The date and time of day are formatted once per second.
@@ -361,13 +536,51 @@ fn civil_date(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
+/// Converts monotonic readings to wall-clock times, never going back.
+pub(crate) struct WallClock {
+    /// The wall clock and the monotonic clock, read together.
+    anchor: (SystemTime, Instant),
+    /// The last time converted.
+    last: SystemTime,
+    /// The last time converted before the current batch.
+    before_batch: SystemTime,
+}
+
+impl Default for WallClock {
+    fn default() -> Self {
+        WallClock { anchor: (SystemTime::now(), Instant::now()), last: UNIX_EPOCH, before_batch: UNIX_EPOCH }
+    }
+}
+
+impl WallClock {
+    /// Starts converting a batch, whose readings were all taken before. A
+    /// new batch reads both clocks anew; one converted before (written
+    /// again after a failed write) converts as it did then.
+    pub(crate) fn start_batch(&mut self, again: bool) {
+        if again {
+            self.last = self.before_batch;
+        } else {
+            self.anchor = (SystemTime::now(), Instant::now());
+            self.before_batch = self.last;
+        }
+    }
+
+    /// The wall-clock time of the monotonic reading `at`, taken before the
+    /// anchor; never earlier than the time converted before it.
+    pub(crate) fn time_of(&mut self, at: Instant) -> SystemTime {
+        let (wall, now) = self.anchor;
+        let time = wall.checked_sub(now.saturating_duration_since(at)).unwrap_or(UNIX_EPOCH).max(self.last);
+        self.last = time;
+        time
+    }
+}
+
 #[cfg(test)]
-mod tests {
+mod member_tests {
     use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use super::{capped, first_escaped, Entry, Record, Timestamps, MAX_MESSAGE};
-    use crate::audit::chain::{self, Link};
+    use super::{capped, check, first_escaped, Entry, Link, Record, Timestamps, GENESIS, MAX_MESSAGE};
     use crate::{HookKind, HookMeta, Session, Status};
 
     static HOOK: HookMeta = HookMeta {
@@ -432,10 +645,10 @@ mod tests {
             error: Some(message.into()),
             block_reason: None,
             pid: 42,
-            prev: chain::GENESIS.into(),
+            prev: GENESIS.into(),
         };
         assert_eq!(Entry::parse(&line).expect("the line is JSON"), expected);
-        assert_eq!(chain::check(&line, &Link::GENESIS), Ok(after));
+        assert_eq!(check(&line, &Link::GENESIS), Ok(after));
         assert_eq!(after.seq, 1);
     }
 
@@ -485,5 +698,46 @@ mod tests {
         assert_eq!(&cut[..kept], &message[..kept]);
         assert_eq!(&cut[kept..], format!("… [{} bytes cut]", message.len() - kept));
         assert_eq!(&*capped("short"), "short");
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use std::time::{Duration, SystemTime};
+
+    use quanta::Instant;
+
+    use super::WallClock;
+
+    #[test]
+    fn a_reading_becomes_the_wall_clock_time_it_was_taken_at() {
+        let wall = SystemTime::now();
+        let at = Instant::now();
+        std::thread::sleep(Duration::from_millis(20));
+        let mut clock = WallClock::default();
+        clock.start_batch(false);
+        let converted = clock.time_of(at);
+        let error = converted.duration_since(wall).unwrap_or_else(|early| early.duration());
+        assert!(error < Duration::from_millis(1), "{error:?} off");
+    }
+
+    #[test]
+    fn times_never_go_back() {
+        let earlier = Instant::now();
+        let later = Instant::now() + Duration::from_millis(5);
+        let mut clock = WallClock::default();
+        clock.start_batch(false);
+        let first = clock.time_of(later);
+        assert_eq!(clock.time_of(earlier), first);
+    }
+
+    #[test]
+    fn a_batch_converted_again_gets_the_same_times() {
+        let (first, second) = (Instant::now(), Instant::now());
+        let mut clock = WallClock::default();
+        clock.start_batch(false);
+        let times = (clock.time_of(first), clock.time_of(second));
+        clock.start_batch(true);
+        assert_eq!((clock.time_of(first), clock.time_of(second)), times);
     }
 }

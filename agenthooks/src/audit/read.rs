@@ -1,0 +1,256 @@
+//! Reading a log back: [`verify`] walks the whole chain, [`tail`] reads the
+//! last lines for a person, and [`last_lines`] reads a file's end for both
+//! `tail` and the writer, which continues the chain a file ends with.
+//!
+//! `verify` and `tail` read a snapshot: the file's length is taken under a
+//! shared lock, so a batch a writer is appending is either wholly in view or
+//! not at all. Reading a file's end is linear in the bytes read and bounded:
+//! a line in view longer than [`MAX_LINE`] stops it with an error instead of
+//! reading on.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use super::line::{check, Link, MAX_LINE};
+use super::VerifyError;
+
+/// What [`verify`] does with a last line that has no newline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TornTail {
+    /// Fail with [`VerifyError::TornTail`]: the file may have been cut.
+    #[default]
+    Reject,
+    /// Accept the lines before it and report it in [`Verified::torn_tail`]:
+    /// for a log whose writer may have crashed mid-write.
+    Ignore,
+}
+
+/// A log whose chain is intact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// How many lines verified.
+    pub lines: u64,
+    /// The hash of the last line ([`GENESIS`](super::GENESIS) for an empty
+    /// file). Keep it elsewhere to detect later that lines were cut off the
+    /// end, which no chain can show by itself.
+    pub last_hash: String,
+    /// The torn last line that was left out, under [`TornTail::Ignore`].
+    pub torn_tail: Option<TornLine>,
+}
+
+/// A last line with no newline, left out of a verification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TornLine {
+    /// Its number, counted from 1.
+    pub line: u64,
+    /// How many bytes of it there are.
+    pub bytes: u64,
+}
+
+impl fmt::Display for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} lines, chain intact, last hash {}", self.lines, self.last_hash)?;
+        match self.torn_tail {
+            Some(TornLine { line, bytes }) => write!(
+                f,
+                "; ignored line {line}: {bytes} bytes cut mid-line (a writer crashed mid-write, or the file was cut)"
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks every line of the log at `path`: its own hash, its sequence
+/// number, and its link to the line before. Returns how many lines
+/// verified, or the first bad line.
+///
+/// ```
+/// use agenthooks::audit::{verify, TornTail, VerifyError};
+///
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("audit.jsonl");
+/// std::fs::write(&path, "{\"seq\":1}\n").unwrap();
+/// match verify(&path, TornTail::Reject) {
+///     Err(VerifyError::Tampered { line, .. }) => assert_eq!(line, 1),
+///     other => panic!("expected line 1 to fail, got {other:?}"),
+/// }
+/// ```
+pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError> {
+    let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
+    let (file, len) = snapshot(path).map_err(read_error)?;
+    let mut reader = BufReader::with_capacity(1 << 16, file.take(len));
+    let mut line = Vec::new();
+    let (mut number, mut last) = (0, Link::GENESIS);
+    loop {
+        line.clear();
+        let bytes = reader.read_until(b'\n', &mut line).map_err(read_error)?;
+        if bytes == 0 {
+            break;
+        }
+        number += 1;
+        if line.pop() != Some(b'\n') {
+            let torn = TornLine { line: number, bytes: bytes as u64 };
+            return match torn_tail {
+                TornTail::Reject => Err(VerifyError::TornTail { line: torn.line, bytes: torn.bytes }),
+                TornTail::Ignore => {
+                    Ok(Verified { lines: number - 1, last_hash: last.hash().into(), torn_tail: Some(torn) })
+                }
+            };
+        }
+        last = check(&line, &last).map_err(|problem| VerifyError::Tampered { line: number, problem })?;
+    }
+    Ok(Verified { lines: number, last_hash: last.hash().into(), torn_tail: None })
+}
+
+/// The last `count` complete lines of the log at `path`, oldest first, for
+/// a person to read (see [`Entry`](super::Entry) to parse and print one).
+/// They are not verified. Fails with [`VerifyError::LineTooLong`] on a line
+/// in view longer than [`MAX_LINE`](super::MAX_LINE).
+pub fn tail(path: &Path, count: usize) -> Result<Vec<String>, VerifyError> {
+    let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
+    let (file, len) = snapshot(path).map_err(read_error)?;
+    let tail = last_lines(&file, len, count).map_err(|error| match error {
+        TailError::Io(source) => read_error(source),
+        TailError::TooLong => VerifyError::LineTooLong { path: path.to_owned(), limit: MAX_LINE },
+    })?;
+    Ok(tail.lines.into_iter().map(|line| String::from_utf8_lossy(&line).into_owned()).collect())
+}
+
+/// The file at `path` and its length, read under a shared lock so that no
+/// batch is half in view.
+fn snapshot(path: &Path) -> io::Result<(File, u64)> {
+    let file = File::open(path)?;
+    file.lock_shared()?;
+    let len = file.metadata().map(|metadata| metadata.len());
+    file.unlock()?;
+    Ok((file, len?))
+}
+
+/// The end of a log file: its last complete lines and its torn tail.
+pub(crate) struct Tail {
+    /// Up to the requested number of complete lines, oldest first, without
+    /// their newlines.
+    pub(crate) lines: Vec<Vec<u8>>,
+    /// The bytes after the last newline.
+    pub(crate) torn: Vec<u8>,
+}
+
+/// Why the end of a file could not be read.
+#[derive(Debug)]
+pub(crate) enum TailError {
+    Io(io::Error),
+    /// A line in view, or the torn tail, is longer than [`MAX_LINE`].
+    TooLong,
+}
+
+impl From<io::Error> for TailError {
+    fn from(error: io::Error) -> Self {
+        TailError::Io(error)
+    }
+}
+
+/// Reads the last `count` complete lines of the first `len` bytes of
+/// `file`, reading backwards from the end, and the torn tail after them.
+///
+/// Linear in the bytes read: each chunk is read once and searched once, and
+/// the lines are assembled once at the end. Fails with
+/// [`TailError::TooLong`] as soon as a line in view, or the torn tail, is
+/// longer than [`MAX_LINE`], having read at most one chunk more than that.
+pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> Result<Tail, TailError> {
+    const CHUNK: u64 = 64 * 1024;
+    // Read backwards: the chunk at the file's end first.
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
+    let mut start = len;
+    // The newline that ends the earliest line in view (or the file's end),
+    // and how many newlines are in view.
+    let (mut boundary, mut newlines) = (len, 0);
+    // `count` lines are whole once `count + 1` newlines are in view (the
+    // last one ends the torn tail, if any), or the start of the file is.
+    while start > 0 && newlines <= count {
+        let step = CHUNK.min(start);
+        start -= step;
+        let mut chunk = vec![0; usize::try_from(step).expect("a chunk fits in memory")];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut chunk)?;
+        for at in memchr::memrchr_iter(b'\n', &chunk) {
+            let newline = start + at as u64;
+            if boundary - newline - 1 > MAX_LINE {
+                return Err(TailError::TooLong);
+            }
+            boundary = newline;
+            newlines += 1;
+            if newlines > count {
+                break;
+            }
+        }
+        chunks.push(chunk);
+        if newlines <= count && boundary - start > MAX_LINE {
+            return Err(TailError::TooLong);
+        }
+    }
+    let mut buf = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks.iter().rev() {
+        buf.extend_from_slice(chunk);
+    }
+    let complete = memchr::memrchr(b'\n', &buf).map_or(0, |last| last + 1);
+    let torn = buf.split_off(complete);
+    let mut lines: Vec<Vec<u8>> = buf.split(|&byte| byte == b'\n').map(<[u8]>::to_vec).collect();
+    lines.pop(); // the empty piece after the last newline
+    if start > 0 {
+        lines.remove(0); // the piece before the first newline in view is partial
+    }
+    let skip = lines.len().saturating_sub(count);
+    lines.drain(..skip);
+    Ok(Tail { lines, torn })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+
+    use super::{last_lines, TailError, MAX_LINE};
+
+    #[test]
+    fn the_last_lines_are_read_whole_across_chunks() {
+        let lines: Vec<String> = (0..1000).map(|n| format!("line {n} {}", "x".repeat(n % 97))).collect();
+        let torn = "a line cut sh";
+        let text = format!("{}\n{torn}", lines.join("\n"));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("log");
+        std::fs::write(&path, &text).expect("the file is written");
+        let file = File::open(&path).expect("the file opens");
+        for count in [0, 1, 3, 200, 999, 1000, 5000] {
+            let tail = last_lines(&file, text.len() as u64, count).expect("the file reads");
+            let expected: Vec<&[u8]> =
+                lines[lines.len().saturating_sub(count)..].iter().map(String::as_bytes).collect();
+            assert_eq!(tail.lines, expected, "the last {count} lines");
+            assert_eq!(tail.torn, torn.as_bytes());
+        }
+        let whole = last_lines(&file, text.len() as u64 - torn.len() as u64, 2).expect("the file reads");
+        assert_eq!((whole.lines.len(), whole.torn.len()), (2, 0));
+    }
+
+    #[test]
+    fn a_line_longer_than_any_record_stops_the_reading() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("log");
+        let long = "x".repeat(usize::try_from(MAX_LINE).expect("fits") + 1);
+        for (text, count) in [
+            (format!("a\n{long}"), 0),      // a torn tail
+            (format!("a\n{long}\nb\n"), 2), // a line in view
+            (long.clone(), 0),              // no newline at all
+        ] {
+            std::fs::write(&path, &text).expect("the file is written");
+            let file = File::open(&path).expect("the file opens");
+            assert!(matches!(last_lines(&file, text.len() as u64, count), Err(TailError::TooLong)));
+        }
+        // A line just at the bound is read.
+        let text = format!("a\n{}", &long[1..]);
+        std::fs::write(&path, &text).expect("the file is written");
+        let file = File::open(&path).expect("the file opens");
+        let tail = last_lines(&file, text.len() as u64, 1).expect("the file reads");
+        assert_eq!((tail.lines, tail.torn.len() as u64), (vec![b"a".to_vec()], MAX_LINE));
+    }
+}
