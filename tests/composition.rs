@@ -96,6 +96,43 @@ fn an_enrichment_point_lets_a_failure_through_without_its_changes_unless_the_hoo
     audit_to_temp();
     assert_eq!(hint(&session("flaky"), "rust".into()).unwrap(), "rust");
     assert!(matches!(hint(&session("strict"), "rust".into()), Err(AgentError(HookError::Failed { .. }))));
+    let lines = audit_lines();
+    let flaky = lines.iter().find(|line| line.contains("composition::flaky_hint")).expect("audited");
+    assert!(flaky.contains(r#""hook.let_through":true"#), "{flaky}");
+    let strict = lines.iter().find(|line| line.contains("composition::strict_hint")).expect("audited");
+    assert!(!strict.contains("hook.let_through"), "{strict}");
+}
+
+// --- provenance --------------------------------------------------------------------
+
+#[hookpoint(Query)]
+fn query(session: &Session, text: String, region: Option<String>, limit: u32) -> Result<String, AgentError> {
+    Ok(format!("{text} {region:?} {limit}"))
+}
+
+#[hook(Query, order = 1)]
+fn scope_to_eu(ctx: &mut Ctx<Query>) -> Outcome {
+    ctx.region = Some("EU".into());
+    ctx.limit = 10;
+    Outcome::Continue
+}
+
+#[hook(Query, order = 2)]
+fn leaves_it(ctx: &mut Ctx<Query>) -> Outcome {
+    ctx.limit = 10;
+    Outcome::Continue
+}
+
+#[test]
+fn each_interceptors_audit_line_names_the_arguments_it_changed_never_their_values() {
+    audit_to_temp();
+    query(&Session::new("provenance"), "rust".into(), None, 5).unwrap();
+    let lines: Vec<String> =
+        audit_lines().into_iter().filter(|line| line.contains(r#""session_id":"provenance""#)).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].contains(r#""hook.changed":["region","limit"]"#), "{}", lines[0]);
+    assert!(!lines[1].contains("hook.changed"), "setting a value it already had changes nothing: {}", lines[1]);
+    assert!(lines.iter().all(|line| !line.contains("EU")), "values never reach the log");
 }
 
 // --- shadow mode ------------------------------------------------------------------

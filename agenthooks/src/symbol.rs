@@ -49,6 +49,16 @@ symbols! {
         HOOK_ERROR = "hook.error";
         /// The reason a hook blocked the call (audit line).
         HOOK_BLOCK_REASON = "hook.block_reason";
+        /// What an asking, approving, denying or shadow execution says: the
+        /// prompt, who decided, what the hook would have done (audit line).
+        HOOK_MESSAGE = "hook.message";
+        /// The argument fields a hook changed, names only (audit line).
+        HOOK_CHANGED = "hook.changed";
+        /// The approval a hook asked for (audit line).
+        HOOK_APPROVAL_ID = "hook.approval_id";
+        /// Set when a hook failed and its point let the call go on (audit
+        /// line).
+        HOOK_LET_THROUGH = "hook.let_through";
         /// The caller's session (audit line).
         SESSION_ID = "session_id";
         /// The caller's trace (audit line).

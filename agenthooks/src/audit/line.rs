@@ -44,9 +44,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::Tamper;
+use crate::approval::ApprovalId;
 use crate::symbol::{
-    HOOK_BLOCK_REASON, HOOK_CRATE, HOOK_DURATION_MS, HOOK_ERROR, HOOK_IMPL, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID,
-    PID, SESSION_ID, SPAN_ID, TIMESTAMP, TRACE_ID, TURN,
+    HOOK_APPROVAL_ID, HOOK_BLOCK_REASON, HOOK_CHANGED, HOOK_CRATE, HOOK_DURATION_MS, HOOK_ERROR, HOOK_IMPL,
+    HOOK_LET_THROUGH, HOOK_MESSAGE, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID, PID, SESSION_ID, SPAN_ID, TIMESTAMP,
+    TRACE_ID, TURN,
 };
 use crate::{Execution, HookMeta, Session, Status};
 
@@ -205,6 +207,16 @@ pub(crate) struct Record {
     /// When it ended, on the monotonic clock (see [`WallClock`]).
     at: Instant,
     message: Option<Box<str>>,
+    /// What the decision algebra adds, when it adds anything: boxed, so
+    /// that a plain record stays small.
+    algebra: Option<Box<Algebra>>,
+}
+
+/// The decision algebra's members of a record.
+struct Algebra {
+    changed: Box<[&'static str]>,
+    approval: Option<ApprovalId>,
+    let_through: bool,
 }
 
 impl Record {
@@ -217,6 +229,15 @@ impl Record {
             duration: execution.duration,
             at: Instant::now(),
             message: execution.message.map(capped),
+            algebra: (!execution.changed.is_empty() || execution.approval.is_some() || execution.let_through).then(
+                || {
+                    Box::new(Algebra {
+                        changed: execution.changed.into(),
+                        approval: execution.approval,
+                        let_through: execution.let_through,
+                    })
+                },
+            ),
         }
     }
 
@@ -235,9 +256,11 @@ impl Record {
         stamps: &mut Timestamps,
         buf: &mut Vec<u8>,
     ) -> Link {
-        let (error, block_reason) = match self.status {
-            Status::Blocked => (None, self.message.as_deref()),
-            _ => (self.message.as_deref(), None),
+        let message = self.message.as_deref();
+        let (error, block_reason, said) = match self.status {
+            Status::Blocked => (None, message, None),
+            Status::Error | Status::Timeout => (message, None, None),
+            _ => (None, None, message),
         };
         let seq = prev.seq + 1;
         let start = open_line(buf, seq);
@@ -262,6 +285,21 @@ impl Record {
         }
         if let Some(reason) = block_reason {
             line.text(HOOK_BLOCK_REASON, reason);
+        }
+        if let Some(said) = said {
+            line.text(HOOK_MESSAGE, said);
+        }
+        if let Some(algebra) = &self.algebra {
+            if !algebra.changed.is_empty() {
+                line.texts(HOOK_CHANGED, &algebra.changed);
+            }
+            if let Some(id) = algebra.approval {
+                line.text(HOOK_APPROVAL_ID, &id.to_string());
+            }
+            if algebra.let_through {
+                line.key(HOOK_LET_THROUGH);
+                line.0.extend_from_slice(b"true");
+            }
         }
         line.number(PID, u64::from(pid));
         seal(buf, start, prev, seq)
@@ -317,9 +355,27 @@ impl Members<'_> {
         }
     }
 
+    /// A member whose value is an array of JSON strings.
+    fn texts(&mut self, key: &str, values: &[&str]) {
+        self.key(key);
+        self.0.push(b'[');
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                self.0.push(b',');
+            }
+            self.string(value);
+        }
+        self.0.push(b']');
+    }
+
     /// A member whose value is a JSON string.
     fn text(&mut self, key: &str, value: &str) {
         self.key(key);
+        self.string(value);
+    }
+
+    /// `value` as a JSON string.
+    fn string(&mut self, value: &str) {
         self.0.push(b'"');
         let bytes = value.as_bytes();
         let mut clean = 0;
@@ -402,7 +458,11 @@ fn capped(message: &str) -> Box<str> {
 /// `hook.status`, `hook.duration_ms`, `hook.tenant_id` (the caller's tenant,
 /// or `null`), `session_id`, `trace_id`, `span_id`, `turn`, `hook.error`
 /// (status `error` or `timeout` only), `hook.block_reason` (status `blocked`
-/// only), `pid` (the writing process), `prev` and `hash` (the chain).
+/// only), `hook.message` (status `ask`, `approved`, `denied` or `shadow`),
+/// `hook.changed` (the arguments an interceptor changed, when any),
+/// `hook.approval_id` (an approval asked for, granted or denied),
+/// `hook.let_through` (`true` when a failure was let through), `pid` (the
+/// writing process), `prev` and `hash` (the chain).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Entry<'a> {
     /// Position in the file's chain: 1 for the first line, then one more per line.
@@ -448,6 +508,20 @@ pub struct Entry<'a> {
     /// replaced by `[REDACTED]`.
     #[serde(rename = "hook.block_reason", borrow, default)]
     pub block_reason: Option<Cow<'a, str>>,
+    /// The prompt (status `ask`), who decided (`approved`, `denied`), or what
+    /// a shadow hook would have done (`shadow`).
+    #[serde(rename = "hook.message", borrow, default)]
+    pub message: Option<Cow<'a, str>>,
+    /// The argument fields the hook changed (or, in shadow mode, would
+    /// have); empty when none.
+    #[serde(rename = "hook.changed", borrow, default)]
+    pub changed: Vec<Cow<'a, str>>,
+    /// The approval asked for, granted or denied, as 64 hexadecimal digits.
+    #[serde(rename = "hook.approval_id", borrow, default)]
+    pub approval_id: Option<Cow<'a, str>>,
+    /// Whether the hook failed and its point let the call go on.
+    #[serde(rename = "hook.let_through", default)]
+    pub let_through: bool,
     /// The process that wrote the line.
     pub pid: u32,
     /// The hash of the line before (see [`GENESIS`](super::GENESIS)).
@@ -580,7 +654,8 @@ mod member_tests {
     use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use super::{capped, check, first_escaped, Entry, Link, Record, Timestamps, GENESIS, MAX_MESSAGE};
+    use super::{capped, check, first_escaped, Algebra, Entry, Link, Record, Timestamps, GENESIS, MAX_MESSAGE};
+    use crate::approval::ApprovalId;
     use crate::{HookKind, HookMeta, Session, Status};
 
     static HOOK: HookMeta = HookMeta {
@@ -606,6 +681,7 @@ mod member_tests {
             duration: Duration::from_micros(1500),
             at: quanta::Instant::now(),
             message: message.map(Into::into),
+            algebra: None,
         }
     }
 
@@ -644,12 +720,32 @@ mod member_tests {
             turn: 3,
             error: Some(message.into()),
             block_reason: None,
+            message: None,
+            changed: Vec::new(),
+            approval_id: None,
+            let_through: false,
             pid: 42,
             prev: GENESIS.into(),
         };
         assert_eq!(Entry::parse(&line).expect("the line is JSON"), expected);
         assert_eq!(check(&line, &Link::GENESIS), Ok(after));
         assert_eq!(after.seq, 1);
+    }
+
+    #[test]
+    fn the_algebra_members_read_back_and_verify() {
+        let id: ApprovalId = "ab".repeat(32).parse().expect("an id");
+        let mut asked = record(Session::new("s-3"), Status::Ask, Some("send 1500 EUR?"));
+        asked.algebra =
+            Some(Box::new(Algebra { changed: vec!["payee", "amount"].into(), approval: Some(id), let_through: true }));
+        let (line, after) = first_line(&asked);
+        let entry = Entry::parse(&line).expect("the line is JSON");
+        assert_eq!((entry.error, entry.block_reason), (None, None));
+        assert_eq!(entry.message, Some(Cow::Borrowed("send 1500 EUR?")));
+        assert_eq!(entry.changed, [Cow::Borrowed("payee"), Cow::Borrowed("amount")]);
+        assert_eq!(entry.approval_id, Some(Cow::Owned(id.to_string())));
+        assert!(entry.let_through);
+        assert_eq!(check(&line, &Link::GENESIS), Ok(after));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! instead of leaving its guards silently unlinked.
 #![deny(unused_crate_dependencies)]
 
-use agenthooks::audit::{self, AuditConfig};
 use agenthooks::approval::Grant;
+use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{HookError, Session};
 use search_agent::{AgentError, Filters, SearchAgent};
 
