@@ -55,7 +55,7 @@ impl<W: Write> Printer<W> {
 }
 
 /// Writes `entry` as one readable line:
-/// `#seq timestamp status duration ms  point <- hook  [tenant …]  session … turn …  [trace …/…]: [message]`,
+/// `#seq timestamp status duration ms  point <- hook  [tenant …]  session … turn …  [trace …/…]  [approval …]  [changed …]  [let through]: [message]`,
 /// every text field escaped.
 fn readable(entry: &Entry<'_>, out: &mut String) -> fmt::Result {
     write!(
@@ -75,7 +75,17 @@ fn readable(entry: &Entry<'_>, out: &mut String) -> fmt::Result {
     if !entry.trace_id.is_empty() {
         write!(out, "  trace {}/{}", for_terminal(&entry.trace_id), for_terminal(&entry.span_id))?;
     }
-    match entry.error.as_deref().or(entry.block_reason.as_deref()) {
+    if let Some(id) = &entry.approval_id {
+        write!(out, "  approval {}", for_terminal(id))?;
+    }
+    if !entry.changed.is_empty() {
+        let changed: Vec<String> = entry.changed.iter().map(|field| for_terminal(field).to_string()).collect();
+        write!(out, "  changed {}", changed.join(","))?;
+    }
+    if entry.let_through {
+        out.push_str("  let through");
+    }
+    match entry.error.as_deref().or(entry.block_reason.as_deref()).or(entry.message.as_deref()) {
         Some(message) => write!(out, ": {}", for_terminal(message)),
         None => Ok(()),
     }
