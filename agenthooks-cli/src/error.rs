@@ -5,17 +5,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use agenthooks::audit::{AuditError, PATH_ENV};
+use agenthooks::audit::PATH_ENV;
 
 /// Why a command stopped before finishing.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CliError {
-    /// No PATH was given and the runtime's rule found none.
+    /// No PATH was given and no deployment log path is known.
     #[error("no audit log path: give PATH, or set {PATH_ENV} (or HOME, for ~/.agenthooks/audit.jsonl)")]
     NoPath,
-    /// The runtime could not work out the default path.
-    #[error("cannot find the default audit log: {0}; give PATH")]
-    Config(AuditError),
     /// The log could not be opened or read.
     #[error("cannot read `{}`: {source}; check the path and its permissions", path.display())]
     Read {

@@ -7,8 +7,8 @@
 //!                       [--status S] [--since TIME] [--until TIME] [PATH]
 //! ```
 //!
-//! PATH defaults to the log the runtime would write: the runtime's
-//! [`AuditConfig::from_env`] decides it. Exit codes: 0 success (for
+//! PATH defaults to a deployment's log, as the runtime's
+//! [`AuditConfig::deployment_path`] names it. Exit codes: 0 success (for
 //! `verify`, the chain is intact), 1 the chain is broken (`verify`), 2 the
 //! log cannot be read, the command line is wrong, or the output cannot be
 //! written.
@@ -28,7 +28,7 @@ mod verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use agenthooks::audit::{AuditConfig, AuditError};
+use agenthooks::audit::AuditConfig;
 use clap::Parser;
 
 use crate::args::{Audit, Cli, Command};
@@ -51,14 +51,10 @@ fn main() -> ExitCode {
     })
 }
 
-/// The log to read: `given`, else the one the runtime would write to.
+/// The log to read: `given`, else a deployment's log.
 fn log_path(given: Option<PathBuf>) -> Result<PathBuf, CliError> {
     match given {
         Some(path) => Ok(path),
-        None => match AuditConfig::from_env() {
-            Ok(config) => Ok(config.path().to_owned()),
-            Err(AuditError::NoPath) => Err(CliError::NoPath),
-            Err(error) => Err(CliError::Config(error)),
-        },
+        None => AuditConfig::deployment_path().ok_or(CliError::NoPath),
     }
 }

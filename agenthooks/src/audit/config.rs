@@ -3,7 +3,9 @@
 //!
 //! The path comes from, in order: the path given to [`AuditConfig::new`],
 //! the `AGENTHOOKS_AUDIT_PATH` environment variable ([`AuditConfig::from_env`]),
-//! and `~/.agenthooks/audit.jsonl`.
+//! then, for a program cargo started (`cargo test`, `cargo run`), a file
+//! beside the program under the target directory, and for any other program
+//! `~/.agenthooks/audit.jsonl`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,6 +15,20 @@ use super::AuditError;
 /// The environment variable that names the audit log's path when no path is
 /// given in code.
 pub const PATH_ENV: &str = "AGENTHOOKS_AUDIT_PATH";
+
+/// The path `AGENTHOOKS_AUDIT_PATH` names, if set and not empty.
+fn env_path() -> Option<PathBuf> {
+    std::env::var_os(PATH_ENV).filter(|path| !path.is_empty()).map(PathBuf::from)
+}
+
+/// `<program's directory>/agenthooks-audit/<program's name>.jsonl`.
+fn beside_program() -> Option<PathBuf> {
+    let program = std::env::current_exe().ok()?;
+    let name = program.file_name()?.to_owned();
+    let mut path = program.parent()?.join("agenthooks-audit").join(name);
+    path.as_mut_os_string().push(".jsonl");
+    Some(path)
+}
 
 /// How far a record has gone when the hook call that made it returns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,15 +99,27 @@ impl AuditConfig {
         }
     }
 
-    /// A buffered log at the path `AGENTHOOKS_AUDIT_PATH` names, or at
-    /// `~/.agenthooks/audit.jsonl` when it is unset or empty.
+    /// A buffered log at the path `AGENTHOOKS_AUDIT_PATH` names; when it is
+    /// unset or empty, for a program cargo started (`cargo test`, `cargo
+    /// run`: the `CARGO` variable is set), at
+    /// `<program's directory>/agenthooks-audit/<program's name>.jsonl`, under
+    /// the target directory, so that a hook crate's tests never write to the
+    /// home directory and each test binary has a log of its own; for any
+    /// other program, at [`deployment_path`](Self::deployment_path).
     ///
-    /// Fails with [`AuditError::NoPath`] when neither the variable nor a
-    /// home directory is known.
+    /// Fails with [`AuditError::NoPath`] when no path can be derived.
     pub fn from_env() -> Result<Self, AuditError> {
-        let from_env = std::env::var_os(PATH_ENV).filter(|path| !path.is_empty()).map(PathBuf::from);
-        let path = from_env.or_else(|| std::env::home_dir().map(|home| home.join(".agenthooks").join("audit.jsonl")));
-        path.map(Self::new).ok_or(AuditError::NoPath)
+        let under_cargo = std::env::var_os("CARGO").is_some() && env_path().is_none();
+        let path = if under_cargo { beside_program() } else { None };
+        path.or_else(Self::deployment_path).map(Self::new).ok_or(AuditError::NoPath)
+    }
+
+    /// Where a deployment's log is when no path is given in code:
+    /// `AGENTHOOKS_AUDIT_PATH`, else `~/.agenthooks/audit.jsonl`; `None` when
+    /// neither the variable nor a home directory is known. The `agenthooks`
+    /// command reads this log when given no path.
+    pub fn deployment_path() -> Option<PathBuf> {
+        env_path().or_else(|| std::env::home_dir().map(|home| home.join(".agenthooks").join("audit.jsonl")))
     }
 
     /// The same settings with `durability`.
