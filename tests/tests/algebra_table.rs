@@ -115,6 +115,20 @@ fn act(hook: usize, script: &[Step; 5], fields: [&mut u32; 3]) -> Result<Outcome
     })
 }
 
+/// Five hooks of `$point`, each doing what the call's script says for its
+/// index.
+macro_rules! hooks {
+    ($point:ident, [$($hook:ident $index:literal),*]) => {
+        $(
+            #[hook($point, order = $index)]
+            fn $hook(ctx: &mut Ctx<$point>) -> Result<Outcome, String> {
+                let ctx = &mut **ctx;
+                act($index, &ctx.script, [&mut ctx.f0, &mut ctx.f1, &mut ctx.f2])
+            }
+        )*
+    };
+}
+
 /// Declares a point of one composition and failure policy, its five
 /// hooks, and a function that calls it and says how the call ended.
 macro_rules! point {
@@ -126,31 +140,7 @@ macro_rules! point {
         }
 
         const _: () = {
-            #[hook($point, order = 0)]
-            fn h0(ctx: &mut Ctx<$point>) -> Result<Outcome, String> {
-                let ctx = &mut **ctx;
-                act(0, &ctx.script, [&mut ctx.f0, &mut ctx.f1, &mut ctx.f2])
-            }
-            #[hook($point, order = 1)]
-            fn h1(ctx: &mut Ctx<$point>) -> Result<Outcome, String> {
-                let ctx = &mut **ctx;
-                act(1, &ctx.script, [&mut ctx.f0, &mut ctx.f1, &mut ctx.f2])
-            }
-            #[hook($point, order = 2)]
-            fn h2(ctx: &mut Ctx<$point>) -> Result<Outcome, String> {
-                let ctx = &mut **ctx;
-                act(2, &ctx.script, [&mut ctx.f0, &mut ctx.f1, &mut ctx.f2])
-            }
-            #[hook($point, order = 3)]
-            fn h3(ctx: &mut Ctx<$point>) -> Result<Outcome, String> {
-                let ctx = &mut **ctx;
-                act(3, &ctx.script, [&mut ctx.f0, &mut ctx.f1, &mut ctx.f2])
-            }
-            #[hook($point, order = 4)]
-            fn h4(ctx: &mut Ctx<$point>) -> Result<Outcome, String> {
-                let ctx = &mut **ctx;
-                act(4, &ctx.script, [&mut ctx.f0, &mut ctx.f1, &mut ctx.f2])
-            }
+    hooks!($point, [h0 0, h1 1, h2 2, h3 3, h4 4]);
         };
     };
 }
