@@ -10,6 +10,11 @@
 //! contained, and the method body runs with the arguments as the hooks left
 //! them.
 //!
+//! An `async fn` point must be awaited inside a Tokio runtime with its time
+//! driver enabled (as `#[tokio::main]` builds it): the time limits of
+//! `async fn` hooks are Tokio timers. Elsewhere the call fails with
+//! [`HookError::NoRuntime`] before any hook runs.
+//!
 //! ```
 //! use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 //!

@@ -32,6 +32,7 @@ fn beside_program() -> Option<PathBuf> {
 
 /// How far a record has gone when the hook call that made it returns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Durability {
     /// The call only hands the record to the writer thread, which writes it
     /// as soon as it can and syncs the file to disk on every flush interval,

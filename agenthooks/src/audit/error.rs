@@ -173,6 +173,7 @@ impl fmt::Display for FileKind {
 
 /// What is wrong with one line of an audit log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Tamper {
     /// The line is not a record of an audit log.
     #[error("not an audit record (it was edited, or the file is not an audit log)")]
