@@ -204,3 +204,46 @@ impl<T> ChangedUnknown for Pair<'_, T> {
         false
     }
 }
+
+/// Runs the body of a point that has an after point, as a closure, so that
+/// an early `return` in it ends the body, not the function: the after
+/// point's hooks still see its value.
+#[inline]
+pub fn call_body<R>(body: impl FnOnce() -> R) -> R {
+    body()
+}
+
+/// The body of an `async fn` point that has an after point, as an `async`
+/// block (see [`call_body`]). Naming `R` gives the block the function's
+/// return type, so that `?` and `return` in it convert as in the function.
+#[inline]
+pub fn after_body<R, F: ::core::future::Future<Output = R>>(body: F) -> F {
+    body
+}
+
+/// A type an after point's `result` field may hold: the function's return
+/// type, which the executor copies while each after hook runs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the result of an after point: it is not `Clone`",
+    label = "make every type in this result `Clone` (its error type too), or remove `after = ...`",
+    note = "the executor keeps a copy of the result while each after hook runs, so that a hook that fails leaves it unchanged"
+)]
+pub trait AfterResult: Sized {
+    /// A copy of the result.
+    #[must_use]
+    fn copy(&self) -> Self;
+}
+
+impl<R: Clone> AfterResult for R {
+    fn copy(&self) -> Self {
+        self.clone()
+    }
+}
+
+/// Clones the `result` field of an after point's context. `R` is named by
+/// the macro, at the return type, so that a result that is not `Clone` is
+/// reported there in the words of [`AfterResult`].
+#[inline]
+pub fn clone_result<R: AfterResult>(result: &R) -> R {
+    result.copy()
+}
