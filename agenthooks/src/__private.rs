@@ -221,15 +221,16 @@ pub fn after_body<R, F: ::core::future::Future<Output = R>>(body: F) -> F {
     body
 }
 
-/// A type an after point's `result` field may hold: the function's return
-/// type, which the executor copies while each after hook runs.
+/// A type an after point's `result` field may hold (`T` and `E` of a
+/// `Result<T, E>`, each on its own, or the whole return type): one the
+/// executor can copy while each after hook runs.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be the result of an after point: it is not `Clone`",
-    label = "make every type in this result `Clone` (its error type too), or remove `after = ...`",
+    message = "`{Self}` cannot be part of an after point's result: it is not `Clone`",
+    label = "implement `Clone` for `{Self}`, or remove `after = ...` from the `#[hookpoint]`",
     note = "the executor keeps a copy of the result while each after hook runs, so that a hook that fails leaves it unchanged"
 )]
 pub trait AfterResult: Sized {
-    /// A copy of the result.
+    /// A copy of the value.
     #[must_use]
     fn copy(&self) -> Self;
 }
@@ -238,12 +239,4 @@ impl<R: Clone> AfterResult for R {
     fn copy(&self) -> Self {
         self.clone()
     }
-}
-
-/// Clones the `result` field of an after point's context. `R` is named by
-/// the macro, at the return type, so that a result that is not `Clone` is
-/// reported there in the words of [`AfterResult`].
-#[inline]
-pub fn clone_result<R: AfterResult>(result: &R) -> R {
-    result.copy()
 }

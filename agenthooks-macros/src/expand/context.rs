@@ -32,8 +32,8 @@ struct Field<'a> {
     ty: &'a Type,
     redact: bool,
     doc: String,
-    /// The function that clones the field, spanned at its type: a field
-    /// that cannot be cloned is reported there, once, by its message.
+    /// The expression that clones the field of `self`, spanned at its
+    /// type: a field that cannot be cloned is reported there, once.
     clone: TokenStream,
 }
 
@@ -54,14 +54,14 @@ impl<'a> Context<'a> {
         let doc = format!(
             " The context of after point `{name}`: the arguments of `{fn_name}` as its body received them, and the body's `{RESULT_FIELD}`, which the caller gets as the after hooks leave it."
         );
-        let ret = &point.ret;
+        let result = Ident::new(RESULT_FIELD, Span::call_site());
         let mut fields = arguments(point);
         fields.push(Field {
-            ident: Ident::new(RESULT_FIELD, Span::call_site()),
-            ty: ret,
+            clone: clone_result(point, &result),
+            ident: result,
+            ty: &point.ret,
             redact: false,
             doc: format!(" What `{fn_name}` returned."),
-            clone: quote_spanned!(ret.span()=> ::agenthooks::__private::clone_result::<#ret>),
         });
         Context { ident, name, docs: Vec::new(), doc, fields }
     }
@@ -70,13 +70,39 @@ impl<'a> Context<'a> {
 /// The fields of the arguments, in order.
 fn arguments(point: &PointFn) -> Vec<Field<'_>> {
     let fn_name = point.sig.ident.to_string();
+    // Made here so that it keeps the call site's hygiene inside the code
+    // spanned at each argument's type.
+    let this = quote!(self);
     let fields = point.args.iter().map(|arg| {
         let (ident, ty) = (&arg.ident, &arg.ty);
         let doc = format!(" Argument `{ident}` of `{fn_name}`{}.", if arg.redact { " (redacted)" } else { "" });
-        let clone = quote_spanned!(ty.span()=> <#ty as ::core::clone::Clone>::clone);
+        let clone = quote_spanned!(ty.span()=> <#ty as ::core::clone::Clone>::clone(&#this.#ident));
         Field { ident: ident.clone(), ty, redact: arg.redact, doc, clone }
     });
     fields.collect()
+}
+
+/// The clone of the after point's `result` field. When the return type is
+/// written `Result<T, E>`, `T` and `E` are cloned each by a call spanned at
+/// its own type, so that the one that is not `Clone` is reported there, in
+/// the words of `AfterResult`; otherwise the whole result, at the return
+/// type.
+fn clone_result(point: &PointFn, result: &Ident) -> TokenStream {
+    // Made here so that they keep the call site's hygiene.
+    let (this, value, error) = (quote!(self), quote!(__agenthooks_value), quote!(__agenthooks_error));
+    let copy = |ty: &Type, of: &TokenStream| quote_spanned!(ty.span()=> <#ty as ::agenthooks::__private::AfterResult>::copy(#of));
+    match point.result_types() {
+        Some((value_type, error_type)) => {
+            let (value_copy, error_copy) = (copy(value_type, &value), copy(error_type, &error));
+            quote! {
+                match &#this.#result {
+                    ::core::result::Result::Ok(#value) => ::core::result::Result::Ok(#value_copy),
+                    ::core::result::Result::Err(#error) => ::core::result::Result::Err(#error_copy),
+                }
+            }
+        }
+        None => copy(&point.ret, &quote!(&#this.#result)),
+    }
 }
 
 /// The context struct, its `HookPoint` impl and its registration; `args`
@@ -92,12 +118,9 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
     let field_names = fields.iter().map(|field| field.ident.to_string());
     let redacted: Vec<_> = fields.iter().filter(|field| field.redact).collect();
     let redacted_names = redacted.iter().map(|field| field.ident.to_string());
-    // Each field is cloned by a call spanned at its type: a type that is
-    // not `Clone` is reported there, once.
-    let this = quote!(self);
     let cloned = fields.iter().map(|field| {
         let (field, clone) = (&field.ident, &field.clone);
-        quote!(#field: #clone(&#this.#field))
+        quote!(#field: #clone)
     });
     let redacted_text = (!redacted.is_empty()).then(|| {
         // Made here so that they keep the call site's hygiene inside the
