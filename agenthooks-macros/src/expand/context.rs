@@ -18,7 +18,7 @@ pub(super) const RESULT_FIELD: &str = "result";
 pub(super) struct Context<'a> {
     pub(super) ident: &'a Ident,
     /// The point's name, e.g. `before_search`.
-    pub(super) name: String,
+    name: String,
     /// The struct's doc comment: the method's own, then one line about the
     /// struct.
     docs: Vec<&'a Attribute>,
