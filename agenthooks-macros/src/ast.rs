@@ -126,6 +126,11 @@ impl PointFn {
     /// `E` when the return type is written `Result<T, E>`: the type that
     /// must carry a `HookError`, named so that an error can point at it.
     pub(crate) fn error_type(&self) -> Option<&Type> {
+        self.result_types().map(|(_, error)| error)
+    }
+
+    /// `T` and `E` when the return type is written `Result<T, E>`.
+    pub(crate) fn result_types(&self) -> Option<(&Type, &Type)> {
         let Type::Path(path) = &self.ret else { return None };
         let segment = path.path.segments.last().filter(|segment| segment.ident == "Result")?;
         let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
@@ -134,7 +139,7 @@ impl PointFn {
             _ => None,
         });
         match (types.next(), types.next(), types.next()) {
-            (Some(_), Some(error), None) => Some(error),
+            (Some(value), Some(error), None) => Some((value, error)),
             _ => None,
         }
     }

@@ -1,5 +1,6 @@
 //! Attribute arguments: `#[hook(Point, key = value, …)]` and
-//! `#[hookpoint(Name, name = "…")]`, each value kept with its span.
+//! `#[hookpoint(Name, name = "…", after = AfterName)]`, each value kept with
+//! its span.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -7,6 +8,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, PathArguments, Token, UnOp};
 
+use crate::case::snake_case;
 use crate::errors::Errors;
 
 /// Arguments of `#[hook(...)]`.
@@ -28,6 +30,31 @@ pub(crate) struct PointArgs {
     pub(crate) on_failure: Option<Ident>,
     /// `compose = "run_all"`: the variant of `agenthooks::Compose`.
     pub(crate) compose: Option<Ident>,
+    /// `after = AfterSearch`: the context struct of the point that runs
+    /// after the body, on its result.
+    pub(crate) after: Option<Ident>,
+    /// `after_name = "..."`: the after point's name, when not the
+    /// `snake_case` of its struct.
+    pub(crate) after_name: Option<LitStr>,
+}
+
+impl PointArgs {
+    /// The name operators see for the point whose struct is `ident`, named
+    /// `name` or else after its struct.
+    fn resolved_name(ident: &Ident, name: Option<&LitStr>) -> String {
+        name.map_or_else(|| snake_case(&ident.unraw().to_string()), LitStr::value)
+    }
+
+    /// The point's name, e.g. `before_search`.
+    pub(crate) fn point_name(&self) -> String {
+        Self::resolved_name(&self.ident, self.name.as_ref())
+    }
+
+    /// The after point's struct and name, when `after = ...` declares one.
+    pub(crate) fn after_point(&self) -> Option<(&Ident, String)> {
+        let after = self.after.as_ref()?;
+        Some((after, Self::resolved_name(after, self.after_name.as_ref())))
+    }
 }
 
 /// A key whose value is one of a few words, each naming a variant of a
@@ -67,6 +94,8 @@ const POINT_KEYS: &[Key] = &[
     Key { name: "name", example: "name = \"before_search\"", aliases: &["id", "point_name"] },
     Key { name: "on_failure", example: "on_failure = \"deny\"", aliases: &["failure", "fail_closed", "on_error"] },
     Key { name: "compose", example: "compose = \"run_all\"", aliases: &["composition", "profile", "strategy"] },
+    Key { name: "after", example: "after = AfterSearch", aliases: &["after_point", "post", "then", "on_result"] },
+    Key { name: "after_name", example: "after_name = \"after_search\"", aliases: &["after_id"] },
 ];
 
 /// The longest time limit a hook may declare: 5 minutes.
@@ -99,16 +128,32 @@ impl Parse for PointArgs {
             "name the context struct without quotes, it is a Rust name: `#[hookpoint(BeforeSearch)]`",
         )?;
         let mut errors = Errors::default();
-        errors.check(struct_name(&ident));
-        let mut args = PointArgs { ident, name: None, on_failure: None, compose: None };
+        errors.check(struct_name(&ident, &POINT_STRUCT));
+        let mut args = PointArgs { ident, name: None, on_failure: None, compose: None, after: None, after_name: None };
+        let (mut after_given, mut after_name_key) = (false, None);
         for (key, value) in parse_pairs(input, POINT_KEYS, &mut errors)? {
             match key.to_string().as_str() {
                 "name" => args.name = errors.check(point_name(&value)),
                 "on_failure" => args.on_failure = errors.check(choice(&ON_FAILURE, &value)),
                 "compose" => args.compose = errors.check(choice(&COMPOSE, &value)),
+                "after" => {
+                    args.after = errors.check(after_struct(&value));
+                    after_given = true;
+                }
+                "after_name" => {
+                    args.after_name = errors.check(point_name(&value));
+                    after_name_key = Some(key);
+                }
                 _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
+        if let (Some(key), false) = (&after_name_key, after_given) {
+            errors.push(syn::Error::new(
+                key.span(),
+                "`after_name` names the after point: declare it with `after = AfterSearch`, or remove `after_name`",
+            ));
+        }
+        errors.check(distinct_after(&args));
         errors.finish(Ok(args))
     }
 }
@@ -314,19 +359,83 @@ fn choice(choice: &Choice, value: &Expr) -> syn::Result<Ident> {
     Err(syn::Error::new_spanned(value, format!("`{key}` takes one of {words}: `{key} = \"{example}\"`")))
 }
 
-/// The ident of the context struct `#[hookpoint(...)]` generates: an ASCII
+/// How a context struct is named in the attribute, for the messages about
+/// it.
+struct StructRole {
+    /// What the struct is, e.g. "the point's context struct".
+    what: &'static str,
+    /// How it is written, e.g. `` `after = AfterSearch` ``.
+    example: &'static str,
+    /// The point's name that example gives.
+    named: &'static str,
+}
+
+const POINT_STRUCT: StructRole =
+    StructRole { what: "the point's context struct", example: "`#[hookpoint(BeforeSearch)]`", named: "before_search" };
+const AFTER_STRUCT: StructRole =
+    StructRole { what: "the after point's context struct", example: "`after = AfterSearch`", named: "after_search" };
+
+/// The ident of a context struct `#[hookpoint(...)]` generates: an ASCII
 /// `UpperCamelCase` name, so that its `snake_case` form is a valid point name.
-fn struct_name(ident: &Ident) -> syn::Result<()> {
+fn struct_name(ident: &Ident, role: &StructRole) -> syn::Result<()> {
     let name = ident.unraw().to_string();
     let camel = name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric());
     if camel {
         Ok(())
     } else {
+        let StructRole { what, example, named } = role;
         Err(syn::Error::new(
             ident.span(),
-            "name the point's context struct in UpperCamelCase ASCII, like `#[hookpoint(BeforeSearch)]`: the point is then named `before_search`",
+            format!("name {what} in UpperCamelCase ASCII, like {example}: the point is then named `{named}`"),
         ))
     }
+}
+
+/// `after = AfterSearch`: the struct of the point that runs after the body.
+fn after_struct(value: &Expr) -> syn::Result<Ident> {
+    if lit_str(value).is_some() {
+        return Err(syn::Error::new_spanned(
+            value,
+            "name the after point's context struct without quotes, it is a Rust name: `after = AfterSearch`",
+        ));
+    }
+    let ident = match value {
+        Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => path.path.get_ident().cloned(),
+        _ => None,
+    };
+    let ident = ident.ok_or_else(|| {
+        syn::Error::new_spanned(
+            value,
+            "`after` takes the name of the struct to generate, a plain Rust name: `after = AfterSearch`",
+        )
+    })?;
+    struct_name(&ident, &AFTER_STRUCT)?;
+    Ok(ident)
+}
+
+/// Checks that the after point, if any, is a point of its own: another
+/// struct and another name than the point's.
+fn distinct_after(args: &PointArgs) -> syn::Result<()> {
+    let Some((after, after_name)) = args.after_point() else { return Ok(()) };
+    if after.unraw() == args.ident.unraw() {
+        return Err(syn::Error::new(
+            after.span(),
+            format!(
+                "the after point needs a struct of its own, `{}` is the point's: name another, like `after = After{}`",
+                args.ident,
+                args.ident.unraw().to_string().trim_start_matches("Before"),
+            ),
+        ));
+    }
+    let name = args.point_name();
+    if after_name == name {
+        let span = args.after_name.as_ref().map_or_else(|| after.span(), LitStr::span);
+        return Err(syn::Error::new(
+            span,
+            format!("the after point needs a name of its own, `{name}` is the point's: give it another with `after_name = \"...\"`"),
+        ));
+    }
+    Ok(())
 }
 
 /// `name = "search.before_query"`: lowercase `snake_case` segments,

@@ -48,6 +48,47 @@ pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
 ///   log and spans.
 /// - The return type is `Result<_, E>` with `E: From<HookError>`: a hook
 ///   may block the call, which then returns `Err(E::from(error))`.
+///
+/// Other keys: `on_failure = "continue"` lets the call go on when a hook
+/// fails (default `"deny"`: a guard fails closed), `compose = "run_all"` or
+/// `"parallel"` changes how the hooks combine (default `"chain"`).
+///
+/// # After points
+///
+/// `after = AfterTool` declares a second point, named `after_tool` unless
+/// `after_name = "..."` says otherwise, whose hooks run once the body has
+/// returned. Its context struct `AfterTool` has the arguments as the body
+/// received them (after the first point's hooks) and a field `result`, the
+/// body's whole return value, `Err` included; the caller gets `result` as
+/// the after hooks leave it. An after hook that blocks, or fails on a point
+/// that fails closed, makes the call return `Err(E::from(error))` although
+/// the body ran. `#[redact]`, `on_failure` and `compose` apply to both
+/// points; hooks of an `async fn` point's after point may be `async fn`.
+///
+/// ```ignore
+/// #[hookpoint(BeforeTool, after = AfterTool)]
+/// pub async fn call_tool(&self, session: &Session, tool: String) -> Result<Output, ToolError> {
+///     if tool.is_empty() {
+///         return Err(ToolError::NoTool); // an early `return` or `?` still reaches the after hooks
+///     }
+///     run(&tool).await
+/// }
+///
+/// #[hook(AfterTool, tenant = "acme")]
+/// fn mask_emails(ctx: &mut Ctx<AfterTool>) -> Outcome {
+///     if let Ok(output) = &mut ctx.result {
+///         output.text = mask(&output.text);
+///     }
+///     Outcome::Continue
+/// }
+/// ```
+///
+/// The result must be owned, `Send + Sync` and `Clone` (its error type too):
+/// the executor keeps a copy while each after hook runs, so that a failing
+/// hook leaves it unchanged. The body runs as a closure (an `async` block
+/// for an `async fn`) so that its early returns come back to the after
+/// point. When no hook is linked to the after point, nothing is cloned: it
+/// costs one more atomic load.
 #[proc_macro_attribute]
 pub fn hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::free_hookpoint(args.into(), input.into()).into()

@@ -2,6 +2,7 @@
 //! that names the fix and a span on the user's token.
 
 use quote::ToTokens;
+use syn::ext::IdentExt;
 use syn::{
     Abi, Attribute, FnArg, GenericArgument, GenericParam, Pat, PatIdent, Path, PathArguments, ReturnType, Signature,
     Type, TypeReference,
@@ -389,5 +390,60 @@ fn borrows(ty: &Type) -> bool {
             _ => false,
         }),
         _ => false,
+    }
+}
+
+/// Checks what `after = AfterName` needs of the point's function: a return
+/// type the after point's context struct can hold and hooks on any thread
+/// can share (owned, concrete, `Send + Sync`, naming no `Self`), and no
+/// argument named `result`, the struct's field for the return value.
+pub(crate) fn after_point<'a>(
+    ret: &Type,
+    mut args: impl Iterator<Item = &'a syn::Ident>,
+    after: &syn::Ident,
+) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    let remove = format!("or remove `after = {after}`");
+    if let Some(opaque) = impl_trait(ret) {
+        errors.push(syn::Error::new_spanned(
+            opaque,
+            format!("an after point's result needs a concrete type, it becomes a field of its context struct: return the type itself, {remove}"),
+        ));
+    } else if let Some((shared, fix)) = not_thread_safe(ret) {
+        errors.push(syn::Error::new_spanned(
+            shared,
+            format!(
+                "an after point's result must be `Send + Sync`, its hooks may run on another thread: {fix}, {remove}"
+            ),
+        ));
+    } else if borrows(ret) {
+        errors.push(syn::Error::new_spanned(
+            ret,
+            format!("an after point's result must own its value, its context struct cannot hold a borrow: return an owned type (`String` for `&str`, `Vec<T>` for `&[T]`), {remove}"),
+        ));
+    } else if let Some(self_type) = names_self(ret) {
+        errors.push(syn::Error::new_spanned(
+            self_type,
+            format!("name the type instead of `Self` here: the after point's context struct is declared outside the impl block, where `Self` means the struct itself; {remove}"),
+        ));
+    }
+    if let Some(result) = args.find(|ident| ident.unraw() == "result") {
+        errors.push(syn::Error::new_spanned(
+            result,
+            format!("rename this argument: `{after}` holds the return value in its field `result`, and the arguments in fields of their own names"),
+        ));
+    }
+    errors.finish(Ok(()))
+}
+
+/// The `Self` type written in `ty`, if any.
+fn names_self(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Path(path)
+            if path.qself.is_none() && path.path.segments.first().is_some_and(|first| first.ident == "Self") =>
+        {
+            Some(ty)
+        }
+        _ => inner_types(ty).find_map(names_self),
     }
 }

@@ -204,3 +204,39 @@ impl<T> ChangedUnknown for Pair<'_, T> {
         false
     }
 }
+
+/// Runs the body of a point that has an after point, as a closure, so that
+/// an early `return` in it ends the body, not the function: the after
+/// point's hooks still see its value.
+#[inline]
+pub fn call_body<R>(body: impl FnOnce() -> R) -> R {
+    body()
+}
+
+/// The body of an `async fn` point that has an after point, as an `async`
+/// block (see [`call_body`]). Naming `R` gives the block the function's
+/// return type, so that `?` and `return` in it convert as in the function.
+#[inline]
+pub fn after_body<R, F: ::core::future::Future<Output = R>>(body: F) -> F {
+    body
+}
+
+/// A type an after point's `result` field may hold (`T` and `E` of a
+/// `Result<T, E>`, each on its own, or the whole return type): one the
+/// executor can copy while each after hook runs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be part of an after point's result: it is not `Clone`",
+    label = "implement `Clone` for `{Self}`, or remove `after = ...` from the `#[hookpoint]`",
+    note = "the executor keeps a copy of the result while each after hook runs, so that a hook that fails leaves it unchanged"
+)]
+pub trait AfterResult: Sized {
+    /// A copy of the value.
+    #[must_use]
+    fn copy(&self) -> Self;
+}
+
+impl<R: Clone> AfterResult for R {
+    fn copy(&self) -> Self {
+        self.clone()
+    }
+}

@@ -21,7 +21,7 @@ struct String;
 struct Box;
 struct Vec;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct AgentError(HookError);
 
 impl ::core::convert::From<HookError> for AgentError {
@@ -131,6 +131,44 @@ async fn reply_loudly(ctx: &mut Ctx<Reply>) -> ::core::result::Result<Outcome, T
     ::core::result::Result::Ok(Outcome::Continue)
 }
 
+// --- after points: an `#[agent]` method, an async fn without arguments -----
+
+struct Teller;
+
+#[agent]
+impl Teller {
+    #[hookpoint(Tell, after = Told)]
+    fn tell(&self, session: &Session, #[redact] mut story: Text, _mood: u32) -> Answer {
+        if story.is_empty() {
+            return ::core::result::Result::Ok("silence".into());
+        }
+        story.push('.');
+        ::core::result::Result::Ok(::std::format!("{story} in {}", session.session_id()))
+    }
+}
+
+#[hook(Told)]
+fn told_signed(ctx: &mut Ctx<Told>) -> Outcome {
+    if let ::core::result::Result::Ok(text) = &mut ctx.result {
+        text.push_str(" [signed]");
+    }
+    Outcome::Continue
+}
+
+#[hookpoint(Tick, after = Ticked)]
+async fn tick(session: &Session) -> ::core::result::Result<u64, AgentError> {
+    ::core::result::Result::Ok(session.turn())
+}
+
+#[hook(Ticked)]
+async fn ticked_twice(ctx: &mut Ctx<Ticked>) -> Outcome {
+    ::tokio::task::yield_now().await;
+    if let ::core::result::Result::Ok(turn) = &mut ctx.result {
+        *turn *= 2;
+    }
+    Outcome::Continue
+}
+
 // --- a point with no argument but the session, and a hook that blocks -------
 
 #[hookpoint(Ping)]
@@ -215,4 +253,12 @@ fn blocking_hook_stops_a_point_without_arguments() {
 fn points_and_hooks_written_by_a_macro_run() {
     let acme = Session::new("s-8").with_tenant("acme");
     assert_eq!(block_on(forwarded(&acme, "hi".into())).expect("not blocked"), "hi (hooked) in s-8");
+}
+
+#[test]
+fn after_points_return_the_result_as_their_hooks_leave_it() {
+    let teller = Teller;
+    assert_eq!(teller.tell(&Session::new("s-9"), "once".into(), 1).expect("not blocked"), "once. in s-9 [signed]");
+    assert_eq!(teller.tell(&Session::new("s-9"), Text::new(), 1).expect("not blocked"), "silence [signed]");
+    assert_eq!(block_on(tick(&Session::new("s-10").with_turn(4))).expect("not blocked"), 8);
 }

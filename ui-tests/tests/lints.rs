@@ -10,7 +10,7 @@
 use agenthooks::{agent, hook, hookpoint, Ctx, HookError, Outcome, Session};
 
 /// The agent's error: a hook stopped the call.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AgentError(pub HookError);
 
 impl From<HookError> for AgentError {
@@ -54,6 +54,28 @@ impl Assistant {
     #[hookpoint(BeforeAsk)]
     pub fn ask(&self, _session: &Session, question: String) -> Result<String, AgentError> {
         Ok(question)
+    }
+
+    /// Customers may rewrite the tool's arguments, then its output.
+    #[hookpoint(BeforeTool, after = AfterTool)]
+    pub async fn tool(
+        &mut self,
+        _session: &Session,
+        name: String,
+        #[redact] mut _secret: String,
+        _retries: u32,
+    ) -> Result<String, AgentError> {
+        _secret.clear();
+        if name.is_empty() {
+            return Ok(String::new());
+        }
+        Ok(name)
+    }
+
+    /// Customers may check the verdict, then mask it.
+    #[hookpoint(BeforeVerdict, after = AfterVerdict, after_name = "verdict.given")]
+    pub fn verdict(&self, _session: &Session) -> Result<bool, AgentError> {
+        Ok(true)
     }
 
     /// Customers may rewrite the answer.
@@ -130,6 +152,23 @@ pub async fn loudly(ctx: &mut Ctx<BeforeAnswer>) -> Result<Outcome, String> {
     Ok(Outcome::Continue)
 }
 
+/// Signs the tool's output.
+#[hook(AfterTool)]
+pub async fn sign_tool_output(ctx: &mut Ctx<AfterTool>) -> Outcome {
+    tokio::task::yield_now().await;
+    if let Ok(output) = &mut ctx.result {
+        output.push_str(" [signed]");
+    }
+    Outcome::Continue
+}
+
+/// Hides the verdict.
+#[hook(AfterVerdict)]
+pub fn hide_verdict(ctx: &mut Ctx<AfterVerdict>) -> Outcome {
+    ctx.result = Ok(false);
+    Outcome::Continue
+}
+
 #[test]
 fn expansions_run_under_the_strictest_lints() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
@@ -139,4 +178,7 @@ fn expansions_run_under_the_strictest_lints() {
     ping(&Session::new("s-2").with_tenant("quiet")).expect("skipped, not blocked");
     assert_eq!(Assistant.ask(&acme, "why".into()).expect("not blocked"), "please, why");
     assert_eq!(runtime.block_on(Assistant.answer(&acme, "yes".into())).expect("not blocked"), "YES.");
+    let tool = runtime.block_on(Assistant.tool(&acme, "grep".into(), "key".into(), 0)).expect("not blocked");
+    assert_eq!(tool, "grep [signed]");
+    assert!(!Assistant.verdict(&acme).expect("not blocked"));
 }

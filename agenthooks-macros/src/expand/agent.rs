@@ -51,8 +51,11 @@ pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
         let attr = method.attrs.remove(position);
         let args = errors.check(attr.parse_args::<PointArgs>());
         let point = errors.check(PointFn::new((**method).clone(), true));
-        if let (Some(args), Some(point)) = (args, point) {
-            let (function, items) = expand(&args, &point);
+        let expanded = match (args, point) {
+            (Some(args), Some(point)) => errors.check(expand(&args, &point)),
+            _ => None,
+        };
+        if let Some((function, items)) = expanded {
             *entry = ImplEntry::Other(function);
             generated.extend(items);
         } else {

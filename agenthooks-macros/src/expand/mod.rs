@@ -3,6 +3,7 @@
 //! mistake gives one message and not a cascade.
 
 mod agent;
+mod context;
 mod hook;
 mod point;
 

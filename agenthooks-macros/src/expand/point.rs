@@ -1,18 +1,20 @@
-//! `#[hookpoint(Name)]`: the context struct `Name`, its `HookPoint` impl and
-//! registration, and the function rewritten to run the point's hooks before
-//! its body.
+//! `#[hookpoint(Name, after = AfterName)]`: the context structs of the
+//! point and of its after point (see `context`), and the function rewritten
+//! to run the point's hooks before its body and the after point's on its
+//! result.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::LitStr;
+use syn::Ident;
 
+use super::context::{items, Context, RESULT_FIELD};
 use super::{parse_item, recover, with_errors};
 use crate::ast::PointFn;
 use crate::attr::PointArgs;
-use crate::case::snake_case;
 use crate::errors::Errors;
 use crate::item::RawFn;
+use crate::valid;
 
 /// `#[hookpoint(args)]` on a free function `input`.
 pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -26,8 +28,11 @@ pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStre
     let mut errors = Errors::default();
     let args = errors.check(syn::parse2::<PointArgs>(args));
     let point = errors.check(PointFn::new(item.clone(), false));
-    if let (Some(args), Some(point)) = (args, point) {
-        let (function, items) = expand(&args, &point);
+    let expanded = match (args, point) {
+        (Some(args), Some(point)) => errors.check(expand(&args, &point)),
+        _ => None,
+    };
+    if let Some((function, items)) = expanded {
         quote!(#items #function)
     } else {
         recover(&mut item);
@@ -35,30 +40,40 @@ pub(crate) fn free_hookpoint(args: TokenStream, input: TokenStream) -> TokenStre
     }
 }
 
-/// The rewritten function, and the items that go beside it.
-pub(super) fn expand(args: &PointArgs, point: &PointFn) -> (TokenStream, TokenStream) {
-    (function(args, point), items(args, point))
+/// The rewritten function, and the items that go beside it: the point's
+/// context struct and, with `after = ...`, the after point's.
+pub(super) fn expand(args: &PointArgs, point: &PointFn) -> syn::Result<(TokenStream, TokenStream)> {
+    let before = Context::before(args, point);
+    let mut generated = items(&before, args, point);
+    let after = match args.after_point() {
+        Some((ident, name)) => {
+            valid::after_point(&point.ret, point.args.iter().map(|arg| &arg.ident), ident)?;
+            let after = Context::after(ident, name, point);
+            generated.extend(items(&after, args, point));
+            Some(after.ident)
+        }
+        None => None,
+    };
+    Ok((function(args, point, after), generated))
 }
 
 /// The function: runs the point's hooks when any is linked, rebinds the
-/// arguments as the hooks left them, then runs the original body.
-fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
-    let PointFn { attrs, vis, sig, body, session, ret, .. } = point;
+/// arguments as the hooks left them, then runs the original body; with an
+/// after point, see [`after_body`].
+fn function(args: &PointArgs, point: &PointFn, after: Option<&Ident>) -> TokenStream {
+    let PointFn { attrs, vis, sig, body, ret, .. } = point;
     let context = &args.ident;
     let idents: Vec<_> = point.args.iter().map(|arg| &arg.ident).collect();
+    // With an after point, the arguments are rebound once more, `mut` then.
     let bindings = point.args.iter().map(|arg| {
         let ident = &arg.ident;
-        if arg.mutable {
+        if arg.mutable && after.is_none() {
             quote!(mut #ident)
         } else {
             quote!(#ident)
         }
     });
-    let run = if point.is_async() {
-        quote!(::agenthooks::__private::run_async::<#context>(#session, #context { #(#idents),* }).await)
-    } else {
-        quote!(::agenthooks::__private::run_sync::<#context>(#session, #context { #(#idents),* }))
-    };
+    let run = run(point, context, &quote!(#(#idents),*));
     // `stop` infers the return type. When it is written `Result<T, E>`, `E`
     // is checked on its own and both are spanned at it: an `E` that cannot
     // carry a `HookError` is reported once, with the message that names the
@@ -103,6 +118,7 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
             };
         }
     };
+    let body = after.map_or_else(|| quote!(#body), |after| after_body(args, point, after, &error, &stop));
     quote! {
         #(#attrs)*
         #vis #sig {
@@ -112,151 +128,76 @@ fn function(args: &PointArgs, point: &PointFn) -> TokenStream {
     }
 }
 
-/// The context struct, its `HookPoint` impl and its registration.
-fn items(args: &PointArgs, point: &PointFn) -> TokenStream {
+/// The body of a function with an after point. When the after point is
+/// hooked, keeps a copy of the arguments as the body receives them (when it
+/// is not, costs one atomic load); runs the body to its value, as a closure
+/// or an `async` block so that an early `return` or `?` ends there too;
+/// then runs the after point's hooks on the arguments and the result, and
+/// returns the result as they leave it, or `stop`s with their `error`.
+fn after_body(
+    args: &PointArgs,
+    point: &PointFn,
+    after: &Ident,
+    error: &TokenStream,
+    stop: &TokenStream,
+) -> TokenStream {
+    let PointFn { body, ret, .. } = point;
     let context = &args.ident;
-    let vis = &point.vis;
-    let fn_name = point.sig.ident.to_string();
-    let name = args.name.as_ref().map_or_else(|| snake_case(&context.to_string()), LitStr::value);
-    let struct_doc = format!(" The context of hook point `{name}`: the arguments of `{fn_name}`, one field each.");
-    let method_docs = point.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
-    let fields = point.args.iter().map(|arg| {
-        let (ident, ty) = (&arg.ident, &arg.ty);
-        let doc = format!(" Argument `{ident}` of `{fn_name}`{}.", if arg.redact { " (redacted)" } else { "" });
-        quote!(#[doc = #doc] pub #ident: #ty)
-    });
-    let field_names = point.args.iter().map(|arg| arg.ident.to_string());
-    let redacted: Vec<_> = point.args.iter().filter(|arg| arg.redact).collect();
-    let redacted_names = redacted.iter().map(|arg| arg.ident.to_string());
-    // Each field is cloned by a call spanned at its argument's type: an
-    // argument that is not `Clone` is reported there, once.
-    let this = quote!(self);
-    let cloned = point.args.iter().map(|arg| {
-        let (ident, ty) = (&arg.ident, &arg.ty);
-        let clone = quote_spanned!(arg.ty.span()=> <#ty as ::core::clone::Clone>::clone(&#this.#ident));
-        quote!(#ident: #clone)
-    });
-    let redacted_text = (!redacted.is_empty()).then(|| {
-        // Made here so that they keep the call site's hygiene inside the
-        // code spanned at each argument's type.
-        let (this, out) = (quote!(self), quote!(__agenthooks_out));
-        let collect = redacted.iter().map(|arg| {
-            let ident = &arg.ident;
-            quote_spanned!(arg.ty.span()=> ::agenthooks::__private::redacted_text_of(&#this.#ident, &mut #out);)
-        });
-        quote! {
-            fn redacted_text(&self) -> ::std::vec::Vec<::std::string::String> {
-                let mut #out = ::std::vec::Vec::new();
-                #(#collect)*
-                #out
-            }
+    let idents: Vec<_> = point.args.iter().map(|arg| &arg.ident).collect();
+    let bindings = point.args.iter().map(|arg| {
+        let ident = &arg.ident;
+        if arg.mutable {
+            quote!(mut #ident)
+        } else {
+            quote!(#ident)
         }
     });
-    let is_async = point.is_async();
-    let async_point = is_async.then(|| quote!(impl ::agenthooks::AsyncPoint for #context {}));
-    let on_failure = args.on_failure.as_ref().map(|variant| quote!(::agenthooks::OnFailure::#variant));
-    let on_failure = on_failure.unwrap_or_else(|| quote!(::agenthooks::OnFailure::Deny));
-    let allows_fallback = args
-        .on_failure
-        .as_ref()
-        .filter(|variant| *variant == "Continue")
-        .map(|_| quote!(impl ::agenthooks::__private::AllowsFallback for #context {}));
-    let compose = args.compose.as_ref().map_or_else(|| quote!(Chain), |variant| quote!(#variant));
-    let algebra = algebra(point);
+    // Made here so that they keep the call site's hygiene.
+    let (copy, snapshot, result, done) = (
+        quote!(__agenthooks_args),
+        quote!(__agenthooks_snapshot),
+        quote!(__agenthooks_result),
+        quote!(__agenthooks_after),
+    );
+    let result_field = Ident::new(RESULT_FIELD, Span::call_site());
+    let hooked = quote!(<#after as ::agenthooks::HookPoint>::table().is_hooked());
+    let value = if point.is_async() {
+        quote!(::agenthooks::__private::after_body::<#ret, _>(async move #body).await)
+    } else {
+        quote!(::agenthooks::__private::call_body(move || -> #ret #body))
+    };
+    let run = run(point, after, &quote!(#(#idents,)* #result_field: #result));
+    // The copy goes through the context struct's `Clone`, which reports an
+    // argument that is not `Clone` at its type: no second error here.
     quote! {
-        #(#method_docs)*
-        #[doc = #struct_doc]
-        #[allow(clippy::pub_underscore_fields)] // named by the user's arguments, `_`-prefixed ones too
-        #vis struct #context {
-            #(#fields,)*
-        }
-
-        #[automatically_derived]
-        impl ::core::clone::Clone for #context {
-            fn clone(&self) -> Self {
-                #context { #(#cloned,)* }
-            }
-        }
-
-        impl ::agenthooks::HookPoint for #context {
-            const NAME: &'static str = #name;
-            const REDACTED: &'static [&'static str] = &[#(#redacted_names),*];
-            const ON_FAILURE: ::agenthooks::OnFailure = #on_failure;
-            const COMPOSE: ::agenthooks::Compose = ::agenthooks::Compose::#compose;
-
-            fn table() -> &'static ::agenthooks::__private::PointTable<Self> {
-                static __AGENTHOOKS_TABLE: ::agenthooks::__private::PointTable<#context> =
-                    ::agenthooks::__private::PointTable::new();
-                &__AGENTHOOKS_TABLE
-            }
-
-            #redacted_text
-            #algebra
-        }
-
-        #async_point
-        #allows_fallback
-
-        ::agenthooks::__private::inventory::submit! {
-            ::agenthooks::PointInfo {
-                name: #name,
-                module: ::core::module_path!(),
-                fields: &[#(#field_names),*],
-                is_async: #is_async,
-            }
-        }
+        #[allow(unused_variables, clippy::used_underscore_binding)]
+        let (#(#bindings,)* #snapshot,) = if #hooked {
+            let #copy = #context { #(#idents),* };
+            let #snapshot = ::core::clone::Clone::clone(&#copy);
+            let #context { #(#idents),* } = #copy;
+            (#(#idents,)* ::core::option::Option::Some(#snapshot),)
+        } else {
+            (#(#idents,)* ::core::option::Option::None,)
+        };
+        let #result: #ret = #value;
+        #[allow(unused_variables, clippy::used_underscore_binding)]
+        let #result = match #snapshot {
+            ::core::option::Option::Some(#context { #(#idents),* }) => match #run {
+                ::core::result::Result::Ok(#done) => #done.#result_field,
+                ::core::result::Result::Err(#error) => #stop,
+            },
+            ::core::option::Option::None => #result,
+        };
+        #result
     }
 }
 
-/// The methods the executor's decision algebra uses: each argument's
-/// content for approval ids, which arguments a hook changed, and moving one
-/// argument from a parallel hook's copy.
-fn algebra(point: &PointFn) -> TokenStream {
-    // Made here so that they keep the call site's hygiene.
-    let (this, before, from, field, out) = (
-        quote!(self),
-        quote!(__agenthooks_before),
-        quote!(__agenthooks_from),
-        quote!(__agenthooks_field),
-        quote!(__agenthooks_out),
-    );
-    let digests = point.args.iter().map(|arg| {
-        let ident = &arg.ident;
-        quote!((&&::agenthooks::__private::Field(&#this.#ident)).digest(#out))
-    });
-    let changes = point.args.iter().map(|arg| {
-        let ident = &arg.ident;
-        let name = ident.to_string();
-        quote! {
-            if (&&::agenthooks::__private::Pair(&#this.#ident, &#before.#ident)).changed() {
-                #out.push(#name);
-            }
-        }
-    });
-    let takes = point.args.iter().map(|arg| {
-        let ident = &arg.ident;
-        let name = ident.to_string();
-        quote!(#name => ::core::mem::swap(&mut #this.#ident, &mut #from.#ident),)
-    });
-    quote! {
-        #[allow(unused_imports)]
-        fn digest_args(&self, #out: &mut dyn ::core::ops::FnMut(&[u8])) -> bool {
-            use ::agenthooks::__private::{DigestNothing as _, DigestSerialized as _};
-            true #(&& #digests)*
-        }
-
-        #[allow(unused_imports, unused_variables)]
-        fn changed_fields(&self, #before: &Self, #out: &mut ::std::vec::Vec<&'static str>) {
-            use ::agenthooks::__private::{ChangedByEq as _, ChangedBySerialized as _, ChangedUnknown as _};
-            #(#changes)*
-        }
-
-        #[allow(unused_variables)]
-        fn take_field(&mut self, #from: &mut Self, #field: &str) {
-            match #field {
-                #(#takes)*
-                _ => {}
-            }
-        }
+/// Runs the hooks of `point_struct` on the struct made of `fields`.
+fn run(point: &PointFn, point_struct: &Ident, fields: &TokenStream) -> TokenStream {
+    let session = &point.session;
+    if point.is_async() {
+        quote!(::agenthooks::__private::run_async::<#point_struct>(#session, #point_struct { #fields }).await)
+    } else {
+        quote!(::agenthooks::__private::run_sync::<#point_struct>(#session, #point_struct { #fields }))
     }
 }

@@ -1,0 +1,8 @@
+use agenthooks::{hookpoint, HookError, Session};
+
+#[hookpoint(BeforeTool, after = after_tool)]
+pub fn call_tool(_session: &Session, tool: String) -> Result<String, HookError> {
+    Ok(tool)
+}
+
+fn main() {}
