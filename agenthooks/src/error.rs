@@ -15,13 +15,15 @@ pub struct Blocked {
     pub reason: String,
 }
 
-/// Why a call of a hook point stopped before its body.
+/// Why a call of a hook point stopped: before its body, or, at an after
+/// point, after it.
 ///
 /// A method with a `#[hookpoint]` returns `Result<_, E>` with
 /// `E: From<HookError>`; the generated code returns `Err(E::from(error))`.
-/// `Blocked` and `Unaudited` happen to every hook; the others happen only to
-/// hooks declared with `fallback = false` (a failing hook with `fallback` on
-/// is skipped, the call goes on).
+/// `Blocked`, the approval errors, `ConflictingChanges`, `Unaudited` and
+/// `NoRuntime` can happen at any point; `TimedOut`, `Failed` and `Panicked`
+/// happen when the point fails closed (`on_failure = "deny"`, the default)
+/// or the failing hook says `fallback = false`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HookError {
