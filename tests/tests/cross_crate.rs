@@ -59,6 +59,7 @@ fn the_listing_shows_both_crates_hooks_in_chain_order() {
     assert_eq!(
         listed,
         [
+            ("after_answer", "globex_hooks", "mark_reviewed", Some("globex"), 100, 500),
             ("before_answer", "globex_hooks", "never_empty", Some("globex"), 5, 500),
             ("before_answer", "acme_hooks", "sign", Some("acme"), 100, 500),
             ("before_search", "acme_hooks", "eu_only", Some("acme"), 10, 200),
@@ -82,6 +83,10 @@ fn the_agent_declares_its_points() {
         agenthooks::linked_points().into_iter().map(|point| (point.name, point.fields, point.is_async)).collect();
     assert_eq!(
         points,
-        [("before_answer", &["text", "user_email"][..], false), ("before_search", &["query", "filters"][..], true)]
+        [
+            ("after_answer", &["text", "user_email", "result"][..], false),
+            ("before_answer", &["text", "user_email"][..], false),
+            ("before_search", &["query", "filters"][..], true)
+        ]
     );
 }

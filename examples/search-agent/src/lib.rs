@@ -23,7 +23,7 @@ pub struct Filters {
 }
 
 /// Why the agent could not answer.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum AgentError {
     /// A customer's hook stopped the call.
     #[error(transparent)]
@@ -71,9 +71,10 @@ impl SearchAgent {
             .collect())
     }
 
-    /// Customers may rewrite the answer; the user's e-mail never leaves the
-    /// call (it is redacted from every audit record and span).
-    #[hookpoint(BeforeAnswer)]
+    /// Customers may rewrite the answer before it is made, and the answer
+    /// as made (`AfterAnswer`); the user's e-mail never leaves the call (it is
+    /// redacted from every audit record and span).
+    #[hookpoint(BeforeAnswer, after = AfterAnswer)]
     pub fn answer(&self, session: &Session, text: String, #[redact] user_email: String) -> Result<String, AgentError> {
         let _ = user_email;
         Ok(text)
