@@ -37,7 +37,7 @@ fn audit(c: &mut Criterion) {
         status: Status::Ok,
         duration: Duration::from_micros(12),
         message: None,
-        changed: &[],
+        changed: agenthooks::Changed::default(),
         approval: None,
         let_through: false,
     };

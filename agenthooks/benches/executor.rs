@@ -141,7 +141,7 @@ fn executor(c: &mut Criterion) {
         status: Status::Ok,
         duration: Duration::from_nanos(20),
         message: None,
-        changed: &[],
+        changed: agenthooks::Changed::default(),
         approval: None,
         let_through: false,
     };

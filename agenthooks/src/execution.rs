@@ -80,9 +80,47 @@ pub struct Execution<'a> {
     pub message: Option<&'a str>,
     /// The argument fields the hook changed (or, in shadow mode, would
     /// have changed): names only, never values.
-    pub changed: &'a [&'static str],
+    pub changed: Changed,
     /// The approval a hook asked for (`Ask`, `Approved`, `Denied`).
     pub approval: Option<ApprovalId>,
     /// Whether the hook failed and the point let the call go on without it.
     pub let_through: bool,
+}
+
+/// A set of a point's argument fields, by name: those a hook changed.
+///
+/// ```
+/// use agenthooks::Changed;
+///
+/// let changed = Changed::new(&["query", "filters", "limit"], 0b101);
+/// assert_eq!(changed.names().collect::<Vec<_>>(), ["query", "limit"]);
+/// assert!(Changed::default().is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    fields: &'static [&'static str],
+    mask: u64,
+}
+
+impl Changed {
+    /// The fields of `fields` whose bit is set in `mask` (bit `i` for
+    /// `fields[i]`).
+    pub const fn new(fields: &'static [&'static str], mask: u64) -> Self {
+        Changed { fields, mask }
+    }
+
+    /// Whether no field is in the set.
+    pub fn is_empty(&self) -> bool {
+        self.names().next().is_none()
+    }
+
+    /// The names of the fields in the set, in signature order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(index, _)| self.mask & (1 << index) != 0)
+            .map(|(_, name)| *name)
+    }
 }

@@ -70,7 +70,7 @@ pub mod __private;
 pub use agenthooks_macros::{agent, hook, hookpoint};
 pub use context::Ctx;
 pub use error::{Blocked, CarriesHookError, HookError, LinkError};
-pub use execution::{Execution, Status};
+pub use execution::{Changed, Execution, Status};
 pub use hook::{HookKind, HookMeta};
 pub use link::{require_crates, verify_linked, Tenants};
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};

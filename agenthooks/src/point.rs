@@ -35,6 +35,9 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// How the point's hooks combine (`compose = "..."`).
     const COMPOSE: Compose = Compose::Chain;
 
+    /// The names of the point's argument fields, in signature order.
+    const FIELDS: &'static [&'static str] = &[];
+
     /// The point's table of linked hooks.
     #[doc(hidden)]
     fn table() -> &'static PointTable<Self>;
@@ -54,16 +57,19 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
         false
     }
 
-    /// Pushes onto `out` the name of each argument whose value differs from
-    /// `before`'s (compared with `PartialEq`, else by serialized form; an
-    /// argument with neither is never reported).
+    /// Which arguments differ from `before`'s: bit `i` for
+    /// [`FIELDS`](Self::FIELDS)`[i]`, the first 64 only (compared with
+    /// `PartialEq`, else by serialized form; an argument with neither is
+    /// never reported).
     #[doc(hidden)]
-    fn changed_fields(&self, _before: &Self, _out: &mut Vec<&'static str>) {}
+    fn changed_fields(&self, _before: &Self) -> u64 {
+        0
+    }
 
-    /// Moves argument `field` of `from` into `self` (for merging parallel
-    /// hooks' changes); does nothing for a name that is not an argument.
+    /// Moves argument `FIELDS[field]` of `from` into `self` (for merging
+    /// parallel hooks' changes); does nothing for an index past the last.
     #[doc(hidden)]
-    fn take_field(&mut self, _from: &mut Self, _field: &str) {}
+    fn take_field(&mut self, _from: &mut Self, _field: usize) {}
 }
 
 /// Marks a hook point declared on an `async fn`: only such points accept

@@ -14,7 +14,7 @@ use quanta::Instant;
 
 use crate::approval::ApprovalId;
 use crate::audit::AuditError;
-use crate::execution::{Execution, Status};
+use crate::execution::{Changed, Execution, Status};
 use crate::telemetry::HookSpan;
 use crate::{HookMeta, Session};
 
@@ -95,7 +95,7 @@ pub(crate) struct Ending<'a> {
     pub(crate) status: Status,
     pub(crate) duration: Duration,
     pub(crate) message: Option<&'a str>,
-    pub(crate) changed: &'a [&'static str],
+    pub(crate) changed: Changed,
     pub(crate) approval: Option<ApprovalId>,
     pub(crate) let_through: bool,
 }
@@ -103,7 +103,7 @@ pub(crate) struct Ending<'a> {
 impl<'a> Ending<'a> {
     /// An ending with `status` after `duration`, and nothing else to say.
     pub(crate) fn new(status: Status, duration: Duration) -> Self {
-        Ending { status, duration, message: None, changed: &[], approval: None, let_through: false }
+        Ending { status, duration, message: None, changed: Changed::default(), approval: None, let_through: false }
     }
 
     /// The same ending, saying `message`.

@@ -30,7 +30,7 @@ fn a_hook_without_tenant_in_a_bound_crate_runs_for_each_of_its_crates_tenants_on
 #[test]
 fn a_hook_declaring_a_tenant_outside_its_crates_binding_never_runs_and_fails_the_start_up_check() {
     audit_to_temp();
-X
+    assert_eq!(answer("globex"), "hi [reviewed by globex]", "rogue_hooks must not see globex's calls");
     assert_eq!(
         agenthooks::verify_linked(),
         Err(LinkError::TenantOutsideBinding {

@@ -169,6 +169,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
             const REDACTED: &'static [&'static str] = &[#(#redacted_names),*];
             const ON_FAILURE: ::agenthooks::OnFailure = #on_failure;
             const COMPOSE: ::agenthooks::Compose = ::agenthooks::Compose::#compose;
+            const FIELDS: &'static [&'static str] = &[#(#field_names),*];
 
             fn table() -> &'static ::agenthooks::__private::PointTable<Self> {
                 static __AGENTHOOKS_TABLE: ::agenthooks::__private::PointTable<#ident> =
@@ -187,7 +188,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
             ::agenthooks::PointInfo {
                 name: #name,
                 module: ::core::module_path!(),
-                fields: &[#(#field_names),*],
+                fields: <#ident as ::agenthooks::HookPoint>::FIELDS,
                 is_async: #is_async,
             }
         }
@@ -208,18 +209,20 @@ fn algebra(fields: &[Field<'_>]) -> TokenStream {
     );
     let digests =
         fields.iter().map(|Field { ident, .. }| quote!((&&::agenthooks::__private::Field(&#this.#ident)).digest(#out)));
-    let changes = fields.iter().map(|Field { ident, .. }| {
-        let name = ident.to_string();
+    // One bit per field, in declaration order; a point's 65th field and
+    // later are never reported as changed.
+    let changes = fields.iter().take(64).enumerate().map(|(index, Field { ident, .. })| {
+        let bit = 1u64 << index;
         quote! {
             if (&&::agenthooks::__private::Pair(&#this.#ident, &#before.#ident)).changed() {
-                #out.push(#name);
+                #out |= #bit;
             }
         }
     });
-    let takes = fields.iter().map(|Field { ident, .. }| {
-        let name = ident.to_string();
-        quote!(#name => ::core::mem::swap(&mut #this.#ident, &mut #from.#ident),)
-    });
+    let takes = fields
+        .iter()
+        .enumerate()
+        .map(|(index, Field { ident, .. })| quote!(#index => ::core::mem::swap(&mut #this.#ident, &mut #from.#ident),));
     quote! {
         #[allow(unused_imports)]
         fn digest_args(&self, #out: &mut dyn ::core::ops::FnMut(&[u8])) -> bool {
@@ -227,14 +230,16 @@ fn algebra(fields: &[Field<'_>]) -> TokenStream {
             true #(&& #digests)*
         }
 
-        #[allow(unused_imports, unused_variables)]
-        fn changed_fields(&self, #before: &Self, #out: &mut ::std::vec::Vec<&'static str>) {
+        #[allow(unused_imports, unused_variables, unused_mut)]
+        fn changed_fields(&self, #before: &Self) -> u64 {
             use ::agenthooks::__private::{ChangedByEq as _, ChangedBySerialized as _, ChangedUnknown as _};
+            let mut #out = 0;
             #(#changes)*
+            #out
         }
 
         #[allow(unused_variables)]
-        fn take_field(&mut self, #from: &mut Self, #field: &str) {
+        fn take_field(&mut self, #from: &mut Self, #field: usize) {
             match #field {
                 #(#takes)*
                 _ => {}

@@ -50,7 +50,7 @@ use crate::symbol::{
     HOOK_LET_THROUGH, HOOK_MESSAGE, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID, PID, SESSION_ID, SPAN_ID, TIMESTAMP,
     TRACE_ID, TURN,
 };
-use crate::{Execution, HookMeta, Session, Status};
+use crate::{Changed, Execution, HookMeta, Session, Status};
 
 // ---- The frame: how a line starts, is sealed with its hash, and is checked.
 
@@ -207,15 +207,11 @@ pub(crate) struct Record {
     /// When it ended, on the monotonic clock (see [`WallClock`]).
     at: Instant,
     message: Option<Box<str>>,
-    /// What the decision algebra adds, when it adds anything: boxed, so
-    /// that a plain record stays small.
-    algebra: Option<Box<Algebra>>,
-}
-
-/// The decision algebra's members of a record.
-struct Algebra {
-    changed: Box<[&'static str]>,
-    approval: Option<ApprovalId>,
+    /// The fields the hook changed: a mask over the point's static names,
+    /// so that recording them allocates nothing.
+    changed: Changed,
+    /// Boxed: only approval lines carry one.
+    approval: Option<Box<ApprovalId>>,
     let_through: bool,
 }
 
@@ -229,15 +225,9 @@ impl Record {
             duration: execution.duration,
             at: Instant::now(),
             message: execution.message.map(capped),
-            algebra: (!execution.changed.is_empty() || execution.approval.is_some() || execution.let_through).then(
-                || {
-                    Box::new(Algebra {
-                        changed: execution.changed.into(),
-                        approval: execution.approval,
-                        let_through: execution.let_through,
-                    })
-                },
-            ),
+            changed: execution.changed,
+            approval: execution.approval.map(Box::new),
+            let_through: execution.let_through,
         }
     }
 
@@ -289,17 +279,15 @@ impl Record {
         if let Some(said) = said {
             line.text(HOOK_MESSAGE, said);
         }
-        if let Some(algebra) = &self.algebra {
-            if !algebra.changed.is_empty() {
-                line.texts(HOOK_CHANGED, &algebra.changed);
-            }
-            if let Some(id) = algebra.approval {
-                line.text(HOOK_APPROVAL_ID, &id.to_string());
-            }
-            if algebra.let_through {
-                line.key(HOOK_LET_THROUGH);
-                line.0.extend_from_slice(b"true");
-            }
+        if !self.changed.is_empty() {
+            line.texts(HOOK_CHANGED, self.changed.names());
+        }
+        if let Some(id) = &self.approval {
+            line.text(HOOK_APPROVAL_ID, &id.to_string());
+        }
+        if self.let_through {
+            line.key(HOOK_LET_THROUGH);
+            line.0.extend_from_slice(b"true");
         }
         line.number(PID, u64::from(pid));
         seal(buf, start, prev, seq)
@@ -356,10 +344,10 @@ impl Members<'_> {
     }
 
     /// A member whose value is an array of JSON strings.
-    fn texts(&mut self, key: &str, values: &[&str]) {
+    fn texts<'v>(&mut self, key: &str, values: impl Iterator<Item = &'v str>) {
         self.key(key);
         self.0.push(b'[');
-        for (index, value) in values.iter().enumerate() {
+        for (index, value) in values.enumerate() {
             if index > 0 {
                 self.0.push(b',');
             }
@@ -654,9 +642,9 @@ mod member_tests {
     use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use super::{capped, check, first_escaped, Algebra, Entry, Link, Record, Timestamps, GENESIS, MAX_MESSAGE};
+    use super::{capped, check, first_escaped, Entry, Link, Record, Timestamps, GENESIS, MAX_MESSAGE};
     use crate::approval::ApprovalId;
-    use crate::{HookKind, HookMeta, Session, Status};
+    use crate::{Changed, HookKind, HookMeta, Session, Status};
 
     static HOOK: HookMeta = HookMeta {
         point: "before_search",
@@ -681,7 +669,9 @@ mod member_tests {
             duration: Duration::from_micros(1500),
             at: quanta::Instant::now(),
             message: message.map(Into::into),
-            algebra: None,
+            changed: Changed::default(),
+            approval: None,
+            let_through: false,
         }
     }
 
@@ -736,8 +726,9 @@ mod member_tests {
     fn the_algebra_members_read_back_and_verify() {
         let id: ApprovalId = "ab".repeat(32).parse().expect("an id");
         let mut asked = record(Session::new("s-3"), Status::Ask, Some("send 1500 EUR?"));
-        asked.algebra =
-            Some(Box::new(Algebra { changed: vec!["payee", "amount"].into(), approval: Some(id), let_through: true }));
+        asked.changed = Changed::new(&["payee", "note", "amount"], 0b101);
+        asked.approval = Some(Box::new(id));
+        asked.let_through = true;
         let (line, after) = first_line(&asked);
         let entry = Entry::parse(&line).expect("the line is JSON");
         assert_eq!((entry.error, entry.block_reason), (None, None));

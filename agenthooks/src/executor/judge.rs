@@ -3,7 +3,7 @@
 //! its audit line. Exactly one line per run, whatever it decided.
 
 use crate::approval::{self, ApprovalId};
-use crate::execution::Status;
+use crate::execution::{Changed, Status};
 use crate::hook::{Hook, HookMeta};
 use crate::point::HookPoint;
 use crate::policy::{Mode, OnFailure};
@@ -12,7 +12,7 @@ use crate::sink::{Ending, Report};
 use crate::unwind::discard;
 use crate::{Blocked, Ctx, HookError, Outcome, Session};
 
-use super::run::{run, Ended, Run};
+use super::run::{run, run_now, Ended, Run};
 
 /// What one hook's run means for the call, once judged and audited.
 pub(super) enum Verdict {
@@ -57,6 +57,16 @@ pub(super) async fn execute<P: HookPoint>(
     judge(&hook.meta, ctx, run, report)
 }
 
+/// Runs the plain `fn` hook `hook` on `ctx` and judges the run.
+pub(super) fn execute_now<P: HookPoint>(
+    hook: &'static Hook<P>,
+    ctx: &mut Ctx<P>,
+    session: &Session,
+) -> Result<Verdict, HookError> {
+    let (run, report) = run_now(hook, ctx, session);
+    judge(&hook.meta, ctx, run, report)
+}
+
 fn judge<P: HookPoint>(
     meta: &'static HookMeta,
     ctx: &mut Ctx<P>,
@@ -76,10 +86,7 @@ fn judge<P: HookPoint>(
     // Scrubbed against both versions of the arguments: a message may quote
     // a redacted value as it was or as the hook made it.
     let text = text.map(|text| scrub(text, &**ctx, snapshot.as_ref()));
-    let mut changed = Vec::new();
-    if let Some(before) = &snapshot {
-        ctx.changed_fields(before, &mut changed);
-    }
+    let changed = Changed::new(P::FIELDS, snapshot.as_ref().map_or(0, |before| ctx.changed_fields(before)));
     let shadow = meta.mode == Mode::Shadow;
     let keeps_changes = !shadow && matches!(said, Said::Continue | Said::Skip);
     match snapshot {
@@ -87,8 +94,8 @@ fn judge<P: HookPoint>(
         snapshot => discard(snapshot),
     }
     if shadow {
-        let would = would(said, text.as_deref(), &changed);
-        let ending = Ending { changed: &changed, ..Ending::new(Status::Shadow, duration).message(Some(&would)) };
+        let would = would(said, text.as_deref(), changed);
+        let ending = Ending { changed, ..Ending::new(Status::Shadow, duration).message(Some(&would)) };
         close(meta, report, &ending)?;
         return Ok(Verdict::Continue);
     }
@@ -105,7 +112,7 @@ fn judge<P: HookPoint>(
         Said::TimedOut => Status::Timeout,
     };
     let ending = Ending {
-        changed: if keeps_changes { &changed } else { &[] },
+        changed: if keeps_changes { changed } else { Changed::default() },
         approval: id,
         let_through,
         ..Ending::new(status, duration).message(text.as_deref())
@@ -136,11 +143,11 @@ pub(super) fn close(meta: &HookMeta, report: Report<'_>, ending: &Ending<'_>) ->
 }
 
 /// What a hook in shadow mode would have done, for its audit line.
-fn would(said: Said, text: Option<&str>, changed: &[&str]) -> String {
+fn would(said: Said, text: Option<&str>, changed: Changed) -> String {
     let text = text.unwrap_or_default();
     match said {
         Said::Continue if changed.is_empty() => "would continue".to_owned(),
-        Said::Continue => format!("would change {}", changed.join(", ")),
+        Said::Continue => format!("would change {}", changed.names().collect::<Vec<_>>().join(", ")),
         Said::Skip => "would skip the rest of the chain".to_owned(),
         Said::Block => format!("would block: {text}"),
         Said::Ask => format!("would ask for approval: {text}"),

@@ -36,8 +36,29 @@ use judge::{execute, Asked, Verdict};
 /// arguments as the hooks left them, or why the call must stop.
 #[doc(hidden)]
 pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError> {
-    let mut drive = pin!(drive(session, args, false));
-    match drive.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    if P::COMPOSE != Compose::Chain {
+        return now(drive(session, args, false));
+    }
+    let hooks = P::table().select(session.tenant_id());
+    if let Some(first) = hooks.first() {
+        let (point, hook) = (first.meta.point, first.meta.path);
+        audit::ready().map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
+    }
+    let mut ctx = Ctx::new(args, session);
+    for hook in hooks {
+        match judge::execute_now(hook, &mut ctx, session)? {
+            Verdict::Continue => {}
+            Verdict::Skip => break,
+            Verdict::Ask(asked) => now(approve::resolve(&asked, session, false))?,
+            Verdict::Stop(error) => return Err(error),
+        }
+    }
+    Ok(ctx.into_args())
+}
+
+fn now<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(result) => result,
         Poll::Pending => unreachable!("the hooks of a plain `fn` point never wait"),
     }
@@ -120,15 +141,20 @@ async fn parallel<P: HookPoint>(
     let runs = hooks.iter().zip(copies.iter_mut()).map(|(hook, copy)| execute(hook, copy, session));
     let verdicts = join::all(runs.collect()).await;
     let mut strictest = Strictest::default();
-    let mut owners: Vec<(&'static str, usize)> = Vec::new();
+    // For each field, the first hook in chain order that changed it.
+    let mut owners: Vec<(usize, usize)> = Vec::new();
     for (index, (copy, verdict)) in copies.iter().zip(verdicts).enumerate() {
         strictest.add(verdict?);
-        let mut changed = Vec::new();
-        copy.changed_fields(ctx, &mut changed);
-        for field in changed {
+        let changed = copy.changed_fields(ctx);
+        for field in (0..P::FIELDS.len().min(64)).filter(|field| changed & (1 << field) != 0) {
             if let Some(&(_, first)) = owners.iter().find(|(seen, _)| *seen == field) {
                 let (first, second) = (hooks[first].meta.path, hooks[index].meta.path);
-                strictest.conflict(HookError::ConflictingChanges { point: P::NAME, field, first, second });
+                strictest.conflict(HookError::ConflictingChanges {
+                    point: P::NAME,
+                    field: P::FIELDS[field],
+                    first,
+                    second,
+                });
             }
             owners.push((field, index));
         }

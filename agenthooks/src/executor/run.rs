@@ -62,11 +62,18 @@ pub(super) async fn run<'s, P: HookPoint>(
             let run = report.instrument(run_awaited(hook, ctx, timer)).await;
             (run, report)
         }
-        HookFn::Interceptor(_) | HookFn::Observer(_) => {
-            let report = Report::open(&hook.meta, session);
-            (report.enter(|| run_plain(hook, ctx)), report)
-        }
+        HookFn::Interceptor(_) | HookFn::Observer(_) => run_now(hook, ctx, session),
     })
+}
+
+/// Runs the plain `fn` hook `hook` on `ctx` inside its report.
+pub(super) fn run_now<'s, P: HookPoint>(
+    hook: &'static Hook<P>,
+    ctx: &mut Ctx<P>,
+    session: &'s Session,
+) -> (Run<P>, Report<'s>) {
+    let report = Report::open(&hook.meta, session);
+    (report.enter(|| run_plain(hook, ctx)), report)
 }
 
 /// A timer of `limit`, or `None` outside a Tokio runtime with its time
