@@ -72,6 +72,7 @@ impl<'s> Report<'s> {
         self.report(ending)
     }
 
+    #[inline]
     fn report(&mut self, ending: &Ending<'_>) -> Result<(), AuditError> {
         let span = self.span.take().expect("a report closes once");
         let execution = Execution {
@@ -102,11 +103,13 @@ pub(crate) struct Ending<'a> {
 
 impl<'a> Ending<'a> {
     /// An ending with `status` after `duration`, and nothing else to say.
+    #[inline]
     pub(crate) fn new(status: Status, duration: Duration) -> Self {
         Ending { status, duration, message: None, changed: Changed::default(), approval: None, let_through: false }
     }
 
     /// The same ending, saying `message`.
+    #[inline]
     pub(crate) fn message(self, message: Option<&'a str>) -> Self {
         Ending { message, ..self }
     }

@@ -26,6 +26,7 @@ pub(crate) fn caught(payload: Box<dyn Any + Send>) -> String {
 
 /// Drops `value`, catching a panic of its destructor. The payload of such a
 /// panic is leaked, not dropped: its own destructor might panic again.
+#[inline]
 pub(crate) fn discard<T>(value: T) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
         std::mem::forget(payload);

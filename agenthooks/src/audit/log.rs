@@ -77,6 +77,7 @@ pub fn path() -> Option<&'static Path> {
 /// call the log cannot audit runs no hook. Once started, one atomic load.
 ///
 /// [`HookError::Unaudited`]: crate::HookError::Unaudited
+#[inline]
 pub(crate) fn ready() -> Result<(), AuditError> {
     match LOG.get() {
         Some(log) => log.queue.check(),
@@ -93,6 +94,7 @@ pub(crate) fn ready() -> Result<(), AuditError> {
 /// at start-up to get a start-up error as a value before any call.
 ///
 /// [`HookError::Unaudited`]: crate::HookError::Unaudited
+#[inline]
 pub(crate) fn record(execution: &Execution<'_>) -> Result<(), AuditError> {
     let log = match LOG.get() {
         Some(log) => log,

@@ -58,6 +58,7 @@ pub(super) async fn execute<P: HookPoint>(
 }
 
 /// Runs the plain `fn` hook `hook` on `ctx` and judges the run.
+#[inline]
 pub(super) fn execute_now<P: HookPoint>(
     hook: &'static Hook<P>,
     ctx: &mut Ctx<P>,
@@ -67,6 +68,7 @@ pub(super) fn execute_now<P: HookPoint>(
     judge(&hook.meta, ctx, run, report)
 }
 
+#[inline]
 fn judge<P: HookPoint>(
     meta: &'static HookMeta,
     ctx: &mut Ctx<P>,
@@ -134,6 +136,7 @@ fn judge<P: HookPoint>(
 
 /// Closes `report` with `ending`; an execution the audit log cannot take
 /// stops the call.
+#[inline]
 pub(super) fn close(meta: &HookMeta, report: Report<'_>, ending: &Ending<'_>) -> Result<(), HookError> {
     report.close(ending).map_err(|error| HookError::Unaudited {
         point: meta.point,

@@ -36,6 +36,7 @@ pub(super) struct Run<P> {
 impl<P> Run<P> {
     /// Judges a run that started at `start` and ended with `returned`: one
     /// that returned after `limit` has timed out, whatever it returned.
+    #[inline]
     fn ended(start: Instant, limit: Duration, ended: Ended, snapshot: Option<P>) -> Self {
         let duration = Instant::now() - start;
         let ended = match ended {
@@ -67,6 +68,7 @@ pub(super) async fn run<'s, P: HookPoint>(
 }
 
 /// Runs the plain `fn` hook `hook` on `ctx` inside its report.
+#[inline]
 pub(super) fn run_now<'s, P: HookPoint>(
     hook: &'static Hook<P>,
     ctx: &mut Ctx<P>,
@@ -82,6 +84,7 @@ pub(super) fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
     catch_unwind(|| tokio::time::sleep(limit)).map_err(discard).ok()
 }
 
+#[inline]
 fn returned(result: Result<Outcome, String>) -> Ended {
     match result {
         Ok(outcome) => Ended::Returned(outcome),
@@ -90,6 +93,7 @@ fn returned(result: Result<Outcome, String>) -> Ended {
 }
 
 /// Runs a plain `fn` hook.
+#[inline]
 fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
     let (snapshot, start, result) = match hook.run {
         HookFn::Interceptor(run) => {
