@@ -40,10 +40,7 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
         return now(drive(session, args, false));
     }
     let hooks = P::table().select(session.tenant_id());
-    if let Some(first) = hooks.first() {
-        let (point, hook) = (first.meta.point, first.meta.path);
-        audit::ready().map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
-    }
+    audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     for hook in hooks {
         match judge::execute_now(hook, &mut ctx, session)? {
@@ -77,11 +74,7 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
     let hooks = P::table().select(session.tenant_id());
-    // A call the audit log cannot take runs no hook.
-    if let Some(first) = hooks.first() {
-        let (point, hook) = (first.meta.point, first.meta.path);
-        audit::ready().map_err(|error| HookError::Unaudited { point, hook, reason: error.to_string() })?;
-    }
+    audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {
         Compose::Chain => chain(hooks, &mut ctx, session, can_wait).await?,
@@ -89,6 +82,21 @@ async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Resu
         Compose::Parallel => parallel(hooks, &mut ctx, session, can_wait).await?,
     }
     Ok(ctx.into_args())
+}
+
+/// Checks that the audit log can take the records of `hooks` before any of
+/// them runs: a call the log cannot take runs no hook, and fails naming the
+/// first.
+#[inline]
+fn audited<P>(hooks: &[&'static Hook<P>]) -> Result<(), HookError> {
+    match hooks.first() {
+        Some(first) => audit::ready().map_err(|error| HookError::Unaudited {
+            point: first.meta.point,
+            hook: first.meta.path,
+            reason: error.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// In chain order, each hook on the arguments as the previous ones left
