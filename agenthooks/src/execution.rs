@@ -116,11 +116,11 @@ impl Changed {
 
     /// The names of the fields in the set, in signature order.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.fields
-            .iter()
-            .take(64)
-            .enumerate()
-            .filter(|(index, _)| self.mask & (1 << index) != 0)
-            .map(|(_, name)| *name)
+        self.indices().map(|index| self.fields[index])
+    }
+
+    /// The positions of the fields in the set, in signature order.
+    pub(crate) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.fields.len().min(64)).filter(|index| self.mask & (1 << index) != 0)
     }
 }
