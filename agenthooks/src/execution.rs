@@ -82,9 +82,27 @@ pub struct Execution<'a> {
     /// have changed): names only, never values.
     pub changed: Changed,
     /// The approval a hook asked for (`Ask`, `Approved`, `Denied`).
-    pub approval: Option<ApprovalId>,
+    pub approval: Option<&'a ApprovalId>,
     /// Whether the hook failed and the point let the call go on without it.
     pub let_through: bool,
+}
+
+impl<'a> Execution<'a> {
+    /// The execution of `hook` for `session` that ended with `status` after
+    /// `duration`, with nothing else to say.
+    #[inline]
+    pub(crate) fn new(hook: &'static HookMeta, session: &'a Session, status: Status, duration: Duration) -> Self {
+        Execution {
+            hook,
+            session,
+            status,
+            duration,
+            message: None,
+            changed: Changed::default(),
+            approval: None,
+            let_through: false,
+        }
+    }
 }
 
 /// A set of a point's argument fields, by name: those a hook changed.

@@ -12,9 +12,8 @@ use std::time::Duration;
 
 use quanta::Instant;
 
-use crate::approval::ApprovalId;
 use crate::audit::AuditError;
-use crate::execution::{Changed, Execution, Status};
+use crate::execution::{Execution, Status};
 use crate::telemetry::HookSpan;
 use crate::{HookMeta, Session};
 
@@ -65,65 +64,47 @@ impl<'s> Report<'s> {
         span.instrument(run)
     }
 
-    /// Reports how the hook ended to telemetry and the audit log; fails when
-    /// the audit log cannot take the record.
+    /// Reports `execution`, this report's run, which ended `at`, to
+    /// telemetry and the audit log; fails when the audit log cannot take the
+    /// record.
     #[inline]
-    pub(crate) fn close(mut self, ending: &Ending<'_>) -> Result<(), AuditError> {
-        self.report(ending)
+    pub(crate) fn close(mut self, execution: &Execution<'_>, at: Instant) -> Result<(), AuditError> {
+        debug_assert!(std::ptr::eq(execution.hook, self.hook), "a report closes with its own hook's execution");
+        self.report(execution, at)
     }
 
     #[inline]
-    fn report(&mut self, ending: &Ending<'_>) -> Result<(), AuditError> {
+    fn report(&mut self, execution: &Execution<'_>, at: Instant) -> Result<(), AuditError> {
         let span = self.span.take().expect("a report closes once");
-        let execution = Execution {
-            hook: self.hook,
-            session: self.session,
-            status: ending.status,
-            duration: ending.duration,
-            message: ending.message,
-            changed: ending.changed,
-            approval: ending.approval,
-            let_through: ending.let_through,
-        };
-        span.close(&execution);
-        crate::audit::record(&execution)
+        span.close(execution);
+        crate::audit::record(execution, at)
     }
 }
 
-/// How one hook execution ended: the record, less the hook and session the
-/// report already knows.
-pub(crate) struct Ending<'a> {
-    pub(crate) status: Status,
-    pub(crate) duration: Duration,
-    pub(crate) message: Option<&'a str>,
-    pub(crate) changed: Changed,
-    pub(crate) approval: Option<ApprovalId>,
-    pub(crate) let_through: bool,
-}
-
-impl<'a> Ending<'a> {
-    /// An ending with `status` after `duration`, and nothing else to say.
-    #[inline]
-    pub(crate) fn new(status: Status, duration: Duration) -> Self {
-        Ending { status, duration, message: None, changed: Changed::default(), approval: None, let_through: false }
-    }
-
-    /// The same ending, saying `message`.
-    #[inline]
-    pub(crate) fn message(self, message: Option<&'a str>) -> Self {
-        Ending { message, ..self }
+impl Report<'_> {
+    /// Reports a run whose report dropped unclosed: the caller dropped the
+    /// call while the hook ran.
+    #[cold]
+    #[inline(never)]
+    fn cancelled(&mut self) {
+        let now = Instant::now();
+        let duration = self.opened.map_or(Duration::ZERO, |opened| now - opened);
+        // The caller is gone, so no call is left to refuse: say it here.
+        let execution =
+            Execution { message: Some(CANCELLED), ..Execution::new(self.hook, self.session, Status::Error, duration) };
+        if let Err(error) = self.report(&execution, now) {
+            eprintln!("agenthooks: hook `{}` was cancelled and could not be audited: {error}", self.hook.path);
+        }
     }
 }
 
 impl Drop for Report<'_> {
+    /// Closed, as every report of a run that ended is, it has nothing left
+    /// to do: the check is inlined, the rare report of a cancelled run is not.
+    #[inline]
     fn drop(&mut self) {
-        if self.span.is_none() {
-            return;
-        }
-        let duration = self.opened.map_or(Duration::ZERO, |opened| Instant::now() - opened);
-        // The caller is gone, so no call is left to refuse: say it here.
-        if let Err(error) = self.report(&Ending::new(Status::Error, duration).message(Some(CANCELLED))) {
-            eprintln!("agenthooks: hook `{}` was cancelled and could not be audited: {error}", self.hook.path);
+        if self.span.is_some() {
+            self.cancelled();
         }
     }
 }

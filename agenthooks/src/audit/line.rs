@@ -216,17 +216,19 @@ pub(crate) struct Record {
 }
 
 impl Record {
-    /// The record of `execution`, stamped now.
-    pub(crate) fn new(execution: &Execution<'_>) -> Self {
+    /// The record of `execution`, which ended `at` (the executor reads the
+    /// clock once for the run's duration and its record).
+    #[inline]
+    pub(crate) fn new(execution: &Execution<'_>, at: Instant) -> Self {
         Record {
             hook: execution.hook,
             session: execution.session.clone(),
             status: execution.status,
             duration: execution.duration,
-            at: Instant::now(),
+            at,
             message: execution.message.map(capped),
             changed: execution.changed,
-            approval: execution.approval.map(Box::new),
+            approval: execution.approval.map(|id| Box::new(*id)),
             let_through: execution.let_through,
         }
     }

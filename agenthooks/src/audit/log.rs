@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
+use quanta::Instant;
+
 use super::file::LogFile;
 use super::line::Record;
 use super::writer::{Queue, Syncer, Writer};
@@ -85,8 +87,8 @@ pub(crate) fn ready() -> Result<(), AuditError> {
     }
 }
 
-/// Hands the record of one hook execution to the writer: the executor calls
-/// this once per execution. Starts the log if it has not started.
+/// Hands the record of one hook execution, which ended `at`, to the writer:
+/// the executor calls this once per execution. Starts the log if it has not started.
 ///
 /// Fails when the log has to start here and cannot, or its writer is gone;
 /// the executor then refuses the call ([`HookError::Unaudited`]): a hook
@@ -95,12 +97,12 @@ pub(crate) fn ready() -> Result<(), AuditError> {
 ///
 /// [`HookError::Unaudited`]: crate::HookError::Unaudited
 #[inline]
-pub(crate) fn record(execution: &Execution<'_>) -> Result<(), AuditError> {
+pub(crate) fn record(execution: &Execution<'_>, at: Instant) -> Result<(), AuditError> {
     let log = match LOG.get() {
         Some(log) => log,
         None => start_unasked()?,
     };
-    log.queue.push(Record::new(execution))?;
+    log.queue.push(Record::new(execution, at))?;
     if log.synchronous.load(Ordering::Relaxed) {
         log.flush()?;
     }

@@ -139,6 +139,7 @@ impl Queue {
 
     /// Whether the queue takes records: fails once the writer is gone. One
     /// atomic load while it runs.
+    #[inline]
     pub(crate) fn check(&self) -> Result<(), AuditError> {
         if self.stopped.load(Ordering::SeqCst) {
             return Err(stop_reason(&self.lock()));

@@ -2,11 +2,13 @@
 //! installed approver under its deadline, or the typed error the agent
 //! resumes from. Each resolution is an audit line of the hook that asked.
 
+use std::time::Duration;
+
 use quanta::Instant;
 
 use crate::approval::{self, ApprovalRequest, Decision, Denial};
-use crate::execution::Status;
-use crate::sink::{Ending, Report};
+use crate::execution::{Execution, Status};
+use crate::sink::Report;
 use crate::unwind::CatchUnwind;
 use crate::{HookError, Session};
 
@@ -23,11 +25,12 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     };
     if let Some(grant) = session.approvals().iter().find(|grant| grant.id() == id) {
         let text = format!("granted by {}", grant.by());
-        let ending = Ending {
-            approval: Some(id),
-            ..Ending::new(Status::Approved, std::time::Duration::ZERO).message(Some(&text))
+        let execution = Execution {
+            message: Some(&text),
+            approval: Some(&id),
+            ..Execution::new(meta, session, Status::Approved, Duration::ZERO)
         };
-        return close(meta, Report::open(meta, session), &ending);
+        return close(Report::open(meta, session), &execution, Instant::now());
     }
     if !session.approvals().is_empty() {
         return deny(asked, session, Denial::GrantMismatch, Instant::now());
@@ -60,11 +63,13 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     match decision {
         Ok(Decision::Approve { by }) => {
             let text = format!("approved by {by}");
-            let ending = Ending {
-                approval: Some(id),
-                ..Ending::new(Status::Approved, Instant::now() - start).message(Some(&text))
+            let now = Instant::now();
+            let execution = Execution {
+                message: Some(&text),
+                approval: Some(&id),
+                ..Execution::new(meta, session, Status::Approved, now - start)
             };
-            close(meta, Report::open(meta, session), &ending)
+            close(Report::open(meta, session), &execution, now)
         }
         Ok(Decision::Reject { by, reason }) => deny(asked, session, Denial::Rejected { by, reason }, start),
         Err(denial) => deny(asked, session, denial, start),
@@ -75,8 +80,12 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
 fn deny(asked: &Asked, session: &Session, denial: Denial, start: Instant) -> Result<(), HookError> {
     let meta = asked.hook;
     let text = format!("denied: {denial}");
-    let ending =
-        Ending { approval: asked.id, ..Ending::new(Status::Denied, Instant::now() - start).message(Some(&text)) };
-    close(meta, Report::open(meta, session), &ending)?;
+    let now = Instant::now();
+    let execution = Execution {
+        message: Some(&text),
+        approval: asked.id.as_ref(),
+        ..Execution::new(meta, session, Status::Denied, now - start)
+    };
+    close(Report::open(meta, session), &execution, now)?;
     Err(HookError::ApprovalDenied { point: meta.point, hook: meta.path, denial })
 }

@@ -2,13 +2,17 @@
 //! policy and the hook's mode make of it, which arguments it changed, and
 //! its audit line. Exactly one line per run, whatever it decided.
 
+use std::time::Duration;
+
+use quanta::Instant;
+
 use crate::approval::{self, ApprovalId};
-use crate::execution::{Changed, Status};
+use crate::execution::{Changed, Execution, Status};
 use crate::hook::{Hook, HookMeta};
 use crate::point::HookPoint;
 use crate::policy::{Mode, OnFailure};
 use crate::redact::scrub;
-use crate::sink::{Ending, Report};
+use crate::sink::Report;
 use crate::unwind::discard;
 use crate::{Blocked, Ctx, HookError, Outcome, Session};
 
@@ -68,6 +72,16 @@ pub(super) fn execute_now<P: HookPoint>(
     judge(&hook.meta, ctx, run, report)
 }
 
+/// A run as the judge sees it: what the hook said and its text, how long
+/// it ran and when it ended, and the arguments as they were before it.
+struct Judged<P> {
+    said: Said,
+    text: Option<String>,
+    duration: Duration,
+    at: Instant,
+    snapshot: Option<P>,
+}
+
 #[inline]
 fn judge<P: HookPoint>(
     meta: &'static HookMeta,
@@ -75,9 +89,14 @@ fn judge<P: HookPoint>(
     run: Run<P>,
     report: Report<'_>,
 ) -> Result<Verdict, HookError> {
-    let Run { ended, duration, snapshot } = run;
+    let Run { ended, duration, at, snapshot } = run;
     let (said, text) = match ended {
-        Ended::Returned(Outcome::Continue) => (Said::Continue, None),
+        // The common case, a hook that let the call go on, judged apart so
+        // that the compiler folds in what it said: no text to scrub, no
+        // status to translate, no approval.
+        Ended::Returned(Outcome::Continue) => {
+            return verdict(meta, ctx, report, Judged { said: Said::Continue, text: None, duration, at, snapshot });
+        }
         Ended::Returned(Outcome::Skip) => (Said::Skip, None),
         Ended::Returned(Outcome::Block(reason)) => (Said::Block, Some(reason)),
         Ended::Returned(Outcome::Ask(prompt)) => (Said::Ask, Some(prompt)),
@@ -85,6 +104,25 @@ fn judge<P: HookPoint>(
         Ended::Panicked(message) => (Said::Failed { panicked: true }, Some(message)),
         Ended::TimedOut => (Said::TimedOut, Some(format!("ran past its limit of {} ms", meta.timeout_ms))),
     };
+    verdict(meta, ctx, report, Judged { said, text, duration, at, snapshot })
+}
+
+/// What the run `judged` means under the point's failure policy and the
+/// hook's mode: restores the arguments when its changes do not stand,
+/// closes its report, and says how the call goes on.
+///
+/// Inlined into both of [`judge`]'s calls, always: that is what folds the
+/// common case's constants in (measured: 794 instructions per one-hook call
+/// when the compiler keeps it apart).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn verdict<P: HookPoint>(
+    meta: &'static HookMeta,
+    ctx: &mut Ctx<P>,
+    report: Report<'_>,
+    judged: Judged<P>,
+) -> Result<Verdict, HookError> {
+    let Judged { said, text, duration, at, snapshot } = judged;
     // Scrubbed against both versions of the arguments: a message may quote
     // a redacted value as it was or as the hook made it.
     let text = text.map(|text| scrub(text, &**ctx, snapshot.as_ref()));
@@ -95,14 +133,16 @@ fn judge<P: HookPoint>(
         Some(before) if !keeps_changes => discard(std::mem::replace(&mut **ctx, before)),
         snapshot => discard(snapshot),
     }
+    let session = ctx.session();
     if shadow {
         let would = would(said, text.as_deref(), changed);
-        let ending = Ending { changed, ..Ending::new(Status::Shadow, duration).message(Some(&would)) };
-        close(meta, report, &ending)?;
+        let execution =
+            Execution { message: Some(&would), changed, ..Execution::new(meta, session, Status::Shadow, duration) };
+        close(report, &execution, at)?;
         return Ok(Verdict::Continue);
     }
     // The arguments as the asking hook saw them: its changes are undone.
-    let id = if said == Said::Ask { approval::id_of(meta, ctx.session(), &**ctx) } else { None };
+    let id = if said == Said::Ask { approval::id_of(meta, session, &**ctx) } else { None };
     let failed = matches!(said, Said::Failed { .. } | Said::TimedOut);
     let let_through = failed && P::ON_FAILURE == OnFailure::Continue && meta.fallback;
     let status = match said {
@@ -113,13 +153,14 @@ fn judge<P: HookPoint>(
         Said::Failed { .. } => Status::Error,
         Said::TimedOut => Status::Timeout,
     };
-    let ending = Ending {
+    let execution = Execution {
+        message: text.as_deref(),
         changed: if keeps_changes { changed } else { Changed::default() },
-        approval: id,
+        approval: id.as_ref(),
         let_through,
-        ..Ending::new(status, duration).message(text.as_deref())
+        ..Execution::new(meta, session, status, duration)
     };
-    close(meta, report, &ending)?;
+    close(report, &execution, at)?;
     let (point, hook) = (meta.point, meta.path);
     let text = text.unwrap_or_default();
     Ok(match said {
@@ -134,13 +175,13 @@ fn judge<P: HookPoint>(
     })
 }
 
-/// Closes `report` with `ending`; an execution the audit log cannot take
-/// stops the call.
+/// Closes `report` with `execution`, which ended `at`; an execution the
+/// audit log cannot take stops the call.
 #[inline]
-pub(super) fn close(meta: &HookMeta, report: Report<'_>, ending: &Ending<'_>) -> Result<(), HookError> {
-    report.close(ending).map_err(|error| HookError::Unaudited {
-        point: meta.point,
-        hook: meta.path,
+pub(super) fn close(report: Report<'_>, execution: &Execution<'_>, at: Instant) -> Result<(), HookError> {
+    report.close(execution, at).map_err(|error| HookError::Unaudited {
+        point: execution.hook.point,
+        hook: execution.hook.path,
         reason: error.to_string(),
     })
 }

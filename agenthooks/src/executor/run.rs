@@ -25,11 +25,12 @@ pub(super) enum Ended {
     TimedOut,
 }
 
-/// One finished hook run: how it ended, how long it took, and the arguments
-/// as they were before it (interceptors only).
+/// One finished hook run: how it ended, how long it took and when it ended,
+/// and the arguments as they were before it (interceptors only).
 pub(super) struct Run<P> {
     pub(super) ended: Ended,
     pub(super) duration: Duration,
+    pub(super) at: Instant,
     pub(super) snapshot: Option<P>,
 }
 
@@ -38,12 +39,13 @@ impl<P> Run<P> {
     /// that returned after `limit` has timed out, whatever it returned.
     #[inline]
     fn ended(start: Instant, limit: Duration, ended: Ended, snapshot: Option<P>) -> Self {
-        let duration = Instant::now() - start;
+        let at = Instant::now();
+        let duration = at - start;
         let ended = match ended {
             Ended::Returned(_) | Ended::Failed(_) if duration > limit => Ended::TimedOut,
             ended => ended,
         };
-        Run { ended, duration, snapshot }
+        Run { ended, duration, at, snapshot }
     }
 }
 
