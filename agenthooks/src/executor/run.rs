@@ -41,10 +41,8 @@ impl<P> Run<P> {
     fn ended(start: Instant, limit: Duration, ended: Ended, snapshot: Option<P>) -> Self {
         let at = Instant::now();
         let duration = at - start;
-        let ended = match ended {
-            Ended::Returned(_) | Ended::Failed(_) if duration > limit => Ended::TimedOut,
-            ended => ended,
-        };
+        let past_limit = duration > limit && matches!(ended, Ended::Returned(_) | Ended::Failed(_));
+        let ended = if past_limit { Ended::TimedOut } else { ended };
         Run { ended, duration, at, snapshot }
     }
 }
