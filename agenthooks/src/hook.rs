@@ -81,8 +81,18 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 500;
 /// `#[hook]` checks the same bound at compile time.
 pub(crate) const MAX_TIMEOUT_MS: u64 = 300_000;
 
-/// A closure registered at run time (see [`runtime`](crate::runtime)).
-pub(crate) type Closure<F> = Arc<F>;
+/// A plain closure registered at run time (see [`runtime`](crate::runtime))
+/// that may change the arguments.
+pub(crate) type InterceptorClosure<P> = Arc<dyn Fn(&mut Ctx<P>) -> Result<crate::Outcome, String> + Send + Sync>;
+
+/// A plain closure registered at run time that reads the arguments.
+pub(crate) type ObserverClosure<P> = Arc<dyn Fn(&Ctx<P>) -> Result<crate::Outcome, String> + Send + Sync>;
+
+/// An async closure registered at run time that may change the arguments.
+pub(crate) type AsyncInterceptorClosure<P> = Arc<dyn for<'c> Fn(&'c mut Ctx<P>) -> HookFuture<'c> + Send + Sync>;
+
+/// An async closure registered at run time that reads the arguments.
+pub(crate) type AsyncObserverClosure<P> = Arc<dyn for<'c> Fn(&'c Ctx<P>) -> HookFuture<'c> + Send + Sync>;
 
 /// How a hook is called: the function `#[hook]` generates around the user's
 /// hook, or a closure registered at run time. Either turns the hook's return
@@ -98,13 +108,13 @@ pub enum HookFn<P> {
     /// An `async fn` taking `&Ctx<P>`.
     AsyncObserver(for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>),
     /// A closure taking `&mut Ctx<P>`.
-    InterceptorClosure(Closure<dyn Fn(&mut Ctx<P>) -> Result<crate::Outcome, String> + Send + Sync>),
+    InterceptorClosure(InterceptorClosure<P>),
     /// A closure taking `&Ctx<P>`.
-    ObserverClosure(Closure<dyn Fn(&Ctx<P>) -> Result<crate::Outcome, String> + Send + Sync>),
+    ObserverClosure(ObserverClosure<P>),
     /// A closure taking `&mut Ctx<P>` and returning a future.
-    AsyncInterceptorClosure(Closure<dyn for<'c> Fn(&'c mut Ctx<P>) -> HookFuture<'c> + Send + Sync>),
+    AsyncInterceptorClosure(AsyncInterceptorClosure<P>),
     /// A closure taking `&Ctx<P>` and returning a future.
-    AsyncObserverClosure(Closure<dyn for<'c> Fn(&'c Ctx<P>) -> HookFuture<'c> + Send + Sync>),
+    AsyncObserverClosure(AsyncObserverClosure<P>),
 }
 
 impl<P> HookFn<P> {
