@@ -48,6 +48,7 @@ pub mod approval;
 #[macro_use]
 mod symbol;
 pub mod audit;
+pub mod config;
 mod context;
 mod error;
 mod execution;

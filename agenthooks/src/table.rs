@@ -13,10 +13,11 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use arc_swap::{ArcSwap, Guard};
 use rustc_hash::FxHashMap;
 
+use crate::config::{self, Config, Writer};
 use crate::hook::{Hook, HookMeta};
 use crate::link::{self, Reach};
 use crate::point::HookPoint;
-use crate::registry;
+use crate::{intern, registry};
 
 const UNKNOWN: u8 = 0;
 const EMPTY: u8 = 1;
@@ -85,8 +86,9 @@ impl<P: HookPoint> PointTable<P> {
 
     fn current(&self) -> &ArcSwap<Chains<P>> {
         self.current.get_or_init(|| {
+            let writer = config::writer();
             tables().lock().unwrap_or_else(PoisonError::into_inner).push(P::table());
-            let chains = self.build();
+            let chains = self.build(writer.config());
             self.publish(&chains);
             ArcSwap::new(chains)
         })
@@ -97,6 +99,7 @@ impl<P: HookPoint> PointTable<P> {
     pub(crate) fn register(&self, hook: Hook<P>) -> Result<u64, &'static str> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let current = self.current();
+        let writer = config::writer();
         let mut registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
         let path = hook.meta.path;
         let linked = registry::hooks_of::<P>().into_iter().any(|linked| linked.meta.path == path);
@@ -105,34 +108,39 @@ impl<P: HookPoint> PointTable<P> {
         }
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         registered.push((id, hook));
-        self.swap(current, &registered);
+        drop(registered);
+        self.swap(current, writer.config());
         Ok(id)
     }
 
     /// Removes the hook registered with `id`, if it is still there.
     pub(crate) fn unregister(&self, id: u64) {
         let current = self.current();
+        let writer = config::writer();
         let mut registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
         let before = registered.len();
         registered.retain(|(other, _)| *other != id);
-        if registered.len() != before {
-            self.swap(current, &registered);
+        let removed = registered.len() != before;
+        drop(registered);
+        if removed {
+            self.swap(current, writer.config());
         }
     }
 
-    /// Builds the table anew and swaps it in; `registered` is the locked
-    /// list, so that two writers never swap in each other's stale tables.
-    fn swap(&self, current: &ArcSwap<Chains<P>>, registered: &[(u64, Hook<P>)]) {
-        let chains = Arc::new(Chains::new(
-            linked::<P>().chain(registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared))),
-        ));
+    /// Builds the table anew with `config` and swaps it in. The caller holds
+    /// the [writer](config::writer) lock, so that two writers never swap in
+    /// each other's stale tables.
+    fn swap(&self, current: &ArcSwap<Chains<P>>, config: &Config) {
+        let chains = self.build(config);
         self.publish(&chains);
         current.store(chains);
     }
 
-    fn build(&self) -> Arc<Chains<P>> {
+    fn build(&self, config: &Config) -> Arc<Chains<P>> {
         let registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::new(Chains::new(linked::<P>().chain(registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared)))))
+        let linked = registry::hooks_of::<P>().into_iter().map(|hook| (hook.clone(), link::reach(hook.meta)));
+        let registered = registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared));
+        Arc::new(Chains::new(linked.chain(registered), config))
     }
 
     fn publish(&self, chains: &Chains<P>) {
@@ -141,24 +149,17 @@ impl<P: HookPoint> PointTable<P> {
     }
 }
 
-/// The hooks linked to point `P`, each with whose calls it runs for.
-fn linked<P: 'static>() -> impl Iterator<Item = (Hook<P>, Reach)> {
-    registry::hooks_of::<P>().into_iter().map(|hook| (hook.clone(), link::reach(hook.meta)))
-}
-
 /// A table, whatever its point.
 trait AnyTable: Sync {
-    /// Builds the table anew and swaps it in.
-    fn rebuild(&'static self);
+    /// Builds the table anew with `config` and swaps it in.
+    fn rebuild(&'static self, config: &Config);
     /// The hooks registered at run time.
     fn registered(&'static self) -> Vec<&'static HookMeta>;
 }
 
 impl<P: HookPoint> AnyTable for PointTable<P> {
-    fn rebuild(&'static self) {
-        let current = self.current();
-        let registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
-        self.swap(current, &registered);
+    fn rebuild(&'static self, config: &Config) {
+        self.swap(self.current(), config);
     }
 
     fn registered(&'static self) -> Vec<&'static HookMeta> {
@@ -169,6 +170,13 @@ impl<P: HookPoint> AnyTable for PointTable<P> {
 /// Every hook registered at run time, at any point.
 pub(crate) fn registered() -> Vec<&'static HookMeta> {
     every_table().into_iter().flat_map(AnyTable::registered).collect()
+}
+
+/// Builds every table anew with the configuration `writer` holds.
+pub(crate) fn rebuild_all(writer: &Writer) {
+    for table in every_table() {
+        table.rebuild(writer.config());
+    }
 }
 
 fn every_table() -> Vec<&'static dyn AnyTable> {
@@ -192,27 +200,43 @@ pub(crate) struct Chains<P: 'static> {
 }
 
 impl<P: 'static> Chains<P> {
-    fn new(hooks: impl Iterator<Item = (Hook<P>, Reach)>) -> Self {
-        let mut every_tenant = Vec::new();
-        let mut by_tenant: FxHashMap<&'static str, Vec<Hook<P>>> = FxHashMap::default();
+    /// Groups `hooks` by tenant, each with the settings `config` gives it
+    /// there, leaving out those it switches off.
+    fn new(hooks: impl Iterator<Item = (Hook<P>, Reach)>, config: &Config) -> Self {
+        let mut every = Vec::new();
+        let mut own: FxHashMap<&'static str, Vec<Hook<P>>> = FxHashMap::default();
         for (hook, reach) in hooks {
             match (reach, hook.meta.tenant) {
-                (Reach::AsDeclared, None) => every_tenant.push(hook),
-                (Reach::AsDeclared, Some(tenant)) => by_tenant.entry(tenant).or_default().push(hook),
+                (Reach::AsDeclared, None) => every.push(hook),
+                (Reach::AsDeclared, Some(tenant)) => own.entry(tenant).or_default().push(hook),
                 (Reach::Tenants(tenants), _) => {
                     for tenant in tenants {
-                        by_tenant.entry(tenant).or_default().push(hook.clone());
+                        own.entry(tenant).or_default().push(hook.clone());
                     }
                 }
                 (Reach::Nothing, _) => {}
             }
         }
-        every_tenant.sort_by_key(|hook| hook.meta.chain_key());
-        for chain in by_tenant.values_mut() {
-            chain.extend(every_tenant.iter().cloned());
-            chain.sort_by_key(|hook| hook.meta.chain_key());
+        // A tenant the configuration gives settings of its own gets a chain
+        // of its own.
+        for hook in &every {
+            for tenant in config.tenants_of(hook.meta) {
+                own.entry(intern::text(tenant)).or_default();
+            }
         }
-        Chains { every_tenant, by_tenant }
+        let settle = |hooks: &mut dyn Iterator<Item = &Hook<P>>, tenant: Option<&str>| {
+            let mut chain: Vec<Hook<P>> = hooks
+                .filter_map(|hook| Some(Hook { meta: config.settle(hook.meta, tenant)?, run: hook.run.clone() }))
+                .collect();
+            chain.sort_by_key(|hook| hook.meta.chain_key());
+            chain
+        };
+        let by_tenant = own
+            .iter()
+            .map(|(tenant, hooks)| (*tenant, settle(&mut hooks.iter().chain(&every), Some(tenant))))
+            .filter(|(_, chain)| !chain.is_empty())
+            .collect();
+        Chains { every_tenant: settle(&mut every.iter(), None), by_tenant }
     }
 
     fn is_empty(&self) -> bool {
@@ -226,13 +250,5 @@ impl<P: 'static> Chains<P> {
             .filter(|_| !self.by_tenant.is_empty())
             .and_then(|tenant| self.by_tenant.get(tenant))
             .unwrap_or(&self.every_tenant)
-    }
-}
-
-/// Builds every table anew, for a configuration just applied.
-#[allow(dead_code)]
-pub(crate) fn rebuild_all() {
-    for table in every_table() {
-        table.rebuild();
     }
 }
