@@ -116,7 +116,7 @@ fn an_invalid_file_is_refused_with_its_position_and_the_previous_configuration_s
         .unwrap_err();
     match &error {
         ConfigError::Invalid { origin, line, column, .. } => {
-            assert_eq!((origin.as_str(), *line, *column), ("bad.toml", 3, 14))
+            assert_eq!((origin.as_str(), *line, *column), ("bad.toml", 3, 14));
         }
         other => panic!("expected an invalid file, got {other:?}"),
     }
