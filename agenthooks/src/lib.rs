@@ -66,6 +66,8 @@ mod session;
 mod sink;
 mod table;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod unwind;
 
 #[doc(hidden)]

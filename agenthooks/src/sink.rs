@@ -86,6 +86,8 @@ impl<'s> Report<'s> {
             let_through: ending.let_through,
         };
         span.close(&execution);
+        #[cfg(feature = "testing")]
+        crate::testing::record(&execution);
         crate::audit::record(&execution)
     }
 }

@@ -137,10 +137,15 @@ impl<P: HookPoint> PointTable<P> {
     }
 
     fn build(&self, config: &Config) -> Arc<Chains<P>> {
+        Arc::new(Chains::new(self.hooks().into_iter(), config))
+    }
+
+    /// Every hook of the point, linked or registered, as declared, with
+    /// whose calls it runs for.
+    pub(crate) fn hooks(&self) -> Vec<(Hook<P>, Reach)> {
         let registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
         let linked = registry::hooks_of::<P>().into_iter().map(|hook| (hook.clone(), link::reach(hook.meta)));
-        let registered = registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared));
-        Arc::new(Chains::new(linked.chain(registered), config))
+        linked.chain(registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared))).collect()
     }
 
     fn publish(&self, chains: &Chains<P>) {

@@ -60,7 +60,7 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
 
 /// The output of `future`, which must be ready at its first poll: the
 /// driver of a plain `fn` point, whose hooks never wait.
-fn now<F: Future>(future: F) -> F::Output {
+pub(crate) fn now<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(result) => result,
@@ -81,7 +81,16 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
     let chains = P::table().load_full();
-    let hooks = chains.select(session.tenant_id());
+    drive_hooks(chains.select(session.tenant_id()), session, args, can_wait).await
+}
+
+/// Runs `hooks`, the chain of a call, as the point composes them.
+pub(crate) async fn drive_hooks<P: HookPoint>(
+    hooks: &[Hook<P>],
+    session: &Session,
+    args: P,
+    can_wait: bool,
+) -> Result<P, HookError> {
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {
