@@ -8,25 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use agenthooks::{hook, hookpoint, runtime, Ctx, Outcome, Session};
-use baseline::{direct, AgentError};
+use agenthooks::{hook, runtime, Ctx, Outcome, Session};
+use baseline::{direct, point, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
 #[path = "support/baseline.rs"]
 mod baseline;
 mod support;
-
-macro_rules! point {
-    ($point:ident, $function:ident) => {
-        #[hookpoint($point)]
-        #[inline(never)]
-        fn $function(session: &Session, value: u64) -> Result<u64, AgentError> {
-            black_box(session);
-            Ok(value * 2)
-        }
-    };
-}
 
 point!(Linked, linked);
 point!(Registered, registered);
