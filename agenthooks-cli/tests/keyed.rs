@@ -36,6 +36,11 @@ fn keyed_log() -> &'static (PathBuf, PathBuf, AuditGuard) {
     })
 }
 
+/// `lines` as a log file's text.
+fn text(lines: &[String]) -> String {
+    lines.iter().flat_map(|line| [line.as_str(), "\n"]).collect()
+}
+
 /// Writes `calls` records; returns the log's lines.
 fn written(calls: usize) -> Vec<String> {
     let (path, _, _) = keyed_log();
@@ -52,7 +57,7 @@ fn verify_checks_a_keyed_log_only_with_its_key() {
     let (_, key_file, _) = keyed_log();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let log = dir.path().join("log.jsonl");
-    std::fs::write(&log, lines.iter().map(|line| format!("{line}\n")).collect::<String>()).expect("a copy");
+    std::fs::write(&log, text(&lines)).expect("a copy");
 
     let run = agenthooks(&["audit", "verify", arg(&log)]);
     assert_eq!(run.code, 2, "{run:?}");
@@ -95,9 +100,9 @@ fn verify_catches_a_keyed_log_cut_after_a_shipped_checkpoint() {
     std::fs::write(&checkpoints, text).expect("the checkpoints file");
     let kept = usize::try_from(last).expect("small") - 1;
     let cut = dir.path().join("cut.jsonl");
-    std::fs::write(&cut, lines[..kept].iter().map(|line| format!("{line}\n")).collect::<String>()).expect("a cut copy");
+    std::fs::write(&cut, text(&lines[..kept])).expect("a cut copy");
     let whole = dir.path().join("whole.jsonl");
-    std::fs::write(&whole, lines.iter().map(|line| format!("{line}\n")).collect::<String>()).expect("a copy");
+    std::fs::write(&whole, text(&lines)).expect("a copy");
 
     let verify = |log: &PathBuf| {
         agenthooks(&["audit", "verify", "--key-file", arg(key_file), "--checkpoints", arg(&checkpoints), arg(log)])

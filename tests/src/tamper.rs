@@ -2,6 +2,8 @@
 //! a line and sealing it, and the lines after it, again, so that the chain
 //! holds together as far as the seal used allows.
 
+use std::fmt::Write as _;
+
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
@@ -34,7 +36,10 @@ impl Seal<'_> {
                 mac.finalize().into_bytes().to_vec()
             }
         };
-        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+        digest.iter().fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
     }
 }
 
@@ -59,5 +64,5 @@ pub fn reseal(lines: &mut [String], from: usize, seal: Seal<'_>, first_prev: &st
 
 /// `lines` as a log file's text.
 pub fn text(lines: &[String]) -> String {
-    lines.iter().map(|line| format!("{line}\n")).collect()
+    lines.iter().flat_map(|line| [line.as_str(), "\n"]).collect()
 }
