@@ -96,8 +96,8 @@ fn verify_catches_a_keyed_log_cut_after_a_shipped_checkpoint() {
     let last = shipped.iter().map(|checkpoint| checkpoint.seq).max().expect("a checkpoint was shipped");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let checkpoints = dir.path().join("checkpoints.jsonl");
-    let text: String = shipped.iter().map(|checkpoint| checkpoint.to_json() + "\n").collect();
-    std::fs::write(&checkpoints, text).expect("the checkpoints file");
+    let shipped_text: String = shipped.iter().map(|checkpoint| checkpoint.to_json() + "\n").collect();
+    std::fs::write(&checkpoints, shipped_text).expect("the checkpoints file");
     let kept = usize::try_from(last).expect("small") - 1;
     let cut = dir.path().join("cut.jsonl");
     std::fs::write(&cut, text(&lines[..kept])).expect("a cut copy");
