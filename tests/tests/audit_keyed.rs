@@ -265,7 +265,7 @@ fn records_and_checkpoints_reach_the_opentelemetry_log_exporter() {
         assert_eq!(attribute(record, "hook.status"), Some(&string(&entry.status)));
         assert_eq!(attribute(record, "hmac"), Some(&string(seal_of(line))));
         assert_eq!(attribute(record, "prev"), Some(&string(&entry.prev)));
-        let everything = format!("{:?}", record);
+        let everything = format!("{record:?}");
         assert!(!everything.contains(SECRET_ARGUMENT), "no argument value is exported: {everything}");
     }
     let blocked = records.iter().find(|record| attribute(record, "hook.status") == Some(&string("blocked")));
