@@ -12,11 +12,17 @@ use crate::time::Timestamp;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success; for `audit verify`, the chain is intact
-  1  `audit verify` only: the chain is broken (a line was edited, deleted, inserted, moved or cut)
-  2  the log cannot be read, the command line is wrong, or the output cannot be written";
+  1  `audit verify` only: the chain is broken (a line was edited, deleted, inserted, moved or cut),
+     the log was not sealed with the given key, or it differs from a shipped checkpoint
+  2  the log cannot be read (nor its key or checkpoints; or a keyed log was given no key),
+     the command line is wrong, or the output cannot be written";
 
 /// Where the log is when PATH is not given, as every help text says it.
 const DEFAULT_PATH: &str = "The audit log [default: $AGENTHOOKS_AUDIT_PATH, else ~/.agenthooks/audit.jsonl]";
+
+/// What `--key-file` takes, as its help text says it.
+const KEY_FILE_HELP: &str = "The file holding the key of a keyed log (its bytes, without a trailing newline) \
+[default: $AGENTHOOKS_AUDIT_KEY_FILE]. With a key, an unkeyed log fails";
 
 /// Verifies and reads the audit logs of agents built on agenthooks.
 #[derive(Debug, Parser)]
@@ -41,8 +47,9 @@ pub(crate) enum Audit {
     /// Check every line's hash, sequence number and link to the line before.
     ///
     /// Prints the number of lines and the last hash when the chain is intact
-    /// (keep that hash elsewhere: lines cut off the end leave a shorter,
-    /// valid chain), or the first bad line when it is not.
+    /// (keep that hash elsewhere, or give the checkpoints the writer shipped:
+    /// lines cut off the end leave a shorter, valid chain), or the first bad
+    /// line when it is not. A keyed log needs its key (`--key-file`).
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
     /// Print the last records, oldest first, optionally filtered, then
@@ -67,6 +74,14 @@ pub(crate) struct VerifyArgs {
     /// instead of failing on it.
     #[arg(long)]
     pub(crate) allow_torn_tail: bool,
+    #[doc = "The key of a keyed log"]
+    #[arg(long, value_name = "FILE", help = KEY_FILE_HELP)]
+    pub(crate) key_file: Option<PathBuf>,
+    /// A file of the checkpoints shipped while the log was written, one
+    /// JSON line each (`{"seq":N,"hash":"…"}`): fails when the log was
+    /// changed at or before a shipped line, or ends before one.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) checkpoints: Option<PathBuf>,
     #[doc = "The audit log"]
     #[arg(value_name = "PATH", help = DEFAULT_PATH)]
     pub(crate) path: Option<PathBuf>,

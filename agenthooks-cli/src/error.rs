@@ -24,6 +24,9 @@ pub(crate) enum CliError {
     /// The log could not be read, as the runtime's reader reports it.
     #[error(transparent)]
     Verify(#[from] agenthooks::audit::VerifyError),
+    /// The key file could not be read, or holds too short a key.
+    #[error(transparent)]
+    Key(#[from] agenthooks::audit::KeyError),
     /// `--since` is not before `--until`, so no record could match.
     #[error("`--since` must be before `--until`: no record lies in an empty time range")]
     EmptyTimeRange,

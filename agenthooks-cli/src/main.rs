@@ -2,16 +2,17 @@
 //! built on agenthooks write.
 //!
 //! ```text
-//! agenthooks audit verify [--allow-torn-tail] [PATH]
+//! agenthooks audit verify [--allow-torn-tail] [--key-file FILE] [--checkpoints FILE] [PATH]
 //! agenthooks audit tail [-n N] [-f] [--json] [--point P] [--hook H] [--tenant T]
 //!                       [--status S] [--since TIME] [--until TIME] [PATH]
 //! ```
 //!
 //! PATH defaults to a deployment's log, as the runtime's
 //! [`AuditConfig::deployment_path`] names it. Exit codes: 0 success (for
-//! `verify`, the chain is intact), 1 the chain is broken (`verify`), 2 the
-//! log cannot be read, the command line is wrong, or the output cannot be
-//! written.
+//! `verify`, the chain is intact), 1 the chain is broken, not sealed with
+//! the given key, or differs from a shipped checkpoint (`verify`), 2 the
+//! log, its key or the checkpoints cannot be read (a keyed log without its
+//! key), the command line is wrong, or the output cannot be written.
 
 mod args;
 mod error;
@@ -38,7 +39,7 @@ use crate::output::warn;
 fn main() -> ExitCode {
     let Cli { command: Command::Audit(audit) } = Cli::parse();
     let result = match audit {
-        Audit::Verify(args) => log_path(args.path).and_then(|path| verify::verify(&path, args.allow_torn_tail)),
+        Audit::Verify(args) => log_path(args.path.clone()).and_then(|path| verify::verify(&path, &args)),
         Audit::Tail(args) => {
             log_path(args.path.clone()).and_then(|path| tail::tail(&path, args)).map(|()| ExitCode::SUCCESS)
         }

@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use agenthooks::approval::Grant;
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
-use baseline::{direct, AgentError};
+use baseline::{direct, point, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
@@ -14,20 +14,9 @@ use support::{in_bursts, TemporaryAudit};
 mod baseline;
 mod support;
 
-macro_rules! point {
-    ($point:ident, $function:ident, $compose:literal) => {
-        #[hookpoint($point, compose = $compose)]
-        #[inline(never)]
-        fn $function(session: &Session, value: u64) -> Result<u64, AgentError> {
-            black_box(session);
-            Ok(value * 2)
-        }
-    };
-}
-
-point!(Chain, chain, "chain");
-point!(RunAll, run_all, "run_all");
-point!(Parallel, parallel, "parallel");
+point!(Chain, chain, compose = "chain");
+point!(RunAll, run_all, compose = "run_all");
+point!(Parallel, parallel, compose = "parallel");
 
 /// Returns the hook error whole: the benchmark reads the approval id.
 #[hookpoint(Asks)]

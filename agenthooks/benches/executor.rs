@@ -7,25 +7,14 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use agenthooks::{audit, hook, hookpoint, Ctx, Execution, Outcome, Session, Status};
-use baseline::{direct, AgentError};
+use agenthooks::{audit, hook, Ctx, Execution, Outcome, Session, Status};
+use baseline::{direct, point, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
 #[path = "support/baseline.rs"]
 mod baseline;
 mod support;
-
-macro_rules! point {
-    ($point:ident, $function:ident) => {
-        #[hookpoint($point)]
-        #[inline(never)]
-        fn $function(session: &Session, value: u64) -> Result<u64, AgentError> {
-            black_box(session);
-            Ok(value * 2)
-        }
-    };
-}
 
 point!(NoHooks, no_hooks);
 point!(OneHook, one_hook);

@@ -8,8 +8,8 @@
 
 use std::hint::black_box;
 
-use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
-use baseline::{direct, AgentError};
+use agenthooks::{hook, Ctx, Outcome, Session};
+use baseline::{direct, point, AgentError};
 use criterion::{criterion_group, Criterion};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
@@ -22,12 +22,7 @@ use tracing_subscriber::layer::SubscriberExt as _;
 mod baseline;
 mod support;
 
-#[hookpoint(OneHook)]
-#[inline(never)]
-fn one_hook(session: &Session, value: u64) -> Result<u64, AgentError> {
-    black_box(session);
-    Ok(value * 2)
-}
+point!(OneHook, one_hook);
 
 #[hook(OneHook, tenant = "acme")]
 fn only(ctx: &mut Ctx<OneHook>) -> Outcome {

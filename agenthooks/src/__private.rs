@@ -12,12 +12,12 @@ pub use inventory;
 pub use crate::error::CarriesHookError;
 pub use crate::executor::{run_async, run_sync};
 use crate::hook::HookFn;
-pub use crate::hook::{Hook, HookFuture};
+pub use crate::hook::{Hook, HookFuture, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS};
 pub use crate::link::LinkedCrate;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
-pub use crate::point::PointTable;
 pub use crate::redact::redacted_text_of;
 pub use crate::registry::HookRegistration;
+pub use crate::table::PointTable;
 use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};
 
 /// Boxes an `async fn` hook's future so that every hook of a point has one
@@ -32,27 +32,33 @@ where
 /// An interceptor hook of point `P`, as `#[hook]` registers it. One helper
 /// per kind, each a single call that names the point once.
 pub const fn interceptor<P: HookPoint>(
-    meta: HookMeta,
+    meta: &'static HookMeta,
     run: for<'c> fn(&'c mut Ctx<P>) -> Result<Outcome, String>,
 ) -> Hook<P> {
     Hook::new(meta, HookFn::Interceptor(run))
 }
 
 /// An observer hook of point `P`, as `#[hook]` registers it.
-pub const fn observer<P: HookPoint>(meta: HookMeta, run: for<'c> fn(&'c Ctx<P>) -> Result<Outcome, String>) -> Hook<P> {
+pub const fn observer<P: HookPoint>(
+    meta: &'static HookMeta,
+    run: for<'c> fn(&'c Ctx<P>) -> Result<Outcome, String>,
+) -> Hook<P> {
     Hook::new(meta, HookFn::Observer(run))
 }
 
 /// An `async fn` interceptor hook of point `P`, as `#[hook]` registers it.
 pub const fn async_interceptor<P: HookPoint>(
-    meta: HookMeta,
+    meta: &'static HookMeta,
     run: for<'c> fn(&'c mut Ctx<P>) -> HookFuture<'c>,
 ) -> Hook<P> {
     Hook::new(meta, HookFn::AsyncInterceptor(run))
 }
 
 /// An `async fn` observer hook of point `P`, as `#[hook]` registers it.
-pub const fn async_observer<P: HookPoint>(meta: HookMeta, run: for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>) -> Hook<P> {
+pub const fn async_observer<P: HookPoint>(
+    meta: &'static HookMeta,
+    run: for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>,
+) -> Hook<P> {
     Hook::new(meta, HookFn::AsyncObserver(run))
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Ctx;
@@ -13,7 +14,7 @@ use crate::policy::Mode;
 ///
 /// Listed by [`linked_hooks`](crate::linked_hooks) and carried by every
 /// [`Execution`](crate::Execution).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HookMeta {
     /// Name of the point the hook is attached to, e.g. `before_search`.
     pub point: &'static str,
@@ -56,7 +57,7 @@ impl HookMeta {
 }
 
 /// Whether a hook may change the arguments of the call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HookKind {
     /// Takes `&mut Ctx<P>`: may rewrite argument fields.
@@ -65,12 +66,37 @@ pub enum HookKind {
     Observer,
 }
 
-/// The boxed future an async hook returns.
-#[doc(hidden)]
+/// The boxed future an `async fn` hook returns: a hook registered at run
+/// time with an async closure returns one, written
+/// `Box::pin(async move { … })`.
 pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<crate::Outcome, String>> + Send + 'a>>;
 
-/// The function the `#[hook]` macro generates around the user's hook: it
-/// calls the hook and turns its return value into an outcome or an error.
+/// The order a hook that says none runs at.
+pub const DEFAULT_ORDER: i32 = 100;
+
+/// The time limit of a hook that says none, in milliseconds.
+pub const DEFAULT_TIMEOUT_MS: u64 = 500;
+
+/// The longest time limit a hook may have, in milliseconds (5 minutes);
+/// `#[hook]` checks the same bound at compile time.
+pub(crate) const MAX_TIMEOUT_MS: u64 = 300_000;
+
+/// A plain closure registered at run time (see [`runtime`](crate::runtime))
+/// that may change the arguments.
+pub(crate) type InterceptorClosure<P> = Arc<dyn Fn(&mut Ctx<P>) -> Result<crate::Outcome, String> + Send + Sync>;
+
+/// A plain closure registered at run time that reads the arguments.
+pub(crate) type ObserverClosure<P> = Arc<dyn Fn(&Ctx<P>) -> Result<crate::Outcome, String> + Send + Sync>;
+
+/// An async closure registered at run time that may change the arguments.
+pub(crate) type AsyncInterceptorClosure<P> = Arc<dyn for<'c> Fn(&'c mut Ctx<P>) -> HookFuture<'c> + Send + Sync>;
+
+/// An async closure registered at run time that reads the arguments.
+pub(crate) type AsyncObserverClosure<P> = Arc<dyn for<'c> Fn(&'c Ctx<P>) -> HookFuture<'c> + Send + Sync>;
+
+/// How a hook is called: the function `#[hook]` generates around the user's
+/// hook, or a closure registered at run time. Either turns the hook's return
+/// value into an outcome or an error.
 #[doc(hidden)]
 pub enum HookFn<P> {
     /// A plain `fn` taking `&mut Ctx<P>`.
@@ -81,6 +107,85 @@ pub enum HookFn<P> {
     AsyncInterceptor(for<'c> fn(&'c mut Ctx<P>) -> HookFuture<'c>),
     /// An `async fn` taking `&Ctx<P>`.
     AsyncObserver(for<'c> fn(&'c Ctx<P>) -> HookFuture<'c>),
+    /// A closure taking `&mut Ctx<P>`.
+    InterceptorClosure(InterceptorClosure<P>),
+    /// A closure taking `&Ctx<P>`.
+    ObserverClosure(ObserverClosure<P>),
+    /// A closure taking `&mut Ctx<P>` and returning a future.
+    AsyncInterceptorClosure(AsyncInterceptorClosure<P>),
+    /// A closure taking `&Ctx<P>` and returning a future.
+    AsyncObserverClosure(AsyncObserverClosure<P>),
+}
+
+impl<P> HookFn<P> {
+    /// Whether the hook returns a future to await.
+    #[inline]
+    pub(crate) fn is_async(&self) -> bool {
+        matches!(
+            self,
+            HookFn::AsyncInterceptor(_)
+                | HookFn::AsyncObserver(_)
+                | HookFn::AsyncInterceptorClosure(_)
+                | HookFn::AsyncObserverClosure(_)
+        )
+    }
+
+    /// Whether the hook may change the arguments, so that they are
+    /// snapshotted before it runs.
+    #[inline]
+    pub(crate) fn changes(&self) -> bool {
+        matches!(
+            self,
+            HookFn::Interceptor(_)
+                | HookFn::AsyncInterceptor(_)
+                | HookFn::InterceptorClosure(_)
+                | HookFn::AsyncInterceptorClosure(_)
+        )
+    }
+
+    /// Calls a plain hook; `None` for an async one.
+    #[inline]
+    pub(crate) fn call(&self, ctx: &mut Ctx<P>) -> Option<Result<crate::Outcome, String>> {
+        Some(match self {
+            HookFn::Interceptor(run) => run(ctx),
+            HookFn::Observer(run) => run(ctx),
+            HookFn::InterceptorClosure(run) => run(ctx),
+            HookFn::ObserverClosure(run) => run(ctx),
+            HookFn::AsyncInterceptor(_)
+            | HookFn::AsyncObserver(_)
+            | HookFn::AsyncInterceptorClosure(_)
+            | HookFn::AsyncObserverClosure(_) => return None,
+        })
+    }
+
+    /// Starts an async hook; `None` for a plain one.
+    pub(crate) fn start<'c>(&self, ctx: &'c mut Ctx<P>) -> Option<HookFuture<'c>> {
+        Some(match self {
+            HookFn::AsyncInterceptor(start) => start(ctx),
+            HookFn::AsyncObserver(start) => start(ctx),
+            HookFn::AsyncInterceptorClosure(start) => start(ctx),
+            HookFn::AsyncObserverClosure(start) => start(ctx),
+            HookFn::Interceptor(_)
+            | HookFn::Observer(_)
+            | HookFn::InterceptorClosure(_)
+            | HookFn::ObserverClosure(_) => return None,
+        })
+    }
+}
+
+impl<P> Clone for HookFn<P> {
+    fn clone(&self) -> Self {
+        match self {
+            HookFn::Interceptor(run) => HookFn::Interceptor(*run),
+            HookFn::Observer(run) => HookFn::Observer(*run),
+            HookFn::AsyncInterceptor(run) => HookFn::AsyncInterceptor(*run),
+            HookFn::AsyncObserver(run) => HookFn::AsyncObserver(*run),
+            HookFn::InterceptorClosure(run) => HookFn::InterceptorClosure(Arc::clone(run)),
+            HookFn::ObserverClosure(run) => HookFn::ObserverClosure(Arc::clone(run)),
+            HookFn::AsyncInterceptorClosure(run) => HookFn::AsyncInterceptorClosure(Arc::clone(run)),
+            HookFn::AsyncObserverClosure(run) => HookFn::AsyncObserverClosure(Arc::clone(run)),
+        }
+    }
 }
 
 impl<P> fmt::Debug for HookFn<P> {
@@ -90,26 +195,39 @@ impl<P> fmt::Debug for HookFn<P> {
             HookFn::Observer(_) => "Observer",
             HookFn::AsyncInterceptor(_) => "AsyncInterceptor",
             HookFn::AsyncObserver(_) => "AsyncObserver",
+            HookFn::InterceptorClosure(_) => "InterceptorClosure",
+            HookFn::ObserverClosure(_) => "ObserverClosure",
+            HookFn::AsyncInterceptorClosure(_) => "AsyncInterceptorClosure",
+            HookFn::AsyncObserverClosure(_) => "AsyncObserverClosure",
         })
     }
 }
 
-/// A linked hook of point `P`: its metadata and its function.
+/// A hook of point `P`: its metadata and how to call it. Linked hooks are
+/// `static`s `#[hook]` generates; a point's table holds copies of them,
+/// beside hooks registered at run time, with the settings the deployment's
+/// configuration gives them.
 #[doc(hidden)]
 pub struct Hook<P> {
-    pub(crate) meta: HookMeta,
+    pub(crate) meta: &'static HookMeta,
     pub(crate) run: HookFn<P>,
+}
+
+impl<P> Clone for Hook<P> {
+    fn clone(&self) -> Self {
+        Hook { meta: self.meta, run: self.run.clone() }
+    }
 }
 
 impl<P> fmt::Debug for Hook<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Hook").field("meta", &self.meta).field("run", &self.run).finish()
+        f.debug_struct("Hook").field("meta", self.meta).field("run", &self.run).finish()
     }
 }
 
 impl<P> Hook<P> {
     /// A hook made of its metadata and function; used by `#[hook]`.
-    pub const fn new(meta: HookMeta, run: HookFn<P>) -> Self {
+    pub const fn new(meta: &'static HookMeta, run: HookFn<P>) -> Self {
         Hook { meta, run }
     }
 }

@@ -48,20 +48,26 @@ pub mod approval;
 #[macro_use]
 mod symbol;
 pub mod audit;
+pub mod config;
 mod context;
 mod error;
 mod execution;
 mod executor;
 mod hook;
+mod intern;
 mod link;
 mod outcome;
 mod point;
 mod policy;
 mod redact;
 mod registry;
+pub mod runtime;
 mod session;
 mod sink;
+mod table;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod unwind;
 
 #[doc(hidden)]
@@ -71,7 +77,7 @@ pub use agenthooks_macros::{agent, hook, hookpoint};
 pub use context::Ctx;
 pub use error::{Blocked, CarriesHookError, HookError, LinkError};
 pub use execution::{Changed, Execution, Status};
-pub use hook::{HookKind, HookMeta};
+pub use hook::{HookFuture, HookKind, HookMeta};
 pub use link::{require_crates, verify_linked, Tenants};
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};

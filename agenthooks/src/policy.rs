@@ -6,7 +6,7 @@
 /// or overruns its time limit. Declared by the point's author, who knows
 /// whether the point is a guard or an enrichment:
 /// `#[hookpoint(BeforeTool, on_failure = "deny")]`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnFailure {
     /// The default: any hook failure fails the call with a typed error, and
@@ -22,7 +22,7 @@ pub enum OnFailure {
 
 /// How the hooks of one point combine. Declared by the point's author
 /// (`#[hookpoint(Point, compose = "run_all")]`); a hook cannot change it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Compose {
     /// The default: in chain order, each hook sees the previous hooks'
@@ -54,7 +54,7 @@ impl Compose {
 }
 
 /// Whether a hook's decisions are enforced.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Mode {
     /// The default: the hook's decisions and changes take effect.

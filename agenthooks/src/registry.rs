@@ -21,7 +21,7 @@ pub struct HookRegistration {
 impl HookRegistration {
     /// The registration of `hook` for point `P`.
     pub const fn new<P: 'static>(hook: &'static Hook<P>) -> Self {
-        HookRegistration { point: TypeId::of::<P>, meta: &hook.meta, hook }
+        HookRegistration { point: TypeId::of::<P>, meta: hook.meta, hook }
     }
 
     pub(crate) fn meta(&self) -> &'static HookMeta {

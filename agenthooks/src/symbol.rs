@@ -5,7 +5,7 @@
 //!
 //! Each name is a `&str` constant, and `symbol!` gives the same name as a
 //! literal where only a literal will do (`concat!`); the three names of a
-//! line's frame (`seq`, `prev`, `hash`) are used only that way. The one place a name
+//! line's frame (`seq`, `prev`, `hash` or `hmac`) are used only that way. The one place a name
 //! must be spelled again is a `#[serde(rename = "…")]` attribute of
 //! [`Entry`](crate::audit::Entry), which takes only a literal; a unit test
 //! reads back a line written with these constants, which locks the two
@@ -81,7 +81,9 @@ symbols! {
         SEQ = "seq";
         // The hash of the audit line before.
         PREV = "prev";
-        // The audit line's own hash.
+        // The audit line's own hash (an unkeyed chain).
         HASH = "hash";
+        // The audit line's own HMAC (a keyed chain).
+        HMAC = "hmac";
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod child;
 pub mod meters;
+pub mod tamper;
 
 use std::io;
 use std::path::Path;

@@ -141,10 +141,11 @@ impl Run {
     }
 }
 
-/// The built command, with `AGENTHOOKS_AUDIT_PATH` unset.
+/// The built command, with `AGENTHOOKS_AUDIT_PATH` and
+/// `AGENTHOOKS_AUDIT_KEY_FILE` unset.
 pub(crate) fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_agenthooks"));
-    command.env_remove(audit::PATH_ENV).stdin(Stdio::null());
+    command.env_remove(audit::PATH_ENV).env_remove(audit::KEY_FILE_ENV).stdin(Stdio::null());
     command
 }
 

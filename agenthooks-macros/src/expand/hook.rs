@@ -12,9 +12,6 @@ use crate::attr::HookArgs;
 use crate::errors::Errors;
 use crate::item::RawFn;
 
-const DEFAULT_ORDER: i32 = 100;
-const DEFAULT_TIMEOUT_MS: u64 = 500;
-
 /// `#[hook(args)]` on `input`.
 pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut item: RawFn = match parse_item(input, "`#[hook]` goes on an `fn` or `async fn` taking the point's context")
@@ -60,8 +57,10 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         .tenant
         .as_ref()
         .map_or_else(|| quote!(::core::option::Option::None), |tenant| quote!(::core::option::Option::Some(#tenant)));
-    let order = args.order.unwrap_or(DEFAULT_ORDER);
-    let timeout_ms = args.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+    let order = args.order.map_or_else(|| quote!(::agenthooks::__private::DEFAULT_ORDER), |order| quote!(#order));
+    let timeout_ms = args
+        .timeout_ms
+        .map_or_else(|| quote!(::agenthooks::__private::DEFAULT_TIMEOUT_MS), |timeout_ms| quote!(#timeout_ms));
     let fallback = args.fallback.as_ref().is_none_or(|fallback| fallback.value);
     let is_async = hook.is_async();
     let mode = args.mode.as_ref().map_or_else(|| quote!(Enforce), |variant| quote!(#variant));
@@ -123,7 +122,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     // same reason, and the compiler reports it once.
     let registration = quote_spanned! {path.span()=>
         static __AGENTHOOKS_HOOK: ::agenthooks::__private::Hook<#point> = ::agenthooks::__private::#variant::<#point>(
-            ::agenthooks::HookMeta {
+            &::agenthooks::HookMeta {
                 point: <#point as ::agenthooks::HookPoint>::NAME,
                 name: #name,
                 crate_name: ::core::env!("CARGO_CRATE_NAME"),

@@ -6,15 +6,31 @@
 //! then, for a program cargo started (`cargo test`, `cargo run`), a file
 //! beside the program under the target directory, and for any other program
 //! `~/.agenthooks/audit.jsonl`.
+//!
+//! For fleets: a key that seals the chain ([`AuditConfig::key`], or the
+//! file `AGENTHOOKS_AUDIT_KEY_FILE` names), checkpoints of the chain's head
+//! shipped to a sink ([`AuditConfig::on_checkpoint`]), and every record and
+//! checkpoint exported as an OpenTelemetry log record
+//! ([`AuditConfig::export_logs`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::AuditError;
+use opentelemetry::logs::LoggerProvider;
+
+use super::ship::{Schedule, Sinks};
+use super::{export, AuditError, ChainKey, CheckpointSink};
 
 /// The environment variable that names the audit log's path when no path is
 /// given in code.
 pub const PATH_ENV: &str = "AGENTHOOKS_AUDIT_PATH";
+
+/// The environment variable that names the file holding the audit chain's
+/// key (see [`ChainKey::from_file`]): read by [`AuditConfig::from_env`] and
+/// by `agenthooks audit verify`. A file, not the key itself, so that the key
+/// is not handed to every child process with the environment.
+pub const KEY_FILE_ENV: &str = "AGENTHOOKS_AUDIT_KEY_FILE";
 
 /// The path `AGENTHOOKS_AUDIT_PATH` names, if set and not empty.
 fn env_path() -> Option<PathBuf> {
@@ -52,8 +68,9 @@ pub enum Durability {
 }
 
 /// The settings of the audit log: its path, durability, flush interval,
-/// queue capacity, how many records a crash may lose, and how long failing
-/// writes are retried.
+/// queue capacity, how many records a crash may lose, how long failing
+/// writes are retried; and, for fleets, the chain's key, checkpoints and
+/// OpenTelemetry log export. `Debug` never shows the key.
 ///
 /// ```
 /// use std::time::Duration;
@@ -72,6 +89,9 @@ pub struct AuditConfig {
     pub(crate) capacity: usize,
     pub(crate) max_unwritten: Option<usize>,
     pub(crate) write_attempts: u32,
+    pub(crate) key: Option<ChainKey>,
+    pub(crate) schedule: Schedule,
+    pub(crate) sinks: Sinks,
 }
 
 impl AuditConfig {
@@ -88,6 +108,13 @@ impl AuditConfig {
     /// about 53 seconds.
     pub const DEFAULT_WRITE_ATTEMPTS: u32 = 60;
 
+    /// After how many records a checkpoint is shipped, by default.
+    pub const DEFAULT_CHECKPOINT_RECORDS: u64 = 10_000;
+
+    /// After how long a checkpoint is shipped, by default, when records
+    /// were written since the last.
+    pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+
     /// A buffered log at `path`, whatever `AGENTHOOKS_AUDIT_PATH` says.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         AuditConfig {
@@ -97,6 +124,12 @@ impl AuditConfig {
             capacity: Self::DEFAULT_CAPACITY,
             max_unwritten: None,
             write_attempts: Self::DEFAULT_WRITE_ATTEMPTS,
+            key: None,
+            schedule: Schedule {
+                records: Self::DEFAULT_CHECKPOINT_RECORDS,
+                interval: Self::DEFAULT_CHECKPOINT_INTERVAL,
+            },
+            sinks: Sinks::default(),
         }
     }
 
@@ -108,11 +141,20 @@ impl AuditConfig {
     /// home directory and each test binary has a log of its own; for any
     /// other program, at [`deployment_path`](Self::deployment_path).
     ///
-    /// Fails with [`AuditError::NoPath`] when no path can be derived.
+    /// The chain is keyed with the key in the file `AGENTHOOKS_AUDIT_KEY_FILE`
+    /// names, when it is set and not empty.
+    ///
+    /// Fails with [`AuditError::NoPath`] when no path can be derived, and
+    /// with [`AuditError::Key`] when the key file cannot be read or holds
+    /// too short a key.
     pub fn from_env() -> Result<Self, AuditError> {
         let under_cargo = std::env::var_os("CARGO").is_some() && env_path().is_none();
         let path = if under_cargo { beside_program() } else { None };
-        path.or_else(Self::deployment_path).map(Self::new).ok_or(AuditError::NoPath)
+        let config = path.or_else(Self::deployment_path).map(Self::new).ok_or(AuditError::NoPath)?;
+        Ok(match ChainKey::from_env()? {
+            Some(key) => config.key(key),
+            None => config,
+        })
     }
 
     /// Where a deployment's log is when no path is given in code:
@@ -168,6 +210,73 @@ impl AuditConfig {
     #[must_use]
     pub fn write_attempts(mut self, attempts: u32) -> Self {
         self.write_attempts = attempts.max(1);
+        self
+    }
+
+    /// The same settings, sealing the chain with `key`: each line's seal is
+    /// an HMAC-SHA256 under it, so that no one without it can edit or
+    /// append a line and leave a chain that verifies. The key is never
+    /// written to the log; its [id](ChainKey::id) is, as the first line's
+    /// `prev`. An existing log must have been written with the same key
+    /// ([`AuditError::WrongKey`]); an unkeyed one cannot be continued keyed,
+    /// nor a keyed one unkeyed ([`AuditError::ChainMode`]).
+    #[must_use]
+    pub fn key(mut self, key: ChainKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// The same settings, shipping a checkpoint of the chain's head at the
+    /// end of the first batch written after `records` records (at least
+    /// one) or after `interval` since the last checkpoint, whichever comes
+    /// first; after `interval`, also while no record arrives. One is also
+    /// shipped when the log ends in order. Checkpoints go to the sinks of
+    /// [`on_checkpoint`](Self::on_checkpoint) and to the exporter of
+    /// [`export_logs`](Self::export_logs); with neither, none is made.
+    /// Defaults: [`DEFAULT_CHECKPOINT_RECORDS`](Self::DEFAULT_CHECKPOINT_RECORDS)
+    /// and [`DEFAULT_CHECKPOINT_INTERVAL`](Self::DEFAULT_CHECKPOINT_INTERVAL).
+    #[must_use]
+    pub fn checkpoint_every(mut self, records: u64, interval: Duration) -> Self {
+        self.schedule = Schedule { records: records.max(1), interval };
+        self
+    }
+
+    /// The same settings, also shipping every checkpoint to `sink` (see
+    /// [`CheckpointSink`]; a closure `|checkpoint: &Checkpoint| …` is one).
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use agenthooks::audit::{AuditConfig, Checkpoint};
+    ///
+    /// let shipped: Arc<Mutex<Vec<Checkpoint>>> = Arc::default();
+    /// let to = Arc::clone(&shipped);
+    /// let config = AuditConfig::new("/var/log/agent/audit.jsonl")
+    ///     .on_checkpoint(move |checkpoint: &Checkpoint| to.lock().unwrap().push(checkpoint.clone()));
+    /// ```
+    #[must_use]
+    pub fn on_checkpoint(mut self, sink: impl CheckpointSink) -> Self {
+        self.sinks.checkpoints.push(Arc::new(sink));
+        self
+    }
+
+    /// The same settings, also exporting every record, once it is in the
+    /// file, and every checkpoint as an OpenTelemetry log record through
+    /// `provider`'s logger for the scope `agenthooks` (see the
+    /// [`audit`](super) module's "Shipping" section for the attributes).
+    /// Off unless set: without it, nothing is paid for it.
+    ///
+    /// The file stays the source of truth: an exporter that fails loses no
+    /// line of it. The writer thread waits for the logger's `emit`, so give
+    /// the provider a batch processor, whose `emit` only queues; shut the
+    /// provider down after the [`AuditGuard`](super::AuditGuard) drops, so
+    /// that the last records and checkpoint reach it.
+    #[must_use]
+    pub fn export_logs<P>(mut self, provider: &P) -> Self
+    where
+        P: LoggerProvider,
+        P::Logger: Send + Sync + 'static,
+    {
+        self.sinks.export = Some(export::to_provider(provider));
         self
     }
 

@@ -1,5 +1,6 @@
 //! Typed errors of the audit log: starting and writing it
-//! ([`AuditError`]), and checking a file of it ([`VerifyError`], [`Tamper`]).
+//! ([`AuditError`]), reading a chain key ([`KeyError`]), and checking a file
+//! of it ([`VerifyError`], [`Tamper`]).
 
 use std::fmt;
 use std::fs::FileType;
@@ -7,7 +8,7 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::config::PATH_ENV;
+use super::config::{KEY_FILE_ENV, PATH_ENV};
 
 /// Why the audit log could not start or write.
 ///
@@ -83,6 +84,31 @@ pub enum AuditError {
         path: PathBuf,
         /// The longest line accepted, in bytes.
         limit: u64,
+    },
+    /// The chain key could not be read (see [`KeyError`]).
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The existing log is sealed in the other mode than the one configured:
+    /// keyed while no key was given, or unkeyed while a key was given. A
+    /// file keeps the mode its first line was written in. Nothing was
+    /// written.
+    #[error("the audit log `{}` is {}, but the log was started {}; start it as the file was written, or move the file aside to start a new chain", path.display(), if *keyed { "keyed" } else { "unkeyed" }, if *keyed { "without a key (set AGENTHOOKS_AUDIT_KEY_FILE or `AuditConfig::key`)" } else { "with a key" })]
+    ChainMode {
+        /// The log's path.
+        path: PathBuf,
+        /// Whether the file is keyed.
+        keyed: bool,
+    },
+    /// The existing log is keyed with another key than the one given (its
+    /// first line names the key it was written with). Nothing was written.
+    #[error("the audit log `{}` was written with the key whose id is {log_key}, not with the given key ({given_key}); give that key, or move the file aside to start a new chain", path.display())]
+    WrongKey {
+        /// The log's path.
+        path: PathBuf,
+        /// The id of the key the log was written with.
+        log_key: String,
+        /// The id of the key given.
+        given_key: String,
     },
     /// The log was already started, by an earlier `init` or by the first
     /// hook execution.
@@ -171,6 +197,38 @@ impl fmt::Display for FileKind {
     }
 }
 
+/// Why a chain key could not be had.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The key file could not be read.
+    #[error("cannot read the audit chain key file `{}`: {source}; check the path ({KEY_FILE_ENV} or `--key-file`) and its permissions", path.display())]
+    Read {
+        /// The key file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The key given in code is too short to be secret.
+    #[error("an audit chain key of {len} bytes is too short: give at least {min} random bytes")]
+    TooShort {
+        /// How many bytes it has.
+        len: usize,
+        /// How many it must have.
+        min: usize,
+    },
+    /// The key file holds too short a key.
+    #[error("the audit chain key file `{}` holds {len} bytes: it must hold at least {min} (e.g. `openssl rand -hex 32`)", path.display())]
+    FileTooShort {
+        /// The key file.
+        path: PathBuf,
+        /// How many bytes it holds (without a trailing newline).
+        len: usize,
+        /// How many it must hold.
+        min: usize,
+    },
+}
+
 /// What is wrong with one line of an audit log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -192,6 +250,14 @@ pub enum Tamper {
     /// The line does not chain from the hash of the line before it.
     #[error("it does not chain from the line before it (a line was deleted, inserted, moved or edited)")]
     BrokenChain,
+    /// The line is sealed in the other mode than the log: an unkeyed hash
+    /// in a keyed log (it was rewritten by someone without the key), or an
+    /// HMAC in an unkeyed one.
+    #[error("{}", if *keyed { "it carries an HMAC in an unkeyed log (the line was inserted or rewritten)" } else { "it carries an unkeyed hash in a keyed log (the line was rewritten by someone without the key)" })]
+    ChainMode {
+        /// Whether the line is keyed.
+        keyed: bool,
+    },
 }
 
 /// Why a file did not verify, or could not be read.
@@ -222,6 +288,56 @@ pub enum VerifyError {
         /// How many bytes of it are there.
         bytes: u64,
     },
+    /// The log is keyed and no key was given: it cannot be checked.
+    #[error("the log is keyed (key id {key_id}): give its key with `--key-file` or {KEY_FILE_ENV} to verify it")]
+    KeyRequired {
+        /// The id of the key the log says it was written with (unchecked).
+        key_id: String,
+    },
+    /// The log is keyed with another key than the one given: it was not
+    /// written with the trusted key (or the wrong key file was given).
+    #[error("the log was sealed with the key whose id is {log_key}, not with the given key ({given_key}): it was not written with this key, or the wrong key was given")]
+    WrongKey {
+        /// The id of the key the log's first line names.
+        log_key: String,
+        /// The id of the key given.
+        given_key: String,
+    },
+    /// A key was given, but the log is unkeyed: it was written without a
+    /// key, or rewritten by someone without it.
+    #[error(
+        "a key was given, but the log is unkeyed: it was written without a key, or rewritten by someone who lacks it"
+    )]
+    NotKeyed,
+    /// The chain head at a shipped checkpoint's sequence number is not the
+    /// one shipped: the file was edited at or before that line after the
+    /// checkpoint was shipped.
+    #[error("line {seq}: its seal is {found}, but the checkpoint shipped for it says {shipped}: the file was rewritten at or before line {seq} after its head was shipped")]
+    CheckpointMismatch {
+        /// The checkpoint's sequence number (its line, counted from 1).
+        seq: u64,
+        /// The seal the checkpoint carries.
+        shipped: String,
+        /// The seal the file's line carries.
+        found: String,
+    },
+    /// The file ends before a shipped checkpoint's sequence number: lines
+    /// were cut off its end after that checkpoint was shipped.
+    #[error("the file ends at line {lines}, but a checkpoint was shipped for line {seq}: lines were cut off its end after they were shipped")]
+    CutAfterCheckpoint {
+        /// How many lines the file holds.
+        lines: u64,
+        /// The last shipped sequence number.
+        seq: u64,
+    },
+    /// A line of a checkpoints file is not a checkpoint.
+    #[error("`{}` line {line}: not a checkpoint (a JSON object with `seq` and `hash`, one per line)", path.display())]
+    BadCheckpoint {
+        /// The checkpoints file.
+        path: PathBuf,
+        /// The line, counted from 1.
+        line: u64,
+    },
     /// A line near the end is longer than any line of an audit log.
     #[error("`{}` has a line longer than {limit} bytes near its end, longer than any audit record: it is not an audit log", path.display())]
     LineTooLong {
@@ -233,11 +349,25 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
+    /// Whether the log could not be checked at all (unreadable, keyed with
+    /// no key given, a bad checkpoints file), rather than checked and found
+    /// wanting.
+    pub fn is_unchecked(&self) -> bool {
+        matches!(self, VerifyError::Read { .. } | VerifyError::KeyRequired { .. } | VerifyError::BadCheckpoint { .. })
+    }
+
     /// The number of the first bad line, when a line is at fault.
     pub fn line(&self) -> Option<u64> {
         match self {
-            VerifyError::Read { .. } | VerifyError::LineTooLong { .. } => None,
             VerifyError::Tampered { line, .. } | VerifyError::TornTail { line, .. } => Some(*line),
+            VerifyError::CheckpointMismatch { seq, .. } => Some(*seq),
+            VerifyError::Read { .. }
+            | VerifyError::LineTooLong { .. }
+            | VerifyError::KeyRequired { .. }
+            | VerifyError::WrongKey { .. }
+            | VerifyError::NotKeyed
+            | VerifyError::CutAfterCheckpoint { .. }
+            | VerifyError::BadCheckpoint { .. } => None,
         }
     }
 }

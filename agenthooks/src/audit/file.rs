@@ -15,14 +15,17 @@
 //! is refused before anything is written.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
+use super::chain::{check_alone, could_be_torn_line, open_line, prev_of, seal, ChainKey, Link};
 use super::error::FileKind;
 use super::event::{emit, AuditEvent};
-use super::line::{check_alone, could_be_torn_line, Link, Record, Timestamps, WallClock, MAX_LINE};
+use super::line::{Record, Timestamps, WallClock, MAX_LINE};
 use super::read::{last_lines, TailError};
 use super::{AuditError, Tamper};
+
 /// The log file, and where its chain ends.
 pub(crate) struct LogFile {
     path: PathBuf,
@@ -31,6 +34,8 @@ pub(crate) struct LogFile {
     end: u64,
     link: Link,
     locked: bool,
+    /// The key the chain is sealed with, if keyed.
+    key: Option<ChainKey>,
 }
 
 /// Records waiting to be written, and how far writing them has got.
@@ -38,6 +43,11 @@ pub(crate) struct LogFile {
 pub(crate) struct Batch {
     pub(crate) records: Vec<Record>,
     bytes: Vec<u8>,
+    /// The records' times, when kept for shipping.
+    times: Vec<SystemTime>,
+    keep_times: bool,
+    /// The last batch written whole, for shipping.
+    last_written: Written,
     /// Whether `bytes` holds the records' lines, chained onto the file.
     formatted: bool,
     /// How many of `bytes` are in the file.
@@ -49,25 +59,57 @@ pub(crate) struct Batch {
     stamps: Timestamps,
 }
 
+/// A batch now in the file: its lines, their times (when kept) and the
+/// link it ends at.
+#[derive(Default)]
+pub(crate) struct Written {
+    pub(crate) lines: Vec<u8>,
+    pub(crate) times: Vec<SystemTime>,
+    pub(crate) head: Option<Link>,
+}
+
 impl Batch {
-    fn format(&mut self, prev: Link) {
+    /// An empty batch that keeps its records' times for shipping when
+    /// `keep_times` is set.
+    pub(crate) fn new(keep_times: bool) -> Self {
+        Batch { keep_times, ..Batch::default() }
+    }
+
+    /// The last batch written whole.
+    pub(crate) fn written(&self) -> &Written {
+        &self.last_written
+    }
+
+    fn format(&mut self, prev: Link, key: Option<&ChainKey>) {
         let pid = std::process::id();
         self.bytes.clear();
+        self.times.clear();
         let mut link = prev;
         self.clock.start_batch(self.converted);
         self.converted = true;
         for record in &self.records {
             let at = self.clock.time_of(record.at());
-            link = record.write_line(at, &link, pid, &mut self.stamps, &mut self.bytes);
+            if self.keep_times {
+                self.times.push(at);
+            }
+            let start = open_line(&mut self.bytes, link.seq + 1);
+            record.write_members(at, pid, &mut self.stamps, &mut self.bytes);
+            link = seal(&mut self.bytes, start, &link, key);
         }
         self.next = Some(link);
         self.formatted = true;
         self.written = 0;
     }
 
+    /// Keeps the batch just written as [`written`](Self::written) and
+    /// empties it for the next.
     fn clear(&mut self) {
+        std::mem::swap(&mut self.bytes, &mut self.last_written.lines);
+        std::mem::swap(&mut self.times, &mut self.last_written.times);
+        self.last_written.head = self.next;
         self.records.clear();
         self.bytes.clear();
+        self.times.clear();
         self.formatted = false;
         self.converted = false;
         self.written = 0;
@@ -76,10 +118,11 @@ impl Batch {
 }
 
 impl LogFile {
-    /// Opens (or creates) the log at `path` and finds where its chain ends,
-    /// cutting off a torn last line. Refuses a path that is not a regular
-    /// file.
-    pub(crate) fn open(path: &Path) -> Result<Self, AuditError> {
+    /// Opens (or creates) the log at `path`, sealed with `key` (or
+    /// unkeyed), and finds where its chain ends, cutting off a torn last
+    /// line. Refuses a path that is not a regular file, and a log sealed
+    /// another way.
+    pub(crate) fn open(path: &Path, key: Option<ChainKey>) -> Result<Self, AuditError> {
         let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|source| AuditError::CreateDir { dir: dir.to_owned(), source })?;
         let not_a_file = |kind| AuditError::NotAFile { path: path.to_owned(), kind };
@@ -105,7 +148,8 @@ impl LogFile {
         File::open(dir)
             .and_then(|dir| dir.sync_all())
             .map_err(|source| AuditError::Io { path: dir.to_owned(), source })?;
-        let mut log = LogFile { path: path.to_owned(), file, end: u64::MAX, link: Link::GENESIS, locked: false };
+        let link = Link::start(key.as_ref());
+        let mut log = LogFile { path: path.to_owned(), file, end: u64::MAX, link, locked: false, key };
         log.file.lock().map_err(|source| log.io_error(source))?;
         let caught_up = log.catch_up();
         log.file.unlock().map_err(|source| log.io_error(source))?;
@@ -147,7 +191,7 @@ impl LogFile {
             }
             if !batch.formatted {
                 self.catch_up()?;
-                batch.format(self.link);
+                batch.format(self.link, self.key.as_ref());
             }
             while batch.written < batch.bytes.len() {
                 match self.file.write(&batch.bytes[batch.written..]) {
@@ -190,8 +234,14 @@ impl LogFile {
         })?;
         let corrupt = |problem| AuditError::Corrupt { path: self.path.clone(), problem };
         let link = match tail.lines.last() {
-            None => Link::GENESIS,
-            Some(line) => check_alone(line).map_err(corrupt)?.link,
+            None => Link::start(self.key.as_ref()),
+            Some(line) => match check_alone(line, self.key.as_ref()) {
+                Ok(checked) => checked.link,
+                Err(Tamper::ChainMode { keyed }) => {
+                    return Err(AuditError::ChainMode { path: self.path.clone(), keyed })
+                }
+                Err(problem) => return Err(self.wrong_key().unwrap_or_else(|| corrupt(problem))),
+            },
         };
         let torn = tail.torn.len() as u64;
         if torn > 0 {
@@ -204,6 +254,22 @@ impl LogFile {
         self.link = link;
         self.end = len - torn;
         Ok(())
+    }
+
+    /// When the log is keyed with another key than this process's, the
+    /// error that says so: its first line's `prev` names its key.
+    fn wrong_key(&self) -> Option<AuditError> {
+        let key = self.key.as_ref()?;
+        let mut first = Vec::new();
+        let mut reader = BufReader::new(&self.file);
+        reader.seek(SeekFrom::Start(0)).ok()?;
+        reader.take(MAX_LINE + 1).read_until(b'\n', &mut first).ok()?;
+        let log_key = prev_of(first.strip_suffix(b"\n")?)?;
+        (log_key != key.id()).then(|| AuditError::WrongKey {
+            path: self.path.clone(),
+            log_key: log_key.to_owned(),
+            given_key: key.id().to_owned(),
+        })
     }
 
     fn io_error(&self, source: io::Error) -> AuditError {

@@ -1,15 +1,5 @@
-//! One line of the audit log, whole: its frame and hash chain, its members,
-//! and its time.
-//!
-//! # The frame
-//!
-//! A line is one JSON object. Its first member is `"seq"`, one more than the
-//! line before; its last two are `"prev"`, the hash of the line before it
-//! ([`GENESIS`] for the first line of a file), and `"hash"`, the SHA-256 of
-//! every byte of the line before `,"hash":`, in lower-case hex. Editing any
-//! byte of a line breaks its own hash; deleting, inserting or moving a line
-//! breaks the sequence and the `prev` link of the line after the change.
-//! Checking reads only this frame, so it needs no JSON parser.
+//! One line of the audit log: its members and its time. How a line is
+//! framed, sealed and checked is the [`chain`](super::chain)'s.
 //!
 //! # The members
 //!
@@ -41,8 +31,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use quanta::Instant;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
+use super::chain::HEX_DIGITS;
 use super::Tamper;
 use crate::approval::ApprovalId;
 use crate::symbol::{
@@ -51,135 +41,6 @@ use crate::symbol::{
     TRACE_ID, TURN,
 };
 use crate::{Changed, Execution, HookMeta, Session, Status};
-
-// ---- The frame: how a line starts, is sealed with its hash, and is checked.
-
-/// The `prev` of the first line of every log file: 64 zeros.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// How a line starts: its sequence number follows.
-const SEQ_KEY: &[u8] = concat!("{\"", symbol!(SEQ), "\":").as_bytes();
-/// What precedes the hash of the line before.
-const PREV_KEY: &[u8] = concat!(",\"", symbol!(PREV), "\":\"").as_bytes();
-/// What precedes a line's own hash.
-const HASH_KEY: &[u8] = concat!(",\"", symbol!(HASH), "\":\"").as_bytes();
-/// What ends a line.
-const LINE_END: &[u8] = b"\"}";
-/// The length of a line's trailing `,"hash":"…"}`, which its hash does not
-/// cover.
-const UNHASHED_LEN: usize = HASH_KEY.len() + 64 + LINE_END.len();
-
-/// Where a chain stands after a line: its sequence number and hash (hex).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Link {
-    pub(crate) seq: u64,
-    hash: [u8; 64],
-}
-
-impl Link {
-    /// The start of every chain: sequence 0, hash [`GENESIS`].
-    pub(crate) const GENESIS: Link = Link { seq: 0, hash: [b'0'; 64] };
-
-    /// The hash, as lower-case hex.
-    pub(crate) fn hash(&self) -> &str {
-        std::str::from_utf8(&self.hash).expect("a hash is ASCII hex")
-    }
-}
-
-/// Starts a line with sequence number `seq`; returns where it starts.
-pub(crate) fn open_line(buf: &mut Vec<u8>, seq: u64) -> usize {
-    let start = buf.len();
-    buf.extend_from_slice(SEQ_KEY);
-    buf.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
-    start
-}
-
-/// Ends the line that started at `buf[start]` (see [`open_line`]): appends
-/// `prev`'s hash, the line's own hash and a newline; returns the new link.
-pub(crate) fn seal(buf: &mut Vec<u8>, start: usize, prev: &Link, seq: u64) -> Link {
-    buf.extend_from_slice(PREV_KEY);
-    buf.extend_from_slice(&prev.hash);
-    buf.push(b'"');
-    let hash = hex_sha256(&buf[start..]);
-    buf.extend_from_slice(HASH_KEY);
-    buf.extend_from_slice(&hash);
-    buf.extend_from_slice(LINE_END);
-    buf.push(b'\n');
-    Link { seq, hash }
-}
-
-/// A line whose own hash checks out: its link, and the hash it says comes
-/// before it.
-pub(crate) struct Checked<'a> {
-    pub(crate) link: Link,
-    prev: &'a [u8],
-}
-
-/// Checks one line (without its newline) against its own hash.
-pub(crate) fn check_alone(line: &[u8]) -> Result<Checked<'_>, Tamper> {
-    let hashed_len = line.len().checked_sub(UNHASHED_LEN).ok_or(Tamper::Malformed)?;
-    let (hashed, unhashed) = line.split_at(hashed_len);
-    let own_hash = unhashed.strip_prefix(HASH_KEY).and_then(|rest| rest.strip_suffix(LINE_END));
-    let hash = hex_sha256(hashed);
-    match own_hash {
-        None => return Err(Tamper::Malformed),
-        Some(own_hash) if own_hash != hash => return Err(Tamper::HashMismatch),
-        Some(_) => {}
-    }
-    let members = hashed.strip_suffix(b"\"").ok_or(Tamper::Malformed)?;
-    let (members, prev) = members.split_at(members.len().checked_sub(64).ok_or(Tamper::Malformed)?);
-    let seq =
-        members.strip_suffix(PREV_KEY).and_then(|members| members.strip_prefix(SEQ_KEY)).ok_or(Tamper::Malformed)?;
-    let digits = seq.iter().take_while(|byte| byte.is_ascii_digit()).count();
-    let seq =
-        std::str::from_utf8(&seq[..digits]).ok().and_then(|digits| digits.parse().ok()).ok_or(Tamper::Malformed)?;
-    Ok(Checked { link: Link { seq, hash }, prev })
-}
-
-/// Whether `bytes`, found after a log's last newline, could be the start
-/// of a line a writer was cut off writing: they begin as every line does
-/// (or are a beginning of that), and hold no control character, which a
-/// line never does (JSON escapes them).
-pub(crate) fn could_be_torn_line(bytes: &[u8]) -> bool {
-    (bytes.starts_with(SEQ_KEY) || SEQ_KEY.starts_with(bytes)) && !bytes.iter().any(|&byte| byte < 0x20)
-}
-
-/// Checks one line (without its newline) against its own hash and against
-/// `before`, the link of the line before it; returns the link it ends at.
-pub(crate) fn check(line: &[u8], before: &Link) -> Result<Link, Tamper> {
-    let Checked { link, prev } = check_alone(line)?;
-    let expected = before.seq + 1;
-    if link.seq != expected {
-        return Err(Tamper::Sequence { expected, found: link.seq });
-    }
-    if prev != before.hash {
-        return Err(Tamper::BrokenChain);
-    }
-    Ok(link)
-}
-
-/// The digits of lower-case hex.
-pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-/// The SHA-256 of `bytes`, as lower-case hex.
-fn hex_sha256(bytes: &[u8]) -> [u8; 64] {
-    /// The two hex digits of every byte.
-    const PAIRS: [[u8; 2]; 256] = {
-        let mut pairs = [[0; 2]; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            pairs[byte] = [HEX_DIGITS[byte >> 4], HEX_DIGITS[byte & 0x0f]];
-            byte += 1;
-        }
-        pairs
-    };
-    let digest = Sha256::digest(bytes);
-    let mut out = [0; 64];
-    for (pair, byte) in out.chunks_exact_mut(2).zip(digest.iter()) {
-        pair.copy_from_slice(&PAIRS[usize::from(*byte)]);
-    }
-    out
-}
 
 // ---- The members: what a line says about one hook execution.
 
@@ -238,24 +99,16 @@ impl Record {
         self.at
     }
 
-    /// Appends the record's line, stamped `at`, to `buf`, chained after
-    /// `prev`; returns the link it ends at.
-    pub(crate) fn write_line(
-        &self,
-        at: SystemTime,
-        prev: &Link,
-        pid: u32,
-        stamps: &mut Timestamps,
-        buf: &mut Vec<u8>,
-    ) -> Link {
+    /// Appends the record's members, stamped `at`, to `buf`, after the
+    /// line's sequence number (see [`open_line`](super::chain::open_line));
+    /// the chain seals the line.
+    pub(crate) fn write_members(&self, at: SystemTime, pid: u32, stamps: &mut Timestamps, buf: &mut Vec<u8>) {
         let message = self.message.as_deref();
         let (error, block_reason, said) = match self.status {
             Status::Blocked => (None, message, None),
             Status::Error | Status::Timeout => (message, None, None),
             _ => (None, None, message),
         };
-        let seq = prev.seq + 1;
-        let start = open_line(buf, seq);
         let mut line = Members(buf);
         line.key(TIMESTAMP);
         stamps.write(at, line.0);
@@ -292,7 +145,6 @@ impl Record {
             line.0.extend_from_slice(b"true");
         }
         line.number(PID, u64::from(pid));
-        seal(buf, start, prev, seq)
     }
 }
 
@@ -452,7 +304,8 @@ fn capped(message: &str) -> Box<str> {
 /// `hook.changed` (the arguments an interceptor changed, when any),
 /// `hook.approval_id` (an approval asked for, granted or denied),
 /// `hook.let_through` (`true` when a failure was let through), `pid` (the
-/// writing process), `prev` and `hash` (the chain).
+/// writing process), `prev` and `hash`, or `hmac` in a keyed log (the
+/// chain).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Entry<'a> {
     /// Position in the file's chain: 1 for the first line, then one more per line.
@@ -514,7 +367,8 @@ pub struct Entry<'a> {
     pub let_through: bool,
     /// The process that wrote the line.
     pub pid: u32,
-    /// The hash of the line before (see [`GENESIS`](super::GENESIS)).
+    /// The seal of the line before (see [`GENESIS`](super::GENESIS) and
+    /// [`ChainKey::id`](super::ChainKey::id) for a file's first line).
     #[serde(borrow)]
     pub prev: Cow<'a, str>,
 }
@@ -644,8 +498,10 @@ mod member_tests {
     use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use super::{capped, check, first_escaped, Entry, Link, Record, Timestamps, GENESIS, MAX_MESSAGE};
+    use super::{capped, first_escaped, Entry, Record, Timestamps, MAX_MESSAGE};
     use crate::approval::ApprovalId;
+    use crate::audit::chain::{check, open_line, seal, Link};
+    use crate::audit::GENESIS;
     use crate::{Changed, HookKind, HookMeta, Session, Status};
 
     static HOOK: HookMeta = HookMeta {
@@ -681,13 +537,9 @@ mod member_tests {
     /// (without its newline) and the link it ends at.
     fn first_line(record: &Record) -> (Vec<u8>, Link) {
         let mut buf = Vec::new();
-        let link = record.write_line(
-            UNIX_EPOCH + Duration::from_secs(1),
-            &Link::GENESIS,
-            42,
-            &mut Timestamps::default(),
-            &mut buf,
-        );
+        let start = open_line(&mut buf, 1);
+        record.write_members(UNIX_EPOCH + Duration::from_secs(1), 42, &mut Timestamps::default(), &mut buf);
+        let link = seal(&mut buf, start, &Link::GENESIS, None);
         assert_eq!(buf.pop(), Some(b'\n'));
         (buf, link)
     }
@@ -720,7 +572,7 @@ mod member_tests {
             prev: GENESIS.into(),
         };
         assert_eq!(Entry::parse(&line).expect("the line is JSON"), expected);
-        assert_eq!(check(&line, &Link::GENESIS), Ok(after));
+        assert_eq!(check(&line, &Link::GENESIS, None), Ok(after));
         assert_eq!(after.seq, 1);
     }
 
@@ -738,7 +590,7 @@ mod member_tests {
         assert_eq!(entry.changed, [Cow::Borrowed("payee"), Cow::Borrowed("amount")]);
         assert_eq!(entry.approval_id, Some(Cow::Owned(id.to_string())));
         assert!(entry.let_through);
-        assert_eq!(check(&line, &Link::GENESIS), Ok(after));
+        assert_eq!(check(&line, &Link::GENESIS, None), Ok(after));
     }
 
     #[test]

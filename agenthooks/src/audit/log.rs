@@ -19,6 +19,7 @@ use quanta::Instant;
 
 use super::file::LogFile;
 use super::line::Record;
+use super::ship::Shipper;
 use super::writer::{Queue, Syncer, Writer};
 use super::{AuditConfig, AuditError, Durability};
 use crate::Execution;
@@ -125,7 +126,8 @@ fn start(config: AuditConfig) -> Result<&'static Log, AuditError> {
     if let Some(log) = LOG.get() {
         return Err(AuditError::AlreadyStarted { path: log.path.clone() });
     }
-    let file = LogFile::open(&config.path)?;
+    let keyed = config.key.is_some();
+    let file = LogFile::open(&config.path, config.key)?;
     let queue = Arc::new(Queue::new(config.capacity, config.max_unwritten.unwrap_or(usize::MAX)));
     let syncer = Syncer::start(
         file.try_clone()?,
@@ -134,7 +136,8 @@ fn start(config: AuditConfig) -> Result<&'static Log, AuditError> {
         config.write_attempts,
         Arc::clone(&queue),
     )?;
-    let writer = Writer::new(Arc::clone(&queue), file, syncer, config.write_attempts);
+    let shipper = Shipper::new(config.sinks, config.schedule, keyed);
+    let writer = Writer::new(Arc::clone(&queue), file, syncer, config.write_attempts, shipper);
     thread::Builder::new().name("audit-writer".into()).spawn(move || writer.run()).map_err(AuditError::Spawn)?;
     let synchronous = AtomicBool::new(config.durability == Durability::Synchronous);
     let log = LOG.get_or_init(|| Log { queue, synchronous, path: config.path });
@@ -152,6 +155,7 @@ impl Log {
     /// waits until it is written, and every earlier one is written now.
     fn flush_at_end(&self) {
         self.synchronous.store(true, Ordering::Relaxed);
+        self.queue.end();
         // On the writer thread (an observer ending the program) a flush
         // would wait for the thread that waits: write nothing more.
         if self.queue.is_writer() {

@@ -63,14 +63,40 @@
 //!
 //! # The chain
 //!
-//! Each line carries the SHA-256 of the line before it (`prev`; [`GENESIS`]
-//! for a file's first line) and its own (`hash`), and a sequence number one
-//! more than the line before. [`verify`] names the first line that was
-//! edited, deleted, inserted, moved, or cut. A process that opens an
-//! existing log continues its chain. The chain is not keyed: someone able to
-//! rewrite the file can recompute every hash after an edit, and lines cut
-//! off the end leave a shorter, valid chain. Keep the last hash that
-//! [`verify`] reports somewhere else to catch both.
+//! Each line carries the seal of the line before it (`prev`; [`GENESIS`]
+//! for a file's first line) and its own, and a sequence number one more
+//! than the line before. [`verify`] names the first line that was edited,
+//! deleted, inserted, moved, or cut. A process that opens an existing log
+//! continues its chain.
+//!
+//! - **Unkeyed** (the default), a line's seal is the SHA-256 of its bytes
+//!   (`hash`): someone able to rewrite the file can recompute every hash
+//!   after an edit, so the chain shows accidental damage, not a deliberate
+//!   edit.
+//! - **Keyed** ([`AuditConfig::key`], or `AGENTHOOKS_AUDIT_KEY_FILE`), it
+//!   is their HMAC-SHA256 under a secret [`ChainKey`] (`hmac`), and the
+//!   first line's `prev` is the key's [id](ChainKey::id): no one without
+//!   the key can edit, insert or append a line that verifies.
+//!   [`verify_with`] checks it given the key; without the key, [`verify`]
+//!   fails with [`VerifyError::KeyRequired`].
+//!
+//! Neither mode shows lines cut off the end, nor (keyed) a rewrite by a
+//! holder of the key: for those, ship checkpoints.
+//!
+//! # Shipping
+//!
+//! A fleet's replicas each write their own file; each can also ship, once a
+//! batch is in its file, [checkpoints](Checkpoint) of the chain's head
+//! ([`AuditConfig::on_checkpoint`], [`AuditConfig::checkpoint_every`]) and
+//! every record and checkpoint as an OpenTelemetry log record
+//! ([`AuditConfig::export_logs`]; event names [`RECORD_EVENT`] and
+//! [`CHECKPOINT_EVENT`], the line's members as attributes, never an
+//! argument value). [`verify_with`] given the shipped checkpoints fails when
+//! the file was changed at or before a shipped line
+//! ([`VerifyError::CheckpointMismatch`]) or ends before one
+//! ([`VerifyError::CutAfterCheckpoint`]). The file stays the source of
+//! truth: shipping runs on the writer thread after the lines are written,
+//! and a sink that fails loses nothing from the file.
 //!
 //! # Sharing and failures
 //!
@@ -90,22 +116,29 @@
 //! [`AuditEvent::TornTailRemoved`], once the line before it verifies and
 //! the torn bytes, at most [`MAX_LINE`], look like the start of a line.
 
+mod chain;
+mod checkpoint;
 mod config;
 mod error;
 mod event;
+mod export;
 mod file;
 mod line;
 mod log;
 mod read;
+mod ship;
 mod writer;
 
-pub use config::{AuditConfig, Durability, PATH_ENV};
-pub use error::{AuditError, FileKind, Tamper, VerifyError};
+pub use chain::{ChainKey, GENESIS};
+pub use checkpoint::{Checkpoint, CheckpointSink};
+pub use config::{AuditConfig, Durability, KEY_FILE_ENV, PATH_ENV};
+pub use error::{AuditError, FileKind, KeyError, Tamper, VerifyError};
 pub use event::{observe, AuditEvent, Observer};
-pub use line::{Entry, GENESIS, MAX_LINE, MAX_MESSAGE};
+pub use export::{CHECKPOINT_EVENT, RECORD_EVENT};
+pub use line::{Entry, MAX_LINE, MAX_MESSAGE};
 pub use log::{flush, init, path, AuditGuard};
 pub(crate) use log::{ready, record};
-pub use read::{tail, verify, TornLine, TornTail, Verified};
+pub use read::{tail, verify, verify_with, TornLine, TornTail, Verified, VerifyOptions};
 
 /// Hands one execution's record to the log, as the executor does after a
 /// hook runs. Not an API: it exists only with the `bench-internals` feature,

@@ -1,6 +1,7 @@
-//! Reading a log back: [`verify`] walks the whole chain, [`tail`] reads the
-//! last lines for a person, and [`last_lines`] reads a file's end for both
-//! `tail` and the writer, which continues the chain a file ends with.
+//! Reading a log back: [`verify`] and [`verify_with`] walk the whole chain
+//! (with its key and shipped checkpoints, for the latter), [`tail`] reads
+//! the last lines for a person, and [`last_lines`] reads a file's end for
+//! both `tail` and the writer, which continues the chain a file ends with.
 //!
 //! `verify` and `tail` read a snapshot: the file's length is taken under a
 //! shared lock, so a batch a writer is appending is either wholly in view or
@@ -8,13 +9,15 @@
 //! a line in view longer than [`MAX_LINE`] stops it with an error instead of
 //! reading on.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::line::{check, Link, MAX_LINE};
-use super::VerifyError;
+use super::chain::{check, is_keyed, prev_of, ChainKey, Link};
+use super::line::MAX_LINE;
+use super::{Checkpoint, Tamper, VerifyError};
 
 /// What [`verify`] does with a last line that has no newline.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,6 +41,54 @@ pub struct Verified {
     pub last_hash: String,
     /// The torn last line that was left out, under [`TornTail::Ignore`].
     pub torn_tail: Option<TornLine>,
+    /// Whether the chain is keyed and was checked with its key.
+    pub keyed: bool,
+    /// How many shipped checkpoints the file was checked against.
+    pub checkpoints: usize,
+}
+
+/// What [`verify_with`] checks a log with: what to do with a torn last
+/// line, the key of a keyed chain, and the checkpoints shipped while it was
+/// written.
+///
+/// ```
+/// use agenthooks::audit::{ChainKey, TornTail, VerifyOptions};
+///
+/// let key = ChainKey::new(&[7; 32])?;
+/// let options = VerifyOptions::default().key(key).torn_tail(TornTail::Ignore);
+/// # Ok::<(), agenthooks::audit::KeyError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    torn_tail: TornTail,
+    key: Option<ChainKey>,
+    checkpoints: Vec<Checkpoint>,
+}
+
+impl VerifyOptions {
+    /// The same options, treating a torn last line as `torn_tail` says.
+    #[must_use]
+    pub fn torn_tail(mut self, torn_tail: TornTail) -> Self {
+        self.torn_tail = torn_tail;
+        self
+    }
+
+    /// The same options, checking a keyed chain with `key`. A log that is
+    /// not keyed then fails ([`VerifyError::NotKeyed`]): it was written
+    /// without the key, or rewritten by someone who lacks it.
+    #[must_use]
+    pub fn key(mut self, key: ChainKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// The same options, checking the file against `checkpoints` shipped
+    /// while it was written (see [`Checkpoint::read_file`]).
+    #[must_use]
+    pub fn checkpoints(mut self, checkpoints: Vec<Checkpoint>) -> Self {
+        self.checkpoints = checkpoints;
+        self
+    }
 }
 
 /// A last line with no newline, left out of a verification.
@@ -51,7 +102,11 @@ pub struct TornLine {
 
 impl fmt::Display for Verified {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} lines, chain intact, last hash {}", self.lines, self.last_hash)?;
+        let keyed = if self.keyed { "keyed " } else { "" };
+        write!(f, "{} lines, {keyed}chain intact, last hash {}", self.lines, self.last_hash)?;
+        if self.checkpoints > 0 {
+            write!(f, ", {} shipped checkpoint(s) match", self.checkpoints)?;
+        }
         match self.torn_tail {
             Some(TornLine { line, bytes }) => write!(
                 f,
@@ -64,7 +119,8 @@ impl fmt::Display for Verified {
 
 /// Checks every line of the log at `path`: its own hash, its sequence
 /// number, and its link to the line before. Returns how many lines
-/// verified, or the first bad line.
+/// verified, or the first bad line. A keyed log fails with
+/// [`VerifyError::KeyRequired`]: check it with [`verify_with`] and its key.
 ///
 /// ```
 /// use agenthooks::audit::{verify, TornTail, VerifyError};
@@ -78,11 +134,25 @@ impl fmt::Display for Verified {
 /// }
 /// ```
 pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError> {
+    verify_with(path, &VerifyOptions::default().torn_tail(torn_tail))
+}
+
+/// Checks every line of the log at `path` as [`verify`] does, with
+/// `options`: a keyed chain against its key, and the file against the
+/// checkpoints shipped while it was written. A line whose seal differs from
+/// a shipped checkpoint's fails with [`VerifyError::CheckpointMismatch`]; a
+/// file that ends before a shipped checkpoint's line, with
+/// [`VerifyError::CutAfterCheckpoint`].
+pub fn verify_with(path: &Path, options: &VerifyOptions) -> Result<Verified, VerifyError> {
     let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
     let (file, len) = snapshot(path).map_err(read_error)?;
     let mut reader = BufReader::with_capacity(1 << 16, file.take(len));
+    let shipped: BTreeMap<u64, &str> =
+        options.checkpoints.iter().map(|checkpoint| (checkpoint.seq, checkpoint.hash.as_str())).collect();
+    let key = options.key.as_ref();
     let mut line = Vec::new();
-    let (mut number, mut last) = (0, Link::GENESIS);
+    let (mut number, mut last) = (0, Link::start(key));
+    let mut torn = None;
     loop {
         line.clear();
         let bytes = reader.read_until(b'\n', &mut line).map_err(read_error)?;
@@ -91,17 +161,56 @@ pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError>
         }
         number += 1;
         if line.pop() != Some(b'\n') {
-            let torn = TornLine { line: number, bytes: bytes as u64 };
-            return match torn_tail {
-                TornTail::Reject => Err(VerifyError::TornTail { line: torn.line, bytes: torn.bytes }),
+            let cut = TornLine { line: number, bytes: bytes as u64 };
+            match options.torn_tail {
+                TornTail::Reject => return Err(VerifyError::TornTail { line: cut.line, bytes: cut.bytes }),
                 TornTail::Ignore => {
-                    Ok(Verified { lines: number - 1, last_hash: last.hash().into(), torn_tail: Some(torn) })
+                    number -= 1;
+                    torn = Some(cut);
+                    break;
                 }
-            };
+            }
         }
-        last = check(&line, &last).map_err(|problem| VerifyError::Tampered { line: number, problem })?;
+        if number == 1 {
+            check_mode(&line, key)?;
+        }
+        last = check(&line, &last, key).map_err(|problem| VerifyError::Tampered { line: number, problem })?;
+        if let Some(&hash) = shipped.get(&number) {
+            if hash != last.hash() {
+                return Err(VerifyError::CheckpointMismatch {
+                    seq: number,
+                    shipped: hash.to_owned(),
+                    found: last.hash().to_owned(),
+                });
+            }
+        }
     }
-    Ok(Verified { lines: number, last_hash: last.hash().into(), torn_tail: None })
+    if let Some((&seq, _)) = shipped.last_key_value().filter(|(&seq, _)| seq > number) {
+        return Err(VerifyError::CutAfterCheckpoint { lines: number, seq });
+    }
+    Ok(Verified {
+        lines: number,
+        last_hash: last.hash().into(),
+        torn_tail: torn,
+        keyed: key.is_some(),
+        checkpoints: shipped.len(),
+    })
+}
+
+/// Checks that a log's `first` line is sealed as `key` says: keyed with
+/// that key, or unkeyed without one.
+fn check_mode(first: &[u8], key: Option<&ChainKey>) -> Result<(), VerifyError> {
+    let tampered = |problem| VerifyError::Tampered { line: 1, problem };
+    let keyed = is_keyed(first).ok_or(tampered(Tamper::Malformed))?;
+    let log_key = prev_of(first).ok_or(tampered(Tamper::Malformed))?;
+    match (keyed, key) {
+        (true, None) => Err(VerifyError::KeyRequired { key_id: log_key.to_owned() }),
+        (false, Some(_)) => Err(VerifyError::NotKeyed),
+        (true, Some(key)) if log_key != key.id() => {
+            Err(VerifyError::WrongKey { log_key: log_key.to_owned(), given_key: key.id().to_owned() })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The last `count` complete lines of the log at `path`, oldest first, for

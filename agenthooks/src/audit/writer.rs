@@ -27,6 +27,11 @@
 //! and stops the queue the same way: no record is ever acknowledged by a
 //! writer that silently went away.
 //!
+//! Once a batch is in the file, the writer ships it (see
+//! [`ship`](super::ship)), before it answers the flushes that waited for
+//! it; while no record arrives and a checkpoint is pending, it sleeps no
+//! longer than until the checkpoint is due.
+//!
 //! # The sync thread
 //!
 //! In a buffered log, syncs the file to disk at most once per flush
@@ -47,6 +52,7 @@ use std::time::Duration;
 use super::event::{emit, Attempts, AuditEvent};
 use super::file::{Batch, LogFile};
 use super::line::Record;
+use super::ship::Shipper;
 use super::AuditError;
 use crate::unwind::caught;
 
@@ -84,6 +90,9 @@ pub(crate) struct Queue {
     writer_asleep: AtomicBool,
     /// Whether the writer is gone or gave up: records are refused.
     stopped: AtomicBool,
+    /// Whether the log is ending in order: the next batch written ships
+    /// the chain's head.
+    ending: AtomicBool,
 }
 
 impl Queue {
@@ -105,7 +114,13 @@ impl Queue {
             writer: OnceLock::new(),
             writer_asleep: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
+            ending: AtomicBool::new(false),
         }
+    }
+
+    /// Says that the log is ending in order (before its last flush).
+    pub(crate) fn end(&self) {
+        self.ending.store(true, Ordering::SeqCst);
     }
 
     /// Adds `record`, waiting while the queue is full or too many records
@@ -237,8 +252,9 @@ impl Queue {
         WriterAlive(self)
     }
 
-    /// The writer's side: sleeps until a record or flush request arrives.
-    pub(crate) fn sleep(&self) {
+    /// The writer's side: sleeps until a record or flush request arrives,
+    /// or at most `timeout` when given.
+    pub(crate) fn sleep(&self, timeout: Option<Duration>) {
         self.writer_asleep.store(true, Ordering::SeqCst);
         // A push that missed the flag left its record in view.
         let idle = {
@@ -246,7 +262,10 @@ impl Queue {
             pending.records.is_empty() && pending.flushes.is_empty()
         };
         if idle {
-            thread::park();
+            match timeout {
+                Some(timeout) => thread::park_timeout(timeout),
+                None => thread::park(),
+            }
         }
         self.writer_asleep.store(false, Ordering::SeqCst);
     }
@@ -298,11 +317,20 @@ pub(crate) struct Writer {
     syncer: Syncer,
     /// How many attempts in a row a failing batch gets.
     write_attempts: u32,
+    /// Where written batches and checkpoints are shipped, if anywhere.
+    shipper: Option<Shipper>,
 }
 
 impl Writer {
-    pub(crate) fn new(queue: Arc<Queue>, file: LogFile, syncer: Syncer, write_attempts: u32) -> Self {
-        Writer { queue, file, batch: Batch::default(), flushes: Vec::new(), syncer, write_attempts }
+    pub(crate) fn new(
+        queue: Arc<Queue>,
+        file: LogFile,
+        syncer: Syncer,
+        write_attempts: u32,
+        shipper: Option<Shipper>,
+    ) -> Self {
+        let batch = Batch::new(shipper.as_ref().is_some_and(Shipper::exports_records));
+        Writer { queue, file, batch, flushes: Vec::new(), syncer, write_attempts, shipper }
     }
 
     /// Writes what the queue holds until the process ends or writing fails
@@ -333,11 +361,16 @@ impl Writer {
                     return;
                 }
                 idle_polls = 0;
-            } else if idle_polls < IDLE_POLLS {
-                idle_polls += 1;
-                thread::park_timeout(POLL);
             } else {
-                self.queue.sleep();
+                if let Some(shipper) = &mut self.shipper {
+                    shipper.idle();
+                }
+                if idle_polls < IDLE_POLLS {
+                    idle_polls += 1;
+                    thread::park_timeout(POLL);
+                } else {
+                    self.queue.sleep(self.shipper.as_ref().and_then(Shipper::next_due));
+                }
             }
         }
     }
@@ -360,6 +393,15 @@ impl Writer {
         self.queue.written(count);
         if !sync {
             self.syncer.written();
+        }
+        if let Some(shipper) = &mut self.shipper {
+            let written = self.batch.written();
+            if let (true, Some(head)) = (count > 0, written.head) {
+                shipper.written(count, &written.lines, &written.times, head);
+            }
+            if self.queue.ending.load(Ordering::SeqCst) {
+                shipper.at_end();
+            }
         }
         for answer in self.flushes.drain(..) {
             // A caller that stopped waiting has nothing left to be told.

@@ -53,23 +53,23 @@ enum Said {
 /// Runs `hook` on `ctx` and judges the run. Fails only when the hook could
 /// not be run or audited: a call the audit log cannot take stops.
 pub(super) async fn execute<P: HookPoint>(
-    hook: &'static Hook<P>,
+    hook: &Hook<P>,
     ctx: &mut Ctx<P>,
     session: &Session,
 ) -> Result<Verdict, HookError> {
     let (run, report) = run(hook, ctx, session).await?;
-    judge(&hook.meta, ctx, run, report)
+    judge(hook.meta, ctx, run, report)
 }
 
 /// Runs the plain `fn` hook `hook` on `ctx` and judges the run.
 #[inline]
 pub(super) fn execute_now<P: HookPoint>(
-    hook: &'static Hook<P>,
+    hook: &Hook<P>,
     ctx: &mut Ctx<P>,
     session: &Session,
 ) -> Result<Verdict, HookError> {
     let (run, report) = run_now(hook, ctx, session);
-    judge(&hook.meta, ctx, run, report)
+    judge(hook.meta, ctx, run, report)
 }
 
 /// A run as the judge sees it: what the hook said and its text, how long

@@ -43,7 +43,8 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
     if P::COMPOSE != Compose::Chain {
         return now(drive(session, args, false));
     }
-    let hooks = P::table().select(session.tenant_id());
+    let chains = P::table().load();
+    let hooks = chains.select(session.tenant_id());
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     for hook in hooks {
@@ -59,7 +60,7 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
 
 /// The output of `future`, which must be ready at its first poll: the
 /// driver of a plain `fn` point, whose hooks never wait.
-fn now<F: Future>(future: F) -> F::Output {
+pub(crate) fn now<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(result) => result,
@@ -79,7 +80,17 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 }
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
-    let hooks = P::table().select(session.tenant_id());
+    let chains = P::table().load_full();
+    drive_hooks(chains.select(session.tenant_id()), session, args, can_wait).await
+}
+
+/// Runs `hooks`, the chain of a call, as the point composes them.
+pub(crate) async fn drive_hooks<P: HookPoint>(
+    hooks: &[Hook<P>],
+    session: &Session,
+    args: P,
+    can_wait: bool,
+) -> Result<P, HookError> {
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {
@@ -94,7 +105,7 @@ async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Resu
 /// them runs: a call the log cannot take runs no hook, and fails naming the
 /// first.
 #[inline]
-fn audited<P>(hooks: &[&'static Hook<P>]) -> Result<(), HookError> {
+fn audited<P>(hooks: &[Hook<P>]) -> Result<(), HookError> {
     match hooks.first() {
         Some(first) => audit::ready().map_err(|error| HookError::Unaudited {
             point: first.meta.point,
@@ -109,7 +120,7 @@ fn audited<P>(hooks: &[&'static Hook<P>]) -> Result<(), HookError> {
 /// them; the first stop (a block, a denied approval, a failure the point
 /// does not let through) ends the call, `Skip` ends the chain.
 async fn chain<P: HookPoint>(
-    hooks: &[&'static Hook<P>],
+    hooks: &[Hook<P>],
     ctx: &mut Ctx<P>,
     session: &Session,
     can_wait: bool,
@@ -129,7 +140,7 @@ async fn chain<P: HookPoint>(
 /// left them, whatever the others decided (`Skip` ends nothing); then the
 /// strictest verdict wins.
 async fn run_all<P: HookPoint>(
-    hooks: &[&'static Hook<P>],
+    hooks: &[Hook<P>],
     ctx: &mut Ctx<P>,
     session: &Session,
     can_wait: bool,
@@ -146,7 +157,7 @@ async fn run_all<P: HookPoint>(
 /// strictest verdict wins, two hooks that changed one argument fail the
 /// call, and each hook's changes apply.
 async fn parallel<P: HookPoint>(
-    hooks: &[&'static Hook<P>],
+    hooks: &[Hook<P>],
     ctx: &mut Ctx<P>,
     session: &Session,
     can_wait: bool,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use quanta::Instant;
 
-use crate::hook::{Hook, HookFn, HookFuture};
+use crate::hook::Hook;
 use crate::point::HookPoint;
 use crate::sink::Report;
 use crate::unwind::{caught, discard, CatchUnwind};
@@ -50,31 +50,29 @@ impl<P> Run<P> {
 /// Runs `hook` on `ctx` inside its report; fails, before the hook runs, only
 /// when an `async fn` hook's time limit cannot be set.
 pub(super) async fn run<'s, P: HookPoint>(
-    hook: &'static Hook<P>,
+    hook: &Hook<P>,
     ctx: &mut Ctx<P>,
     session: &'s Session,
 ) -> Result<(Run<P>, Report<'s>), HookError> {
-    Ok(match hook.run {
-        HookFn::AsyncInterceptor(_) | HookFn::AsyncObserver(_) => {
-            let Some(timer) = timer(hook.meta.timeout()) else {
-                return Err(HookError::NoRuntime { point: hook.meta.point, hook: hook.meta.path });
-            };
-            let report = Report::open_cancellable(&hook.meta, session);
-            let run = report.instrument(run_awaited(hook, ctx, timer)).await;
-            (run, report)
-        }
-        HookFn::Interceptor(_) | HookFn::Observer(_) => run_now(hook, ctx, session),
-    })
+    if !hook.run.is_async() {
+        return Ok(run_now(hook, ctx, session));
+    }
+    let Some(timer) = timer(hook.meta.timeout()) else {
+        return Err(HookError::NoRuntime { point: hook.meta.point, hook: hook.meta.path });
+    };
+    let report = Report::open_cancellable(hook.meta, session);
+    let run = report.instrument(run_awaited(hook, ctx, timer)).await;
+    Ok((run, report))
 }
 
 /// Runs the plain `fn` hook `hook` on `ctx` inside its report.
 #[inline]
 pub(super) fn run_now<'s, P: HookPoint>(
-    hook: &'static Hook<P>,
+    hook: &Hook<P>,
     ctx: &mut Ctx<P>,
     session: &'s Session,
 ) -> (Run<P>, Report<'s>) {
-    let report = Report::open(&hook.meta, session);
+    let report = Report::open(hook.meta, session);
     (report.enter(|| run_plain(hook, ctx)), report)
 }
 
@@ -95,18 +93,9 @@ fn returned(result: Result<Outcome, String>) -> Ended {
 /// Runs a plain `fn` hook.
 #[inline]
 fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
-    let (snapshot, start, result) = match hook.run {
-        HookFn::Interceptor(run) => {
-            let snapshot = P::clone(ctx);
-            let start = Instant::now();
-            (Some(snapshot), start, catch_unwind(AssertUnwindSafe(|| run(ctx))))
-        }
-        HookFn::Observer(run) => {
-            let start = Instant::now();
-            (None, start, catch_unwind(AssertUnwindSafe(|| run(ctx))))
-        }
-        HookFn::AsyncInterceptor(_) | HookFn::AsyncObserver(_) => unreachable!("async hooks run through `run_awaited`"),
-    };
+    let snapshot = hook.run.changes().then(|| P::clone(ctx));
+    let start = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| hook.run.call(ctx).expect("async hooks run through `run_awaited`")));
     let ended = match result {
         Ok(result) => returned(result),
         Err(panic) => Ended::Panicked(caught(panic)),
@@ -116,14 +105,8 @@ fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
 
 /// Runs an `async fn` hook, cancelling it when `timer` fires.
 async fn run_awaited<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>, timer: tokio::time::Sleep) -> Run<P> {
-    let (future, snapshot): (HookFuture<'_>, _) = match hook.run {
-        HookFn::AsyncInterceptor(start) => {
-            let snapshot = P::clone(ctx);
-            (start(ctx), Some(snapshot))
-        }
-        HookFn::AsyncObserver(start) => (start(ctx), None),
-        HookFn::Interceptor(_) | HookFn::Observer(_) => unreachable!("plain hooks run through `run_plain`"),
-    };
+    let snapshot = hook.run.changes().then(|| P::clone(ctx));
+    let future = hook.run.start(ctx).expect("plain hooks run through `run_plain`");
     let start = Instant::now();
     // The hook first, as `tokio::time::timeout` does: a hook ready at its
     // first poll is never timed out by a timer that fired meanwhile.

@@ -7,6 +7,8 @@
 //! instead of leaving its guards silently unlinked.
 #![deny(unused_crate_dependencies)]
 
+use std::time::Duration;
+
 use agenthooks::approval::Grant;
 use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{HookError, Session};
@@ -57,6 +59,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         other => println!("  unexpected: {other:?}"),
     }
+
+    // The operator switches a hook off while the agent runs: no rebuild, no
+    // restart. The agent watches its hook configuration file; rewriting the
+    // file applies it within an interval, and the audit log records it.
+    let config = std::env::temp_dir().join(format!("quickstart-hooks-{}.toml", std::process::id()));
+    std::fs::write(&config, "")?;
+    let (watcher, _) = agenthooks::config::Watcher::start(&config, Duration::from_millis(50))?;
+    std::fs::write(&config, "[hook.\"acme_hooks::no_competitor_research\"]\nenabled = false\n")?;
+    println!("\n(the operator switches acme_hooks::no_competitor_research off in {})", config.display());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let session = Session::new("session-acme").with_tenant("acme").with_turn(6);
+    let filters = Filters { region: None, max_results: 10 };
+    let docs = agent.search(&session, "globex report".into(), filters).await?;
+    println!("[acme] search \"globex report\"\n  the search ran ({} documents): the rule is off", docs.len());
+    drop(watcher);
+    std::fs::remove_file(&config)?;
 
     let path = audit.path().display().to_string();
     drop(audit); // writes and syncs every record

@@ -1,0 +1,275 @@
+//! Configuration without a rebuild: switch hooks off, change their time
+//! limits, order and fallback, put them in shadow mode, per hook and per
+//! tenant, from a TOML file the agent reloads while it runs.
+//!
+//! ```toml
+//! # The kill switch: no hook runs.
+//! disable_all = false
+//! # Only the hooks named below run (a managed-only deployment).
+//! managed_only = false
+//! # No hook of these crates runs.
+//! disable_crates = ["globex_hooks"]
+//!
+//! [hook."acme_hooks::search::eu_only"]
+//! enabled = true        # false switches the hook off
+//! timeout_ms = 200
+//! order = 5
+//! fallback = false      # matters only where the point lets failures through
+//! mode = "shadow"       # audited, never enforced
+//!
+//! [hook."acme_hooks::search::eu_only".tenant.acme]
+//! mode = "enforce"      # acme's calls enforce it already
+//! ```
+//!
+//! A hook is named by its path, as [`linked_hooks`](crate::linked_hooks) and
+//! the audit log's `hook.impl` show it. A configuration is applied whole:
+//! each point's table is built anew with it and swapped in, so a call runs
+//! with the old configuration or the new one, never half of each, and pays
+//! nothing for it (the settings are in the table, not looked up per call).
+//! A file that does not parse, or says something invalid, is refused with
+//! its line and column, and the configuration in force stays. Names that
+//! match no hook or crate are reported in the [`Applied`] summary, in the
+//! audit line, and as a warning: a typo in a kill switch must not look
+//! like it worked.
+//!
+//! Every configuration applied or refused is an audit line of its own
+//! (`hook.impl` = `agenthooks::config::apply`): the file's SHA-256 digest,
+//! where it came from and what changed.
+
+mod file;
+mod watch;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+pub use file::ConfigError;
+pub use watch::{Watcher, CONFIG_ENV};
+
+use crate::policy::Mode;
+use crate::{intern, HookKind, HookMeta, Session, Status};
+use file::{File, Settings};
+
+/// A configuration in force: what each hook's settings become.
+#[derive(Debug, Default)]
+pub(crate) struct Config {
+    file: File,
+}
+
+impl Config {
+    /// The metadata `hook` runs with in a chain of `tenant` (`None`: the
+    /// chain of every tenant without its own), or `None` when it is off.
+    pub(crate) fn settle(&self, hook: &'static HookMeta, tenant: Option<&str>) -> Option<&'static HookMeta> {
+        let file = &self.file;
+        if file.disable_all || file.disable_crates.iter().any(|krate| krate.get_ref() == hook.crate_name) {
+            return None;
+        }
+        let Some(own) = file.hook.get(hook.path) else {
+            return (!file.managed_only).then_some(hook);
+        };
+        let for_tenant = tenant.and_then(|tenant| own.tenant.as_ref()?.get_ref().get(tenant));
+        if pick_of(own, for_tenant, |settings| settings.enabled) == Some(false) {
+            return None;
+        }
+        let settled = HookMeta {
+            timeout_ms: pick_of(own, for_tenant, |settings| {
+                settings.timeout_ms.as_ref().map(|timeout| *timeout.get_ref())
+            })
+            .unwrap_or(hook.timeout_ms),
+            order: pick_of(own, for_tenant, |settings| settings.order).unwrap_or(hook.order),
+            fallback: pick_of(own, for_tenant, |settings| settings.fallback).unwrap_or(hook.fallback),
+            mode: pick_of(own, for_tenant, |settings| settings.mode).map_or(hook.mode, Mode::from),
+            ..hook.clone()
+        };
+        Some(if settled == *hook { hook } else { intern::meta(settled) })
+    }
+
+    /// The tenants the file gives settings of their own for `hook`.
+    pub(crate) fn tenants_of(&self, hook: &HookMeta) -> impl Iterator<Item = &str> {
+        let tenants = self.file.hook.get(hook.path).and_then(|settings| settings.tenant.as_ref());
+        tenants.into_iter().flat_map(|tenants| tenants.get_ref().keys().map(String::as_str))
+    }
+}
+
+/// One setting: the tenant's, else the hook's.
+fn pick_of<T>(own: &Settings, for_tenant: Option<&Settings>, get: impl Fn(&Settings) -> Option<T>) -> Option<T> {
+    for_tenant.and_then(&get).or_else(|| get(own))
+}
+
+/// The lock every change of a point's table takes: applying a
+/// configuration, registering or removing a hook, building a table on first
+/// use. It holds the configuration in force, which every table is built
+/// with. Taken before a table's own lock, never after.
+pub(crate) fn writer() -> MutexGuard<'static, Writer> {
+    static WRITER: Mutex<Writer> = Mutex::new(Writer { config: None });
+    WRITER.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The holder of [`writer`]'s lock.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    config: Option<Config>,
+}
+
+impl Writer {
+    /// The configuration in force.
+    pub(crate) fn config(&self) -> &Config {
+        static NONE: Config = Config { file: File::EMPTY };
+        self.config.as_ref().unwrap_or(&NONE)
+    }
+}
+
+/// What applying a configuration did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Applied {
+    /// The SHA-256 digest of the file's text, in hex.
+    pub digest: String,
+    /// Each hook whose settings changed, with what it runs with now, e.g.
+    /// `acme_hooks::search::eu_only: off` or `…: timeout_ms 200, shadow`.
+    pub changed: Vec<String>,
+    /// Hook paths the file names that no linked or registered hook has.
+    pub unknown_hooks: Vec<String>,
+    /// Crates in `disable_crates` that no hook comes from.
+    pub unknown_crates: Vec<String>,
+}
+
+/// Reads the file at `path` and applies it; see [`apply_str`].
+pub fn apply_file(path: impl AsRef<Path>) -> Result<Applied, ConfigError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read { path: path.to_owned(), error })?;
+    apply_str(&text, &path.display().to_string())
+}
+
+/// Applies the configuration `text` (read from `source`, for errors and the
+/// audit line) to every point, replacing the one in force. Refused whole
+/// when it does not parse or says something invalid; the refusal is an
+/// audit line too.
+pub fn apply_str(text: &str, source: &str) -> Result<Applied, ConfigError> {
+    let digest = hex(&Sha256::digest(text.as_bytes()));
+    let file = match File::parse(text, source) {
+        Ok(file) => file,
+        Err(error) => {
+            audit(Status::Error, &format!("refused configuration sha256:{digest}: {error}"));
+            return Err(error);
+        }
+    };
+    Ok(install(Config { file }, digest, source))
+}
+
+/// Removes the configuration in force: every hook runs as it was built.
+pub fn clear() -> Applied {
+    install(Config::default(), hex(&Sha256::digest(b"")), "no configuration")
+}
+
+fn install(config: Config, digest: String, source: &str) -> Applied {
+    let hooks: Vec<&'static HookMeta> = crate::linked_hooks().into_iter().chain(crate::runtime::registered()).collect();
+    let mut writer = writer();
+    let before = writer.config.replace(config).unwrap_or_default();
+    crate::table::rebuild_all(&writer);
+    let after = writer.config();
+    let applied = Applied {
+        changed: hooks.iter().filter_map(|hook| change(hook, &before, after)).collect(),
+        unknown_hooks: after
+            .file
+            .hook
+            .keys()
+            .filter(|path| !hooks.iter().any(|hook| hook.path == *path))
+            .cloned()
+            .collect(),
+        unknown_crates: after
+            .file
+            .disable_crates
+            .iter()
+            .map(toml::Spanned::get_ref)
+            .filter(|krate| !hooks.iter().any(|hook| hook.crate_name == *krate))
+            .cloned()
+            .collect(),
+        digest,
+    };
+    drop(writer);
+    let mut message = format!("applied configuration sha256:{} from {source}", applied.digest);
+    for (label, list) in [
+        ("changed", &applied.changed),
+        ("unknown hooks", &applied.unknown_hooks),
+        ("unknown crates", &applied.unknown_crates),
+    ] {
+        if !list.is_empty() {
+            let _ = write!(message, "; {label}: {}", list.join(", "));
+        }
+    }
+    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() {
+        tracing::warn!(target: "agenthooks::config", "{message}");
+    }
+    audit(Status::Ok, &message);
+    applied
+}
+
+/// How `hook` runs under `after` if that differs from `before`: `off`, or
+/// its settings.
+fn change(hook: &'static HookMeta, before: &Config, after: &Config) -> Option<String> {
+    let tenants: BTreeSet<&str> = before.tenants_of(hook).chain(after.tenants_of(hook)).collect();
+    let scopes = std::iter::once(None).chain(tenants.into_iter().map(Some));
+    let changes: BTreeMap<Option<&str>, String> = scopes
+        .filter_map(|tenant| {
+            let (old, new) = (before.settle(hook, tenant), after.settle(hook, tenant));
+            (old != new).then(|| (tenant, new.map_or_else(|| "off".to_owned(), describe)))
+        })
+        .collect();
+    if changes.is_empty() {
+        return None;
+    }
+    let described = changes.into_iter().map(|(tenant, change)| match tenant {
+        None => change,
+        Some(tenant) => format!("{change} for tenant {tenant}"),
+    });
+    Some(format!("{}: {}", hook.path, described.collect::<Vec<_>>().join("; ")))
+}
+
+fn describe(hook: &HookMeta) -> String {
+    let mode = if hook.mode == Mode::Shadow { "shadow" } else { "enforce" };
+    format!("on, order {}, timeout_ms {}, fallback {}, {mode}", hook.order, hook.timeout_ms, hook.fallback)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
+/// The audit line of a configuration applied or refused.
+fn audit(status: Status, message: &str) {
+    static APPLY: HookMeta = HookMeta {
+        point: "agenthooks.config",
+        name: "apply",
+        crate_name: "agenthooks",
+        module: "agenthooks::config",
+        path: "agenthooks::config::apply",
+        tenant: None,
+        order: 0,
+        timeout_ms: 1,
+        fallback: false,
+        kind: HookKind::Observer,
+        is_async: false,
+        mode: Mode::Enforce,
+    };
+    let session = Session::new("agenthooks.config");
+    let execution = crate::Execution {
+        hook: &APPLY,
+        session: &session,
+        status,
+        duration: Duration::ZERO,
+        message: Some(message),
+        changed: crate::Changed::default(),
+        approval: None,
+        let_through: false,
+    };
+    if let Err(error) = crate::audit::record(&execution, quanta::Instant::now()) {
+        tracing::error!(target: "agenthooks::config", "the audit log could not record a configuration change: {error}");
+    }
+}

@@ -1,0 +1,70 @@
+//! Metadata of hooks that are not `static`s: those registered at run time,
+//! and linked hooks whose settings a configuration changes.
+//!
+//! Every audit record and [`Execution`](crate::Execution) names its hook by a
+//! `&'static HookMeta`, since records outlive the call that wrote them (the
+//! audit writer formats them later, on its own thread). Such metadata is
+//! interned: each distinct value is allocated once and kept for the life of
+//! the process, so memory grows with the distinct hooks and settings a
+//! process ever uses, never with how often they are registered or applied.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
+use crate::HookMeta;
+
+/// The one `'static` copy of `meta`.
+pub(crate) fn meta(meta: HookMeta) -> &'static HookMeta {
+    static METAS: Mutex<Option<HashSet<&'static HookMeta>>> = Mutex::new(None);
+    let mut metas = METAS.lock().unwrap_or_else(PoisonError::into_inner);
+    let metas = metas.get_or_insert_with(HashSet::new);
+    if let Some(interned) = metas.get(&meta) {
+        return interned;
+    }
+    let interned: &'static HookMeta = Box::leak(Box::new(meta));
+    metas.insert(interned);
+    interned
+}
+
+/// The one `'static` copy of `text`.
+pub(crate) fn text(text: &str) -> &'static str {
+    static TEXTS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut texts = TEXTS.lock().unwrap_or_else(PoisonError::into_inner);
+    let texts = texts.get_or_insert_with(HashSet::new);
+    if let Some(interned) = texts.get(text) {
+        return interned;
+    }
+    let interned: &'static str = Box::leak(text.into());
+    texts.insert(interned);
+    interned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{HookKind, Mode};
+
+    fn hook(timeout_ms: u64) -> HookMeta {
+        HookMeta {
+            point: "before_search",
+            name: text("eu_only"),
+            crate_name: text("plugin"),
+            module: text("plugin"),
+            path: text("plugin::eu_only"),
+            tenant: None,
+            order: 100,
+            timeout_ms,
+            fallback: true,
+            kind: HookKind::Observer,
+            is_async: false,
+            mode: Mode::Enforce,
+        }
+    }
+
+    #[test]
+    fn equal_metadata_is_allocated_once() {
+        assert!(std::ptr::eq(meta(hook(200)), meta(hook(200))));
+        assert!(!std::ptr::eq(meta(hook(200)), meta(hook(300))));
+        assert!(std::ptr::eq(text("plugin::eu_only"), text(&String::from("plugin::eu_only"))));
+    }
+}

@@ -1,0 +1,327 @@
+//! Hooks registered at run time: closures, beside the hooks `#[hook]` links.
+//!
+//! Tests, plugins loaded while the agent runs and adapters for other hook
+//! contracts register closures on a point and remove them through the handle
+//! that registration returns. A registered hook gets every guarantee a
+//! linked hook gets: it sorts into the chain by the same rule (order, then
+//! crate, module and name, all taken from the path it is registered under),
+//! runs only for its tenant when it names one, under its time limit, with
+//! failures contained and judged by the point's failure policy, in its mode,
+//! with one audit line and one span per run, and it is listed by
+//! [`registered`].
+//!
+//! Registering and removing never block a call: the point's table is built
+//! anew off the call path and swapped in; a call runs on the table it
+//! loaded. A registered hook runs as it declares: the `link!` bindings of a
+//! deployment bind hook crates, not closures.
+//!
+//! ```
+//! use agenthooks::{hookpoint, runtime, HookError, Outcome, Session};
+//!
+//! #[hookpoint(BeforeSearch)]
+//! fn search(session: &Session, query: String) -> Result<String, HookError> {
+//!     Ok(query)
+//! }
+//!
+//! let session = Session::new("s-1").with_tenant("acme");
+//! let hook = runtime::hook::<BeforeSearch>("plugin::no_secrets")
+//!     .order(10)
+//!     .interceptor(|ctx: &mut agenthooks::Ctx<BeforeSearch>| {
+//!         if ctx.query.contains("secret") {
+//!             return Outcome::block("asks for a secret");
+//!         }
+//!         ctx.query.push_str(" lang:en");
+//!         Outcome::Continue
+//!     })
+//!     .unwrap();
+//! assert_eq!(search(&session, "weather".into()).unwrap(), "weather lang:en");
+//! assert!(matches!(search(&session, "secret".into()), Err(HookError::Blocked(_))));
+//!
+//! hook.remove();
+//! assert_eq!(search(&session, "weather".into()).unwrap(), "weather");
+//! ```
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::hook::{Hook, HookFn, HookFuture, HookKind, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
+use crate::point::{AsyncPoint, HookPoint};
+use crate::policy::{Mode, OnFailure};
+use crate::{intern, Ctx, HookMeta, InterceptorReturn, ObserverReturn};
+
+/// Starts the registration of a hook on point `P`, under `path`: the hook's
+/// name as operators see it in listings, audit lines and configuration,
+/// written like a Rust path with at least a crate and a name
+/// (`plugin::no_secrets`).
+pub fn hook<P: HookPoint>(path: &str) -> Builder<P> {
+    Builder {
+        path: path.to_owned(),
+        tenant: None,
+        order: DEFAULT_ORDER,
+        timeout_ms: DEFAULT_TIMEOUT_MS,
+        fallback: None,
+        mode: Mode::Enforce,
+        point: PhantomData,
+    }
+}
+
+/// The settings of a hook about to be registered, as `#[hook]`'s keys give
+/// them to a linked hook; the same defaults.
+#[derive(Debug)]
+#[must_use = "a hook is registered only by `interceptor`, `observer`, `async_interceptor` or `async_observer`"]
+pub struct Builder<P> {
+    path: String,
+    tenant: Option<String>,
+    order: i32,
+    timeout_ms: u64,
+    fallback: Option<bool>,
+    mode: Mode,
+    point: PhantomData<fn() -> P>,
+}
+
+impl<P: HookPoint> Builder<P> {
+    /// Runs the hook only for calls of `tenant`.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// The hook's position in the chain: lower runs first.
+    pub fn order(mut self, order: i32) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// How long one run may take, in milliseconds (1 to 300,000).
+    pub fn timeout_ms(mut self, timeout_ms: u64) -> Self {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
+    /// Whether a failure of the hook is let through, where the point's
+    /// failure policy allows it (`fallback = …` of `#[hook]`).
+    pub fn fallback(mut self, fallback: bool) -> Self {
+        self.fallback = Some(fallback);
+        self
+    }
+
+    /// Whether the hook's decisions are enforced or only audited.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Registers `hook`, which may change the arguments.
+    pub fn interceptor<F, R>(self, hook: F) -> Result<Registered<P>, RegisterError>
+    where
+        F: Fn(&mut Ctx<P>) -> R + Send + Sync + 'static,
+        R: InterceptorReturn,
+    {
+        let run = Arc::new(move |ctx: &mut Ctx<P>| hook(ctx).into_hook_result());
+        self.register(HookKind::Interceptor, HookFn::InterceptorClosure(run))
+    }
+
+    /// Registers `hook`, which only reads the arguments.
+    pub fn observer<F, R>(self, hook: F) -> Result<Registered<P>, RegisterError>
+    where
+        F: Fn(&Ctx<P>) -> R + Send + Sync + 'static,
+        R: ObserverReturn,
+    {
+        let run = Arc::new(move |ctx: &Ctx<P>| hook(ctx).into_hook_result());
+        self.register(HookKind::Observer, HookFn::ObserverClosure(run))
+    }
+
+    fn register(self, kind: HookKind, run: HookFn<P>) -> Result<Registered<P>, RegisterError> {
+        let meta = self.meta(kind, run.is_async())?;
+        let id = P::table()
+            .register(Hook::new(meta, run))
+            .map_err(|path| RegisterError::Duplicate { point: P::NAME, path: path.to_owned() })?;
+        Ok(Registered { id, meta, point: PhantomData })
+    }
+
+    fn meta(&self, kind: HookKind, is_async: bool) -> Result<&'static HookMeta, RegisterError> {
+        let Some((module, name)) = self.path.rsplit_once("::").filter(|_| is_path(&self.path)) else {
+            return Err(RegisterError::InvalidPath { path: self.path.clone() });
+        };
+        if !(1..=MAX_TIMEOUT_MS).contains(&self.timeout_ms) {
+            return Err(RegisterError::InvalidTimeout { timeout_ms: self.timeout_ms });
+        }
+        if self.tenant.as_deref() == Some("") {
+            return Err(RegisterError::EmptyTenant);
+        }
+        if self.fallback == Some(true) && P::ON_FAILURE == OnFailure::Deny {
+            return Err(RegisterError::FallbackNotAllowed { point: P::NAME });
+        }
+        let crate_name = module.split("::").next().unwrap_or(module);
+        Ok(intern::meta(HookMeta {
+            point: P::NAME,
+            name: intern::text(name),
+            crate_name: intern::text(crate_name),
+            module: intern::text(module),
+            path: intern::text(&self.path),
+            tenant: self.tenant.as_deref().map(intern::text),
+            order: self.order,
+            timeout_ms: self.timeout_ms,
+            fallback: self.fallback.unwrap_or(true),
+            kind,
+            is_async,
+            mode: self.mode,
+        }))
+    }
+}
+
+impl<P: AsyncPoint> Builder<P> {
+    /// Registers the async `hook`, which may change the arguments. It returns
+    /// its future boxed: `|ctx| Box::pin(async move { … })`.
+    ///
+    /// ```
+    /// use agenthooks::{hookpoint, runtime, Ctx, HookError, Outcome, Session};
+    ///
+    /// #[hookpoint(BeforeFetch)]
+    /// async fn fetch(session: &Session, url: String) -> Result<String, HookError> {
+    ///     Ok(url)
+    /// }
+    ///
+    /// let hook = runtime::hook::<BeforeFetch>("plugin::https_only")
+    ///     .async_interceptor(|ctx: &mut Ctx<BeforeFetch>| {
+    ///         Box::pin(async move {
+    ///             ctx.url = ctx.url.replace("http://", "https://");
+    ///             Ok(Outcome::Continue)
+    ///         })
+    ///     })
+    ///     .unwrap();
+    /// # hook.remove();
+    /// ```
+    pub fn async_interceptor<F>(self, hook: F) -> Result<Registered<P>, RegisterError>
+    where
+        F: for<'c> Fn(&'c mut Ctx<P>) -> HookFuture<'c> + Send + Sync + 'static,
+    {
+        // The closure's own code runs inside the future, where the executor
+        // catches its panics and measures its time.
+        let hook = Arc::new(hook);
+        let run = Arc::new(mutable_future(move |ctx| {
+            let hook = Arc::clone(&hook);
+            Box::pin(async move { hook(ctx).await })
+        }));
+        self.register(HookKind::Interceptor, HookFn::AsyncInterceptorClosure(run))
+    }
+
+    /// Registers the async `hook`, which only reads the arguments.
+    pub fn async_observer<F>(self, hook: F) -> Result<Registered<P>, RegisterError>
+    where
+        F: for<'c> Fn(&'c Ctx<P>) -> HookFuture<'c> + Send + Sync + 'static,
+    {
+        let hook = Arc::new(hook);
+        let run = Arc::new(shared_future(move |ctx| {
+            let hook = Arc::clone(&hook);
+            Box::pin(async move { hook(ctx).await })
+        }));
+        self.register(HookKind::Observer, HookFn::AsyncObserverClosure(run))
+    }
+}
+
+/// `hook`, its signature fixed for every lifetime of its context (a
+/// closure's own annotations cannot say that its future borrows it).
+fn mutable_future<P, F: for<'c> Fn(&'c mut Ctx<P>) -> HookFuture<'c>>(hook: F) -> F {
+    hook
+}
+
+/// `hook`, its signature fixed for every lifetime of its context.
+fn shared_future<P, F: for<'c> Fn(&'c Ctx<P>) -> HookFuture<'c>>(hook: F) -> F {
+    hook
+}
+
+/// Whether `path` reads as a Rust path of at least two identifiers.
+fn is_path(path: &str) -> bool {
+    let is_ident = |segment: &str| {
+        let mut chars = segment.chars();
+        chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+            && chars.all(|rest| rest.is_ascii_alphanumeric() || rest == '_')
+            && segment != "_"
+    };
+    path.split("::").count() >= 2 && path.split("::").all(is_ident)
+}
+
+/// A hook registered at run time. Dropping the handle removes the hook;
+/// [`keep`](Registered::keep) leaves it registered for the life of the
+/// process.
+#[must_use = "dropping the handle removes the hook at once; call `keep()` to keep it registered"]
+pub struct Registered<P: HookPoint> {
+    id: u64,
+    meta: &'static HookMeta,
+    point: PhantomData<fn() -> P>,
+}
+
+impl<P: HookPoint> Registered<P> {
+    /// The hook's metadata, as listings and audit lines show it.
+    pub fn meta(&self) -> &'static HookMeta {
+        self.meta
+    }
+
+    /// Removes the hook: calls that load the point's table from now on do
+    /// not run it; a call already running it finishes.
+    pub fn remove(self) {
+        drop(self);
+    }
+
+    /// Leaves the hook registered for the life of the process.
+    pub fn keep(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl<P: HookPoint> Drop for Registered<P> {
+    fn drop(&mut self) {
+        P::table().unregister(self.id);
+    }
+}
+
+impl<P: HookPoint> std::fmt::Debug for Registered<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registered").field("meta", self.meta).finish_non_exhaustive()
+    }
+}
+
+/// Every hook registered at run time and not yet removed, sorted by point,
+/// then in chain order. [`linked_hooks`](crate::linked_hooks) lists the
+/// linked ones.
+pub fn registered() -> Vec<&'static HookMeta> {
+    let mut hooks = crate::table::registered();
+    hooks.sort_by_key(|meta| (meta.point, meta.chain_key()));
+    hooks
+}
+
+/// Why a hook could not be registered. Nothing was registered.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegisterError {
+    /// The path is not a Rust path of a crate and a name.
+    #[error("cannot register hook `{path}`: name it like a Rust path of at least a crate and a name, e.g. `plugin::no_secrets`")]
+    InvalidPath {
+        /// The path given.
+        path: String,
+    },
+    /// A hook with this path already runs at the point.
+    #[error("cannot register hook `{path}` at `{point}`: a hook of that path is already linked or registered there; give it another path or remove the other one first")]
+    Duplicate {
+        /// The point's name.
+        point: &'static str,
+        /// The path given.
+        path: String,
+    },
+    /// The time limit is out of range.
+    #[error("cannot register a hook with `timeout_ms = {timeout_ms}`: give a whole number of milliseconds from 1 to 300000 (5 minutes)")]
+    InvalidTimeout {
+        /// The time limit given.
+        timeout_ms: u64,
+    },
+    /// The tenant is the empty string.
+    #[error("cannot register a hook for the empty tenant: name a tenant, or leave it out to run for every tenant")]
+    EmptyTenant,
+    /// `fallback(true)` on a point whose failures deny the call.
+    #[error("cannot register a hook with `fallback(true)` at `{point}`: the point's failure policy denies the call when a hook fails, and a hook cannot loosen it")]
+    FallbackNotAllowed {
+        /// The point's name.
+        point: &'static str,
+    },
+}

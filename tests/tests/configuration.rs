@@ -1,0 +1,270 @@
+//! Configuration without a rebuild: hooks switched off, time limits, order
+//! and mode changed, per hook and per tenant, a kill switch, a managed-only
+//! mode; invalid files refused with their position, unknown names reported,
+//! every change audited, and reloads that no call sees half applied.
+//!
+//! The configuration is the process's: the tests here take turns.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use agenthooks::config::{self, ConfigError, Watcher};
+use agenthooks::{hook, hookpoint, runtime, Ctx, HookError, Outcome, Session};
+use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
+
+/// One test at a time, each starting with no configuration.
+fn turn() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
+    audit_to_temp();
+    config::clear();
+    turn
+}
+
+fn session(tenant: &str) -> Session {
+    Session::new("s-config").with_tenant(tenant)
+}
+
+#[hookpoint(Search)]
+fn search(session: &Session, trail: Vec<String>) -> Result<Vec<String>, AgentError> {
+    Ok(trail)
+}
+
+#[hook(Search, order = 10)]
+fn first(ctx: &mut Ctx<Search>) -> Outcome {
+    ctx.trail.push("first".into());
+    Outcome::Continue
+}
+
+#[hook(Search, order = 20)]
+fn second(ctx: &mut Ctx<Search>) -> Outcome {
+    ctx.trail.push("second".into());
+    Outcome::Continue
+}
+
+#[hook(Search, order = 30)]
+fn blocks_secrets(ctx: &Ctx<Search>) -> Outcome {
+    if ctx.trail.iter().any(|entry| entry == "secret") {
+        return Outcome::block("asks for a secret");
+    }
+    Outcome::Continue
+}
+
+fn trail(tenant: &str) -> Vec<String> {
+    search(&session(tenant), Vec::new()).expect("the call goes through")
+}
+
+fn secret(tenant: &str) -> Result<Vec<String>, AgentError> {
+    search(&session(tenant), vec!["secret".into()])
+}
+
+#[test]
+fn a_hook_switched_off_does_not_run_and_writes_no_line_until_switched_back_on() {
+    let _turn = turn();
+    let applied = config::apply_str("[hook.\"configuration::first\"]\nenabled = false\n", "test").unwrap();
+    assert_eq!(applied.changed, ["configuration::first: off"]);
+    let lines_before = audit_lines().iter().filter(|line| line.contains("\"configuration::first\"")).count();
+    assert_eq!(trail("acme"), ["second"]);
+    let lines_after = audit_lines().iter().filter(|line| line.contains("\"configuration::first\"")).count();
+    assert_eq!(lines_before, lines_after, "a hook switched off writes no audit line");
+
+    config::clear();
+    assert_eq!(trail("acme"), ["first", "second"]);
+}
+
+#[test]
+fn order_mode_and_settings_change_per_hook_and_per_tenant() {
+    let _turn = turn();
+    config::apply_str(
+        "[hook.\"configuration::first\"]\norder = 25\n\n[hook.\"configuration::blocks_secrets\"]\nmode = \"shadow\"\n\n[hook.\"configuration::blocks_secrets\".tenant.acme]\nmode = \"enforce\"\n",
+        "test",
+    )
+    .unwrap();
+    assert_eq!(trail("globex"), ["second", "first"], "order 25 runs after order 20");
+    // In shadow mode for everyone but acme.
+    assert!(secret("globex").is_ok());
+    assert!(matches!(secret("acme"), Err(AgentError(HookError::Blocked(_)))));
+    let shadow = audit_lines().into_iter().rev().find(|line| line.contains("would block: asks for a secret"));
+    assert!(shadow.is_some(), "the shadow run is audited with what it would have done");
+}
+
+#[test]
+fn the_kill_switch_and_disabled_crates_stop_every_hook_they_cover() {
+    let _turn = turn();
+    config::apply_str("disable_all = true\n", "test").unwrap();
+    assert_eq!(trail("acme"), Vec::<String>::new());
+    assert!(secret("acme").is_ok());
+
+    let applied = config::apply_str("disable_crates = [\"configuration\", \"no_such_crate\"]\n", "test").unwrap();
+    assert_eq!(trail("acme"), Vec::<String>::new());
+    assert_eq!(applied.unknown_crates, ["no_such_crate"]);
+}
+
+#[test]
+fn managed_only_runs_only_the_hooks_the_file_names() {
+    let _turn = turn();
+    config::apply_str("managed_only = true\n[hook.\"configuration::second\"]\n", "test").unwrap();
+    assert_eq!(trail("acme"), ["second"]);
+}
+
+#[test]
+fn an_invalid_file_is_refused_with_its_position_and_the_previous_configuration_stays() {
+    let _turn = turn();
+    config::apply_str("[hook.\"configuration::first\"]\nenabled = false\n", "test").unwrap();
+    let error = config::apply_str("[hook.\"configuration::second\"]\nenabled = false\ntimeout_ms = -3\n", "bad.toml")
+        .unwrap_err();
+    match &error {
+        ConfigError::Invalid { origin, line, column, .. } => {
+            assert_eq!((origin.as_str(), *line, *column), ("bad.toml", 3, 14));
+        }
+        other => panic!("expected an invalid file, got {other:?}"),
+    }
+    assert!(error.to_string().starts_with("bad.toml:3:14: "), "{error}");
+    assert_eq!(trail("acme"), ["second"], "the previous configuration stays in force");
+    let refused = audit_lines().into_iter().rev().find(|line| line.contains("refused configuration sha256:"));
+    assert!(refused.is_some_and(|line| line.contains("\"hook.status\":\"error\"")), "the refusal is audited");
+
+    let missing = config::apply_file("/nonexistent/hooks.toml").unwrap_err();
+    assert!(matches!(missing, ConfigError::Read { .. }), "{missing:?}");
+}
+
+#[test]
+fn names_that_match_no_hook_are_reported_and_audited_with_the_digest_and_the_changes() {
+    let _turn = turn();
+    let text = "[hook.\"configuration::frist\"]\nenabled = false\n[hook.\"configuration::second\"]\ntimeout_ms = 200\n";
+    let applied = config::apply_str(text, "hooks.toml").unwrap();
+    assert_eq!(applied.unknown_hooks, ["configuration::frist"]);
+    assert_eq!(applied.changed, ["configuration::second: on, order 20, timeout_ms 200, fallback true, enforce"]);
+    assert_eq!(applied.digest.len(), 64);
+    let line = audit_lines()
+        .into_iter()
+        .rev()
+        .find(|line| line.contains("applied configuration sha256:"))
+        .expect("the applied configuration is audited");
+    assert!(line.contains(&applied.digest), "{line}");
+    assert!(line.contains("\"hook.impl\":\"agenthooks::config::apply\""), "{line}");
+    assert!(line.contains("unknown hooks: configuration::frist"), "{line}");
+    assert!(line.contains("configuration::second: on, order 20, timeout_ms 200"), "{line}");
+}
+
+#[hookpoint(Slow)]
+fn slow(session: &Session, query: String) -> Result<String, AgentError> {
+    Ok(query)
+}
+
+#[hook(Slow, timeout_ms = 2000)]
+fn takes_40_ms(_ctx: &Ctx<Slow>) {
+    std::thread::sleep(Duration::from_millis(40));
+}
+
+#[test]
+fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks() {
+    let _turn = turn();
+    assert!(slow(&session("acme"), "q".into()).is_ok());
+    config::apply_str("[hook.\"configuration::takes_40_ms\"]\ntimeout_ms = 5\n", "test").unwrap();
+    let error = slow(&session("acme"), "q".into()).unwrap_err().0;
+    assert_eq!(error, HookError::TimedOut { point: "slow", hook: "configuration::takes_40_ms", timeout_ms: 5 });
+
+    // A registered hook is configured by its path too, from the moment it
+    // registers.
+    config::apply_str(
+        "[hook.\"configuration::takes_40_ms\"]\nenabled = false\n[hook.\"plugin::blocks\"]\nenabled = false\n",
+        "test",
+    )
+    .unwrap();
+    let plugin = runtime::hook::<Slow>("plugin::blocks").observer(|_: &Ctx<Slow>| Outcome::block("no")).unwrap();
+    assert!(slow(&session("acme"), "q".into()).is_ok(), "the registered hook is switched off");
+    config::clear();
+    assert!(matches!(slow(&session("acme"), "q".into()), Err(AgentError(HookError::Blocked(_)))));
+    plugin.remove();
+}
+
+// --- reloading while calls run -----------------------------------------------
+
+#[hookpoint(Counted)]
+fn counted(session: &Session, count: u64) -> Result<u64, AgentError> {
+    Ok(count)
+}
+
+#[hook(Counted, order = 1)]
+fn adds_one(ctx: &mut Ctx<Counted>) -> Outcome {
+    ctx.count += 1;
+    Outcome::Continue
+}
+
+#[hook(Counted, order = 2)]
+fn adds_ten(ctx: &mut Ctx<Counted>) -> Outcome {
+    ctx.count += 10;
+    Outcome::Continue
+}
+
+/// Writes `text` to `path` as a whole: a copy renamed over the file.
+fn replace(path: &std::path::Path, text: &str) {
+    let copy = path.with_extension("next");
+    std::fs::write(&copy, text).expect("the copy is written");
+    std::fs::rename(&copy, path).expect("the copy replaces the file");
+}
+
+/// Waits until `done` holds, for at most ten seconds.
+fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    false
+}
+
+#[test]
+fn a_watched_file_reloads_while_100_000_calls_run_and_no_call_sees_half_a_configuration() {
+    let _turn = turn();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hooks.toml");
+    // Both hooks on, or both off: a call that ran one without the other
+    // saw half a configuration.
+    let on = "[hook.\"configuration::adds_one\"]\nenabled = true\n[hook.\"configuration::adds_ten\"]\nenabled = true\n";
+    let off =
+        "[hook.\"configuration::adds_one\"]\nenabled = false\n[hook.\"configuration::adds_ten\"]\nenabled = false\n";
+    replace(&path, on);
+    let (watcher, _) = Watcher::start(&path, Duration::from_millis(1)).unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let (stop, calls, seen) = (Arc::clone(&stop), Arc::clone(&calls), Arc::clone(&seen));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) || calls.load(Ordering::Relaxed) < 100_000 {
+                    match counted(&session("acme"), 0) {
+                        Ok(0) => seen[0].store(true, Ordering::Relaxed),
+                        Ok(11) => seen[1].store(true, Ordering::Relaxed),
+                        other => panic!("a call failed or saw half a configuration: {other:?}"),
+                    }
+                    calls.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for round in 0..100 {
+        let (text, expected) = if round % 2 == 0 { (off, 0) } else { (on, 11) };
+        replace(&path, text);
+        assert!(eventually(|| counted(&session("acme"), 0).unwrap() == expected), "rewrite {round} was applied");
+    }
+    stop.store(true, Ordering::Relaxed);
+    for caller in callers {
+        caller.join().expect("no call failed or saw half a configuration");
+    }
+    assert!(calls.load(Ordering::Relaxed) >= 100_000);
+    assert!(seen.iter().all(|seen| seen.load(Ordering::Relaxed)), "calls saw both configurations");
+
+    // An invalid rewrite is refused; the configuration in force stays.
+    replace(&path, "[hook.\"configuration::adds_one\"]\nenabled = maybe\n");
+    assert!(eventually(|| watcher.last_error().is_some()), "the watcher reports the invalid file");
+    assert!(watcher.last_error().unwrap().contains(":2:"), "{:?}", watcher.last_error());
+    assert_eq!(counted(&session("acme"), 0).unwrap(), 11);
+    drop(watcher);
+}
