@@ -143,6 +143,17 @@ impl<P> HookFn<P> {
         )
     }
 
+    /// Whether the hook is a closure registered at run time.
+    pub(crate) fn is_closure(&self) -> bool {
+        matches!(
+            self,
+            HookFn::InterceptorClosure(_)
+                | HookFn::ObserverClosure(_)
+                | HookFn::AsyncInterceptorClosure(_)
+                | HookFn::AsyncObserverClosure(_)
+        )
+    }
+
     /// Calls a plain hook; `None` for an async one.
     #[inline]
     pub(crate) fn call(&self, ctx: &mut Ctx<P>) -> Option<Result<crate::Outcome, String>> {

@@ -166,7 +166,7 @@ fn chosen<P: HookPoint>(paths: &[&str], session: &Session) -> Result<Vec<Hook<P>
             }
         }
     }
-    let chains = P::table().load_full();
+    let chains = P::table().hold();
     Ok(chains.select(session.tenant_id()).iter().filter(|hook| paths.contains(&hook.meta.path)).cloned().collect())
 }
 
@@ -217,7 +217,7 @@ pub struct Explained {
 /// by path.
 pub fn explain<P: HookPoint>(session: &Session) -> Vec<Explained> {
     let tenant = session.tenant_id();
-    let chains = P::table().load_full();
+    let chains = P::table().hold();
     let chain = chains.select(tenant);
     let mut explained: Vec<Explained> = P::table()
         .hooks()

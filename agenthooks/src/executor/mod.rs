@@ -80,7 +80,7 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 }
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
-    let chains = P::table().load_full();
+    let chains = P::table().hold();
     drive_hooks(chains.select(session.tenant_id()), session, args, can_wait).await
 }
 
