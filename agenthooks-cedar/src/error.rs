@@ -114,9 +114,9 @@ pub enum RequestError {
     /// values are strings, booleans, integers, or lists and records of
     /// those (Cedar has no floating-point numbers).
     #[error("the context is not a Cedar record: {0}")]
-    Context(#[source] cedar_policy::ContextJsonError),
+    Context(#[source] Box<cedar_policy::ContextJsonError>),
     /// The session's principal and tenant could not be made Cedar
     /// entities (Cedar rejected the entity store).
     #[error("the session cannot be made a Cedar principal: {0}")]
-    Principal(#[source] cedar_policy::entities_errors::EntitiesError),
+    Principal(#[source] Box<cedar_policy::entities_errors::EntitiesError>),
 }

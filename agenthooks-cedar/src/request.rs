@@ -55,10 +55,10 @@ pub(crate) fn build<C: Serialize + ?Sized>(
     let tenant = session.tenant_id().map(|tenant| uid(TENANT, tenant));
     let entities =
         Entities::from_entities([Entity::new_no_attrs(principal.clone(), tenant.into_iter().collect())], None)
-            .map_err(RequestError::Principal)?;
+            .map_err(|error| RequestError::Principal(Box::new(error)))?;
     let context =
         Context::from_json_value(context_record(serde_json::to_value(context).map_err(RequestError::Serialize)?), None)
-            .map_err(RequestError::Context)?;
+            .map_err(|error| RequestError::Context(Box::new(error)))?;
     let request = Request::new(
         principal,
         uid(ACTION, action),

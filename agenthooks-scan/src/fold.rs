@@ -112,26 +112,7 @@ fn fold_char(c: char) -> Folded {
     let code = u32::from(c);
     let letter = |offset: u32| Folded::Byte(b'a' + u8::try_from(offset % 26).unwrap_or(0));
     match code {
-        0xad
-        | 0x34f
-        | 0x61c
-        | 0x115f
-        | 0x1160
-        | 0x17b4
-        | 0x17b5
-        | 0x180b..=0x180f
-        | 0x200b..=0x200f
-        | 0x202a..=0x202e
-        | 0x2060..=0x206f
-        | 0x3164
-        | 0xfe00..=0xfe0f
-        | 0xfeff
-        | 0xffa0
-        | 0xe0000..=0xe001f
-        | 0xe007f
-        | 0xe0100..=0xe01ef => Folded::Drop,
-        // Combining diacritical marks: `i` + U+0301 reads as `í`.
-        0x300..=0x36f => Folded::Drop,
+        _ if is_invisible(code) => Folded::Drop,
         0xe0020..=0xe007e => fold_ascii(u8::try_from(code - 0xe0000).unwrap_or(OTHER)),
         0xff01..=0xff5e => fold_ascii(u8::try_from(code - 0xfee0).unwrap_or(OTHER)),
         0xc0..=0xff => Folded::Byte(LATIN1[usize::try_from(code - 0xc0).unwrap_or(0)]),
@@ -142,6 +123,34 @@ fn fold_char(c: char) -> Folded {
         _ if c.is_whitespace() => Folded::Space,
         _ => Folded::Byte(look_alike(c).unwrap_or(OTHER)),
     }
+}
+
+/// Whether the character shows nothing by itself: the soft hyphen, format
+/// and bidirectional controls, zero-width spaces and joiners, fillers,
+/// variation selectors, the byte-order mark, tag controls, and combining
+/// diacritical marks (`i` + U+0301 reads as `í`) and the combining grapheme
+/// joiner among them.
+fn is_invisible(code: u32) -> bool {
+    matches!(
+        code,
+        0xad | 0x300..=0x36f
+            | 0x61c
+            | 0x115f
+            | 0x1160
+            | 0x17b4
+            | 0x17b5
+            | 0x180b..=0x180f
+            | 0x200b..=0x200f
+            | 0x202a..=0x202e
+            | 0x2060..=0x206f
+            | 0x3164
+            | 0xfe00..=0xfe0f
+            | 0xfeff
+            | 0xffa0
+            | 0xe0000..=0xe001f
+            | 0xe007f
+            | 0xe0100..=0xe01ef
+    )
 }
 
 /// The ASCII letter a Cyrillic or Greek letter (or the dotless i) is made
