@@ -83,14 +83,13 @@ fn walk<B>(text: &str, mut emit: impl FnMut(Range<usize>, u8) -> ControlFlow<B>)
     let mut after_space = false;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
-        let (folded, len) = match ASCII.get(usize::from(byte)) {
-            Some(&folded) => (folded, 1),
-            None => {
-                // `at` is on a character boundary: every step moves by one
-                // character's length.
-                let c = text[at..].chars().next().unwrap_or_default();
-                (fold_char(c), c.len_utf8())
-            }
+        let (folded, len) = if let Some(&folded) = ASCII.get(usize::from(byte)) {
+            (folded, 1)
+        } else {
+            // `at` is on a character boundary: every step moves by one
+            // character's length.
+            let c = text[at..].chars().next().unwrap_or_default();
+            (fold_char(c), c.len_utf8())
         };
         let from = at..at + len;
         at += len;
