@@ -57,6 +57,9 @@ pub(crate) struct Emission {
     pub(crate) asked: Vec<Asked>,
     /// The seam's answer.
     pub(crate) consulted: Option<Consulted>,
+    /// Two transforms met in a parallel emission whose profile arbitrates
+    /// conflicts through the seam (`on_transform_conflict = "approval"`).
+    pub(crate) conflict: bool,
     /// An approved resolution's transform not yet applied.
     pub(crate) pending: Option<Transform>,
 }

@@ -12,9 +12,8 @@ use std::time::Duration;
 
 use agent_hooks::{
     apply_transform_to_ctx, context_identity, finalize, validate_transform, AgentContext, ApprovalOutcome,
-    ApprovalRequest, ApprovalResolver, CompositionConfig, CompositionProfile, Decision, EnforcementMode,
-    FinalizeMeta, HostError, InterceptionPoint, InterceptionRecord, Interceptor, OnApproval, SynthesisPolicy,
-    Transform, Verdict,
+    ApprovalRequest, ApprovalResolver, CompositionConfig, CompositionProfile, Decision, EnforcementMode, FinalizeMeta,
+    HostError, InterceptionPoint, InterceptionRecord, Interceptor, OnApproval, SynthesisPolicy, Transform, Verdict,
 };
 use agenthooks::approval::{self, Decision as Approval};
 use agenthooks::testing::Recorder;
@@ -101,7 +100,10 @@ pub struct Host {
 
 impl std::fmt::Debug for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Host").field("session", &self.session).field("records", &self.records.len()).finish()
+        f.debug_struct("Host")
+            .field("session", &self.session)
+            .field("records", &self.records.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -130,7 +132,7 @@ impl Shared {
 
     /// The provider's identity of `ctx`; a provider that fails denies
     /// `host_error:context_invalid` (§10.1).
-    fn identity_of(&self, ctx: &AgentContext) -> Result<Option<String>, Verdict> {
+    fn identity_of(&self, ctx: &AgentContext) -> Result<Option<String>, Box<Verdict>> {
         let computed = match &self.identity {
             IdentityProvider::JcsSha256 => context_identity(ctx).map(Some),
             IdentityProvider::Null => Ok(None),
@@ -138,7 +140,7 @@ impl Shared {
                 .map(Some)
                 .map_err(|_| (HostError::ContextInvalid, "identity provider failed (see spec §10.1)".to_owned())),
         };
-        computed.map_err(|(error, detail)| Verdict::host_error(error, Some(detail)))
+        computed.map_err(|(error, detail)| Box::new(Verdict::host_error(error, Some(detail))))
     }
 
     fn provider_name(&self) -> Option<String> {
@@ -190,7 +192,8 @@ impl Shared {
             }
             // Anything but a unanimous allow is a disagreement (§7.5).
             let reason = HostError::CompositionDisagreement.to_string();
-            if self.surface.composition.on_disagreement == Some(SynthesisPolicy::Approval) && self.can_consult(P::POINT) {
+            if self.surface.composition.on_disagreement == Some(SynthesisPolicy::Approval) && self.can_consult(P::POINT)
+            {
                 let synthesized = Verdict::host_error_liftable(HostError::CompositionDisagreement, None);
                 state.asked.push(Asked { index: None, context, verdict: synthesized });
                 return Ok(Outcome::ask(reason));
@@ -207,6 +210,20 @@ impl Shared {
                     let (envelope, target) = ctx.split();
                     transform_target(P::POINT, envelope, target, transform)
                 };
+                let arbitrated = self.surface.composition.profile == CompositionProfile::ParallelStrictest
+                    && self.surface.composition.on_transform_conflict == Some(SynthesisPolicy::Approval)
+                    && self.can_consult(P::POINT);
+                let other_transform = state.slots.iter().enumerate().any(|(other, slot)| {
+                    other != index && matches!(slot, Slot::Returned(verdict) if verdict.decision == Decision::Transform)
+                });
+                if arbitrated && other_transform && applied.is_ok() {
+                    // Two transforms against one snapshot: the conflict is
+                    // offered to the seam instead of failing the merge.
+                    state.conflict = true;
+                    let synthesized = Verdict::host_error_liftable(HostError::TransformConflict, None);
+                    state.asked.push(Asked { index: None, context, verdict: synthesized });
+                    return Ok(Outcome::ask(HostError::TransformConflict.to_string()));
+                }
                 match applied {
                     Ok(()) => Ok(Outcome::Continue),
                     Err(error) => {
@@ -219,7 +236,10 @@ impl Shared {
             }
             Decision::Deny => {
                 let reason = verdict.reason.clone().unwrap_or_else(|| "deny".to_owned());
-                if self.shadow() && self.sequential() && self.surface.composition.profile == CompositionProfile::SequentialFirstDeny {
+                if self.shadow()
+                    && self.sequential()
+                    && self.surface.composition.profile == CompositionProfile::SequentialFirstDeny
+                {
                     state.halted = true;
                 }
                 if verdict.is_liftable() && self.can_consult(P::POINT) {
@@ -258,7 +278,7 @@ impl Shared {
         let consulted = self.resolve(&asked).await;
         let mut state = self.state();
         if let Consulted::Approved { verdict, .. } = &consulted {
-            state.pending = verdict.transform.clone();
+            state.pending.clone_from(&verdict.transform);
             state.stopped = self.surface.composition.profile == CompositionProfile::SequentialFirstDeny
                 && self.surface.composition.on_approval != Some(OnApproval::Resume);
         }
@@ -272,7 +292,7 @@ impl Shared {
         let presented = redacted(&asked.context, &self.redact);
         let identity = match self.identity_of(&presented) {
             Ok(identity) => identity,
-            Err(verdict) => return rejected(verdict),
+            Err(verdict) => return rejected(*verdict),
         };
         let point = point_of(&asked.context);
         let resolver = Arc::clone(self.resolver.as_ref().expect("only a host with a resolver asks"));
@@ -401,7 +421,7 @@ impl Host {
                 let refused = Verdict::host_error(HostError::ContextInvalid, None);
                 return self.finish(ctx, Projection::refused(refused), None);
             }
-            Err(refused) => return self.finish(ctx, Projection::refused(refused), None),
+            Err(refused) => return self.finish(ctx, Projection::refused(*refused), None),
         };
         *shared.state() = Emission::new(shared.interceptors.len());
         let recorder = Recorder::start();
@@ -451,17 +471,34 @@ fn mount_all(shared: &Arc<Shared>, tenant: &str) -> Result<Vec<Box<dyn Any + Sen
     }
     match points::compose_of(shared.surface.composition.profile) {
         agenthooks::Compose::Chain => on_points!(
-            points::ChainAgentStartup, points::ChainInput, points::ChainPreModelCall, points::ChainPostModelCall,
-            points::ChainPreToolCall, points::ChainPostToolCall, points::ChainOutput, points::ChainAgentShutdown
+            points::ChainAgentStartup,
+            points::ChainInput,
+            points::ChainPreModelCall,
+            points::ChainPostModelCall,
+            points::ChainPreToolCall,
+            points::ChainPostToolCall,
+            points::ChainOutput,
+            points::ChainAgentShutdown
         ),
         agenthooks::Compose::RunAll => on_points!(
-            points::RunAllAgentStartup, points::RunAllInput, points::RunAllPreModelCall, points::RunAllPostModelCall,
-            points::RunAllPreToolCall, points::RunAllPostToolCall, points::RunAllOutput, points::RunAllAgentShutdown
+            points::RunAllAgentStartup,
+            points::RunAllInput,
+            points::RunAllPreModelCall,
+            points::RunAllPostModelCall,
+            points::RunAllPreToolCall,
+            points::RunAllPostToolCall,
+            points::RunAllOutput,
+            points::RunAllAgentShutdown
         ),
         _ => on_points!(
-            points::ParallelAgentStartup, points::ParallelInput, points::ParallelPreModelCall,
-            points::ParallelPostModelCall, points::ParallelPreToolCall, points::ParallelPostToolCall,
-            points::ParallelOutput, points::ParallelAgentShutdown
+            points::ParallelAgentStartup,
+            points::ParallelInput,
+            points::ParallelPreModelCall,
+            points::ParallelPostModelCall,
+            points::ParallelPreToolCall,
+            points::ParallelPostToolCall,
+            points::ParallelOutput,
+            points::ParallelAgentShutdown
         ),
     }
     Ok(hooks)
@@ -505,7 +542,13 @@ async fn emit_on(
     envelope: Value,
     target: Value,
 ) -> Result<Value, HookError> {
-    use points::*;
+    use points::{
+        ChainAgentShutdown, ChainAgentStartup, ChainInput, ChainOutput, ChainPostModelCall, ChainPostToolCall,
+        ChainPreModelCall, ChainPreToolCall, EmissionPoint, ParallelAgentShutdown, ParallelAgentStartup, ParallelInput,
+        ParallelOutput, ParallelPostModelCall, ParallelPostToolCall, ParallelPreModelCall, ParallelPreToolCall,
+        RunAllAgentShutdown, RunAllAgentStartup, RunAllInput, RunAllOutput, RunAllPostModelCall, RunAllPostToolCall,
+        RunAllPreModelCall, RunAllPreToolCall,
+    };
     use InterceptionPoint as I;
     macro_rules! by_point {
         ($startup:ty, $input:ty, $pre_model:ty, $post_model:ty, $pre_tool:ty, $post_tool:ty, $output:ty, $shutdown:ty) => {
@@ -523,16 +566,34 @@ async fn emit_on(
     }
     match points::compose_of(profile) {
         agenthooks::Compose::Chain => by_point!(
-            ChainAgentStartup, ChainInput, ChainPreModelCall, ChainPostModelCall, ChainPreToolCall,
-            ChainPostToolCall, ChainOutput, ChainAgentShutdown
+            ChainAgentStartup,
+            ChainInput,
+            ChainPreModelCall,
+            ChainPostModelCall,
+            ChainPreToolCall,
+            ChainPostToolCall,
+            ChainOutput,
+            ChainAgentShutdown
         ),
         agenthooks::Compose::RunAll => by_point!(
-            RunAllAgentStartup, RunAllInput, RunAllPreModelCall, RunAllPostModelCall, RunAllPreToolCall,
-            RunAllPostToolCall, RunAllOutput, RunAllAgentShutdown
+            RunAllAgentStartup,
+            RunAllInput,
+            RunAllPreModelCall,
+            RunAllPostModelCall,
+            RunAllPreToolCall,
+            RunAllPostToolCall,
+            RunAllOutput,
+            RunAllAgentShutdown
         ),
         _ => by_point!(
-            ParallelAgentStartup, ParallelInput, ParallelPreModelCall, ParallelPostModelCall, ParallelPreToolCall,
-            ParallelPostToolCall, ParallelOutput, ParallelAgentShutdown
+            ParallelAgentStartup,
+            ParallelInput,
+            ParallelPreModelCall,
+            ParallelPostModelCall,
+            ParallelPreToolCall,
+            ParallelPostToolCall,
+            ParallelOutput,
+            ParallelAgentShutdown
         ),
     }
 }
@@ -602,4 +663,3 @@ fn redacted(ctx: &AgentContext, paths: &[String]) -> AgentContext {
     }
     presented
 }
-

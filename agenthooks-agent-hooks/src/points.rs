@@ -36,7 +36,7 @@ pub trait EmissionPoint: AsyncPoint {
     const POINT: InterceptionPoint;
 
     /// Calls the point: runs its hooks on agenthooks' executor.
-    fn emit<'a>(session: &'a Session, envelope: Value, target: Value) -> EmissionFuture<'a>;
+    fn emit(session: &Session, envelope: Value, target: Value) -> EmissionFuture<'_>;
 
     /// The context without its target, as the host built it.
     fn envelope(&self) -> &Value;
@@ -61,7 +61,7 @@ macro_rules! emission_points {
             impl EmissionPoint for $ty {
                 const POINT: InterceptionPoint = InterceptionPoint::$point;
 
-                fn emit<'a>(session: &'a Session, envelope: Value, target: Value) -> EmissionFuture<'a> {
+                fn emit(session: &Session, envelope: Value, target: Value) -> EmissionFuture<'_> {
                     Box::pin($func(session, envelope, target))
                 }
 

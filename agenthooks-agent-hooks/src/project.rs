@@ -26,7 +26,13 @@ pub(crate) struct Projection {
 impl Projection {
     /// An emission refused before dispatch: no interceptor ran.
     pub(crate) fn refused(verdict: Verdict) -> Self {
-        Projection { combined: verdict, decided_by: None, verdicts: Vec::new(), fold_truncated: None, resolved_by: None }
+        Projection {
+            combined: verdict,
+            decided_by: None,
+            verdicts: Vec::new(),
+            fold_truncated: None,
+            resolved_by: None,
+        }
     }
 }
 
@@ -90,6 +96,7 @@ pub(crate) fn project(
     let consulted = state.consulted.clone();
     let host_denial = state.host_denial.clone();
     let pending = state.pending.clone();
+    let conflict = state.conflict;
     drop(state);
     let resolved_by = match &consulted {
         Some(Consulted::Approved { .. }) => Some("approval"),
@@ -104,7 +111,9 @@ pub(crate) fn project(
         match result {
             Ok(target) => {
                 let envelope = Value::Object(ctx.clone());
-                let mut target = target;
+                // An arbitrated conflict proceeds from the snapshot: no
+                // conflicting transform is applied, only the resolution's.
+                let mut target = if conflict { ctx.get("target").cloned().unwrap_or(Value::Null) } else { target };
                 let mut permitted = permitted(&slots, profile, consulted.as_ref());
                 if let (Some(Consulted::Approved { verdict, .. }), Some(transform)) = (&consulted, &pending) {
                     // An approved transform the fold did not take up: the
@@ -208,7 +217,9 @@ fn would_be(slots: &[Option<Verdict>], profile: CompositionProfile, no_intercept
             (Verdict::host_error(HostError::CompositionDisagreement, None), None)
         }
         (Some((index, verdict)), _) => (verdict.clone(), Some(index)),
-        (None, [_, _, ..]) if !profile.is_sequential() => (Verdict::host_error(HostError::TransformConflict, None), None),
+        (None, [_, _, ..]) if !profile.is_sequential() => {
+            (Verdict::host_error(HostError::TransformConflict, None), None)
+        }
         (None, [.., (index, verdict)]) => ((*verdict).clone(), Some(*index)),
         (None, []) => (Verdict::allow(), None),
     }
