@@ -1,0 +1,665 @@
+//! The host: builds each contract context, emits it through the point of
+//! the configured composition, where every interceptor is a hook that
+//! agenthooks' executor runs, and projects the interception record from
+//! what the executor decided.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::time::Duration;
+
+use agent_hooks::{
+    apply_transform_to_ctx, context_identity, finalize, validate_transform, AgentContext, ApprovalOutcome,
+    ApprovalRequest, ApprovalResolver, CompositionConfig, CompositionProfile, Decision, EnforcementMode, FinalizeMeta,
+    HostError, InterceptionPoint, InterceptionRecord, Interceptor, OnApproval, SynthesisPolicy, Transform, Verdict,
+};
+use agenthooks::approval::{self, Decision as Approval};
+use agenthooks::testing::Recorder;
+use agenthooks::{runtime, Ctx, HookError, Mode, Outcome, Session};
+use serde_json::Value;
+
+use crate::emission::{Asked, Consulted, Emission, Slot};
+use crate::points::{self, EmissionPoint};
+use crate::project::{self, Projection};
+
+/// The identity provider a host declares (AGENT-HOOKS-0.1 §10.1).
+pub use agent_hooks::IdentityProvider;
+
+/// The path prefix of the hooks that carry interceptors: interceptor `i`
+/// is the hook `agent_hooks::interceptor_i`, at order `i`.
+pub(crate) const HOOK_PREFIX: &str = "agent_hooks::interceptor_";
+
+/// The hook a host mounts when no interceptor is registered: it blocks
+/// every emission (`host_error:no_interceptor`, §7).
+pub(crate) const NO_INTERCEPTOR_HOOK: &str = "agent_hooks::no_interceptor";
+
+/// The time limit of one interceptor, the contract's recommended default
+/// (§7).
+const INTERCEPTOR_TIMEOUT_MS: u64 = 5_000;
+
+/// How long the executor waits for the approval seam (§9).
+const RESOLVER_DEADLINE: Duration = Duration::from_secs(30);
+
+/// How a host composes, enforces and identifies its emissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Surface {
+    /// `enforce` or `evaluate_only` (§8).
+    pub mode: EnforcementMode,
+    /// The composition profile and knobs (§7.2).
+    pub composition: CompositionConfig,
+}
+
+/// What a host is set up with: its interceptors, resolver and surface.
+pub struct Setup {
+    /// The interceptors, in registration order.
+    pub interceptors: Vec<Box<dyn Interceptor>>,
+    /// The approval resolver, if any (§9).
+    pub resolver: Option<Box<dyn ApprovalResolver>>,
+    /// Mode and composition.
+    pub surface: Surface,
+    /// The identity provider.
+    pub identity: IdentityProvider,
+    /// Paths of the target replaced by `"[redacted]"` in the context an
+    /// approval request carries (§9 redaction seam).
+    pub redact_for_approval: Vec<String>,
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("interceptors", &self.interceptors.len())
+            .field("resolver", &self.resolver.is_some())
+            .field("surface", &self.surface)
+            .field("redact_for_approval", &self.redact_for_approval)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An emission whose combined verdict did not permit the action.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("AGENT-HOOKS {point} denied: {reason}")]
+pub struct Denied {
+    /// The interception point.
+    pub point: &'static str,
+    /// The combined verdict's reason.
+    pub reason: String,
+}
+
+/// An AGENT-HOOKS-0.1 host for one session: its interceptors are hooks on
+/// the points of its composition, registered for the session's own tenant
+/// and removed when the host is dropped.
+pub struct Host {
+    shared: Arc<Shared>,
+    session: Session,
+    records: Vec<InterceptionRecord>,
+    /// The registration handles: dropping them removes the hooks.
+    _hooks: Vec<Box<dyn Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("session", &self.session)
+            .field("records", &self.records.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the hooks, the approver and the host share.
+pub(crate) struct Shared {
+    pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
+    resolver: Option<Arc<dyn ApprovalResolver>>,
+    pub(crate) surface: Surface,
+    identity: IdentityProvider,
+    redact: Vec<String>,
+    emission: Mutex<Emission>,
+}
+
+impl Shared {
+    pub(crate) fn state(&self) -> MutexGuard<'_, Emission> {
+        self.emission.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn sequential(&self) -> bool {
+        self.surface.composition.profile.is_sequential()
+    }
+
+    fn shadow(&self) -> bool {
+        self.surface.mode == EnforcementMode::EvaluateOnly
+    }
+
+    /// The provider's identity of `ctx`; a provider that fails denies
+    /// `host_error:context_invalid` (§10.1).
+    fn identity_of(&self, ctx: &AgentContext) -> Result<Option<String>, Box<Verdict>> {
+        let computed = match &self.identity {
+            IdentityProvider::JcsSha256 => context_identity(ctx).map(Some),
+            IdentityProvider::Null => Ok(None),
+            IdentityProvider::Custom { f, .. } => catch_unwind(AssertUnwindSafe(|| f(ctx)))
+                .map(Some)
+                .map_err(|_| (HostError::ContextInvalid, "identity provider failed (see spec §10.1)".to_owned())),
+        };
+        computed.map_err(|(error, detail)| Box::new(Verdict::host_error(error, Some(detail))))
+    }
+
+    fn provider_name(&self) -> Option<String> {
+        match &self.identity {
+            IdentityProvider::JcsSha256 => Some(agent_hooks::JCS_SHA256.to_owned()),
+            IdentityProvider::Null => None,
+            IdentityProvider::Custom { name, .. } => Some(name.clone()),
+        }
+    }
+
+    /// The hook of interceptor `index` at point `P`: calls the interceptor
+    /// on the context as the executor hands it over and says in the
+    /// algebra what its verdict means.
+    async fn intercept<P: EmissionPoint>(&self, index: usize, ctx: &mut Ctx<P>) -> Result<Outcome, String> {
+        {
+            let mut state = self.state();
+            if state.stopped {
+                // `on_approval = "stop"`: the approval ended the emission.
+                return Ok(Outcome::Skip);
+            }
+            if state.halted {
+                return Ok(Outcome::Continue);
+            }
+            if let Some(transform) = state.pending.take() {
+                // `on_approval = "resume"`: the approved transform folds in
+                // before the next interceptor.
+                let (envelope, target) = ctx.split();
+                if let Err(error) = transform_target(P::POINT, envelope, target, &transform) {
+                    state.halted = true;
+                    state.host_denial = Some(Verdict::host_error(error, None));
+                    return Ok(Outcome::block(error.to_string()));
+                }
+            }
+            state.slots[index] = Slot::Started;
+        }
+        let context = context_of(P::POINT, ctx.envelope(), ctx.target());
+        let interceptor = Arc::clone(&self.interceptors[index]);
+        let verdict = interceptor.intercept(&context).await;
+        if verdict.validate().is_err() {
+            let substituted = Verdict::host_error(HostError::VerdictInvalid, None);
+            self.state().slots[index] = Slot::Substituted(substituted);
+            return Err(format!("{}: the verdict fails the contract's validation", HostError::VerdictInvalid));
+        }
+        let mut state = self.state();
+        state.slots[index] = Slot::Returned(verdict.clone());
+        if self.surface.composition.profile == CompositionProfile::ParallelUnanimous {
+            if verdict.decision == Decision::Allow {
+                return Ok(Outcome::Continue);
+            }
+            // Anything but a unanimous allow is a disagreement (§7.5).
+            let reason = HostError::CompositionDisagreement.to_string();
+            if self.surface.composition.on_disagreement == Some(SynthesisPolicy::Approval) && self.can_consult(P::POINT)
+            {
+                let synthesized = Verdict::host_error_liftable(HostError::CompositionDisagreement, None);
+                state.asked.push(Asked { index: None, context, verdict: synthesized });
+                return Ok(Outcome::ask(reason));
+            }
+            return Ok(Outcome::block(reason));
+        }
+        match verdict.decision {
+            Decision::Allow => Ok(Outcome::Continue),
+            Decision::Transform => {
+                let transform = verdict.transform.as_ref().expect("a valid transform verdict carries its transform");
+                let applied = if self.shadow() {
+                    validate_transform(&context, transform)
+                } else {
+                    let (envelope, target) = ctx.split();
+                    transform_target(P::POINT, envelope, target, transform)
+                };
+                let arbitrated = self.surface.composition.profile == CompositionProfile::ParallelStrictest
+                    && self.surface.composition.on_transform_conflict == Some(SynthesisPolicy::Approval)
+                    && self.can_consult(P::POINT);
+                let other_transform = state.slots.iter().enumerate().any(|(other, slot)| {
+                    other != index && matches!(slot, Slot::Returned(verdict) if verdict.decision == Decision::Transform)
+                });
+                if arbitrated && other_transform && applied.is_ok() {
+                    // Two transforms against one snapshot: the conflict is
+                    // offered to the seam instead of failing the merge.
+                    state.conflict = true;
+                    let synthesized = Verdict::host_error_liftable(HostError::TransformConflict, None);
+                    state.asked.push(Asked { index: None, context, verdict: synthesized });
+                    return Ok(Outcome::ask(HostError::TransformConflict.to_string()));
+                }
+                match applied {
+                    Ok(()) => Ok(Outcome::Continue),
+                    Err(error) => {
+                        state.slots[index] = Slot::Substituted(Verdict::host_error(error, None));
+                        state.halted = self.sequential();
+                        state.host_denial = Some(Verdict::host_error(error, None));
+                        Ok(Outcome::block(error.to_string()))
+                    }
+                }
+            }
+            Decision::Deny => {
+                let reason = verdict.reason.clone().unwrap_or_else(|| "deny".to_owned());
+                if self.shadow()
+                    && self.sequential()
+                    && self.surface.composition.profile == CompositionProfile::SequentialFirstDeny
+                {
+                    state.halted = true;
+                }
+                if verdict.is_liftable() && self.can_consult(P::POINT) {
+                    state.asked.push(Asked { index: Some(index), context, verdict });
+                    return Ok(Outcome::ask(reason));
+                }
+                Ok(Outcome::block(reason))
+            }
+        }
+    }
+
+    /// Whether a liftable deny at `point` is offered to the seam: never
+    /// without a resolver, in `evaluate_only` or at `agent_shutdown`
+    /// (§6.1a, §8, §9).
+    fn can_consult(&self, point: InterceptionPoint) -> bool {
+        self.resolver.is_some() && !self.shadow() && point != InterceptionPoint::AgentShutdown
+    }
+
+    /// The approver's side of a liftable deny the executor asks about: the
+    /// contract's resolver is consulted once per emission, its resolution
+    /// validated in the contract's order (§9), and the answer given to the
+    /// executor, which enforces it.
+    async fn consult(&self, hook: &str) -> Approval {
+        let asked = {
+            let state = self.state();
+            if let Some(consulted) = &state.consulted {
+                return answer(consulted);
+            }
+            let index = hook.strip_prefix(HOOK_PREFIX).and_then(|index| index.parse::<usize>().ok());
+            let asked = state.asked.iter().find(|asked| asked.index == index || asked.index.is_none()).cloned();
+            match asked {
+                Some(asked) => asked,
+                None => return Approval::reject("agent-hooks host", "no liftable deny was asked for by this hook"),
+            }
+        };
+        let consulted = self.resolve(&asked).await;
+        let mut state = self.state();
+        if let Consulted::Approved { verdict, .. } = &consulted {
+            state.pending.clone_from(&verdict.transform);
+            state.stopped = self.surface.composition.profile == CompositionProfile::SequentialFirstDeny
+                && self.surface.composition.on_approval != Some(OnApproval::Resume);
+        }
+        let decision = answer(&consulted);
+        state.consulted = Some(consulted);
+        decision
+    }
+
+    async fn resolve(&self, asked: &Asked) -> Consulted {
+        let rejected = |verdict: Verdict| Consulted::Rejected { index: asked.index, verdict };
+        let presented = redacted(&asked.context, &self.redact);
+        let identity = match self.identity_of(&presented) {
+            Ok(identity) => identity,
+            Err(verdict) => return rejected(*verdict),
+        };
+        let point = point_of(&asked.context);
+        let resolver = Arc::clone(self.resolver.as_ref().expect("only a host with a resolver asks"));
+        let resolution = resolver
+            .resolve(ApprovalRequest {
+                context_identity: identity.clone(),
+                interception_point: point,
+                verdict: &asked.verdict,
+                context: &presented,
+            })
+            .await;
+        if resolution.context_identity != identity {
+            return rejected(Verdict::host_error(HostError::ApprovalIdentityMismatch, None));
+        }
+        let verdict = match (resolution.outcome, resolution.verdict) {
+            (ApprovalOutcome::Unresolved, None) => {
+                return rejected(Verdict::host_error(HostError::ApprovalUnresolved, None));
+            }
+            (ApprovalOutcome::Unresolved, Some(_)) | (_, None) => {
+                return rejected(Verdict::host_error(HostError::ApprovalResolverFailed, None));
+            }
+            (_, Some(verdict)) => verdict,
+        };
+        if verdict.validate().is_err() {
+            return rejected(Verdict::host_error(HostError::VerdictInvalid, None));
+        }
+        match (resolution.outcome, verdict.decision.permits()) {
+            (ApprovalOutcome::Approve, true) => Consulted::Approved { index: asked.index, verdict },
+            (ApprovalOutcome::Reject, false) => rejected(verdict),
+            _ => rejected(Verdict::host_error(HostError::VerdictInvalid, None)),
+        }
+    }
+}
+
+/// The executor's decision for a consultation.
+fn answer(consulted: &Consulted) -> Approval {
+    match consulted {
+        Consulted::Approved { .. } => Approval::approve("agent-hooks resolver"),
+        Consulted::Rejected { verdict, .. } => {
+            Approval::reject("agent-hooks resolver", verdict.reason.clone().unwrap_or_else(|| "deny".to_owned()))
+        }
+    }
+}
+
+/// The hosts alive in this process, by session id: the one approver the
+/// executor calls finds the host of the call's session here.
+fn hosts() -> &'static Mutex<HashMap<String, Weak<Shared>>> {
+    static HOSTS: OnceLock<Mutex<HashMap<String, Weak<Shared>>>> = OnceLock::new();
+    HOSTS.get_or_init(Mutex::default)
+}
+
+/// Installs, once, the approver that hands each request to its session's
+/// host.
+fn install_approver() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        approval::install(
+            |request: approval::ApprovalRequest| async move {
+                let shared = hosts()
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .get(&request.session_id)
+                    .and_then(Weak::upgrade);
+                match shared {
+                    Some(shared) => Ok(shared.consult(request.hook).await),
+                    None => Err("no AGENT-HOOKS host serves this session".to_owned()),
+                }
+            },
+            RESOLVER_DEADLINE,
+        );
+    });
+}
+
+impl Host {
+    /// A host for the session `session_id` of the agent `agent_id`:
+    /// mounts each interceptor as a hook on the eight points of the
+    /// composition `setup` names, in `setup`'s mode.
+    pub fn new(session_id: &str, setup: Setup) -> Result<Host, runtime::RegisterError> {
+        static TENANTS: AtomicU64 = AtomicU64::new(0);
+        let tenant = format!("agent-hooks-{}", TENANTS.fetch_add(1, Ordering::Relaxed));
+        let shared = Arc::new(Shared {
+            interceptors: setup.interceptors.into_iter().map(Arc::from).collect(),
+            resolver: setup.resolver.map(Arc::from),
+            surface: Surface { composition: setup.surface.composition.with_knob_defaults(), ..setup.surface },
+            identity: setup.identity,
+            redact: setup.redact_for_approval,
+            emission: Mutex::default(),
+        });
+        install_approver();
+        hosts().lock().unwrap_or_else(PoisonError::into_inner).insert(session_id.to_owned(), Arc::downgrade(&shared));
+        let hooks = mount_all(&shared, &tenant)?;
+        Ok(Host { shared, session: Session::new(session_id).with_tenant(tenant), records: Vec::new(), _hooks: hooks })
+    }
+
+    /// The records of every emission so far, in order (§10.3).
+    pub fn records(&self) -> &[InterceptionRecord] {
+        &self.records
+    }
+
+    /// Emits `ctx`: validates it, computes its identity, runs the
+    /// interceptors on agenthooks' executor, writes the target as the
+    /// combined verdict leaves it back into `ctx`, and records the
+    /// emission. `Err` when the action must not proceed.
+    pub async fn emit(&mut self, ctx: &mut AgentContext) -> Result<(), Denied> {
+        let point = point_of(ctx);
+        let record = self.emission(ctx, point).await;
+        let proceeds = record.proceeds();
+        let reason = record.verdict.reason.clone().unwrap_or_default();
+        self.records.push(record);
+        if proceeds {
+            Ok(())
+        } else {
+            Err(Denied { point: point.as_str(), reason })
+        }
+    }
+
+    async fn emission(&mut self, ctx: &mut AgentContext, point: InterceptionPoint) -> InterceptionRecord {
+        let shared = Arc::clone(&self.shared);
+        // A context the contract's envelope check refuses, or whose
+        // identity the provider cannot compute, is denied before any
+        // interceptor runs (§6.3, §10.1).
+        let envelope_ok = agent_hooks::ffi_surface::validate_envelope(&Value::Object(ctx.clone()).to_string()).is_ok();
+        let input_identity = match shared.identity_of(ctx) {
+            Ok(identity) if envelope_ok => identity,
+            Ok(_) => {
+                let refused = Verdict::host_error(HostError::ContextInvalid, None);
+                return self.finish(ctx, Projection::refused(refused), None);
+            }
+            Err(refused) => return self.finish(ctx, Projection::refused(*refused), None),
+        };
+        *shared.state() = Emission::new(shared.interceptors.len());
+        let recorder = Recorder::start();
+        let mut envelope = ctx.clone();
+        let target = envelope.remove("target").unwrap_or(Value::Null);
+        let envelope = Value::Object(envelope);
+        let result = emit_on(shared.surface.composition.profile, point, &self.session, envelope, target).await;
+        let executions = recorder.of_session(self.session.session_id());
+        let projection = project::project(&shared, point, result, &executions, ctx);
+        self.finish(ctx, projection, input_identity)
+    }
+
+    fn finish(&self, ctx: &AgentContext, projection: Projection, input_identity: Option<String>) -> InterceptionRecord {
+        let shared = &self.shared;
+        let enforced_identity = match &shared.identity {
+            IdentityProvider::Custom { .. } if input_identity.is_some() => shared.identity_of(ctx).ok().flatten(),
+            _ => None,
+        };
+        let meta = FinalizeMeta {
+            input_identity,
+            identity_provider: shared.provider_name(),
+            enforced_identity,
+            decided_by: projection.decided_by.and_then(|index| u32::try_from(index).ok()),
+            composition: shared.surface.composition,
+            verdicts: projection.verdicts,
+            fold_truncated: projection.fold_truncated,
+            resolved_by: projection.resolved_by,
+            interceptors_registered: u32::try_from(shared.interceptors.len()).unwrap_or(u32::MAX),
+            ..FinalizeMeta::default()
+        };
+        finalize(ctx, projection.combined, shared.surface.mode, meta)
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        hosts().lock().unwrap_or_else(PoisonError::into_inner).remove(self.session.session_id());
+    }
+}
+
+/// Registers every interceptor of `shared` (or the no-interceptor guard)
+/// on the eight points of its composition, for `tenant`.
+fn mount_all(shared: &Arc<Shared>, tenant: &str) -> Result<Vec<Box<dyn Any + Send + Sync>>, runtime::RegisterError> {
+    let mut hooks = Vec::new();
+    macro_rules! on_points {
+        ($($point:ty),*) => {{ $( mount::<$point>(shared, tenant, &mut hooks)?; )* }};
+    }
+    match points::compose_of(shared.surface.composition.profile) {
+        agenthooks::Compose::Chain => on_points!(
+            points::ChainAgentStartup,
+            points::ChainInput,
+            points::ChainPreModelCall,
+            points::ChainPostModelCall,
+            points::ChainPreToolCall,
+            points::ChainPostToolCall,
+            points::ChainOutput,
+            points::ChainAgentShutdown
+        ),
+        agenthooks::Compose::RunAll => on_points!(
+            points::RunAllAgentStartup,
+            points::RunAllInput,
+            points::RunAllPreModelCall,
+            points::RunAllPostModelCall,
+            points::RunAllPreToolCall,
+            points::RunAllPostToolCall,
+            points::RunAllOutput,
+            points::RunAllAgentShutdown
+        ),
+        _ => on_points!(
+            points::ParallelAgentStartup,
+            points::ParallelInput,
+            points::ParallelPreModelCall,
+            points::ParallelPostModelCall,
+            points::ParallelPreToolCall,
+            points::ParallelPostToolCall,
+            points::ParallelOutput,
+            points::ParallelAgentShutdown
+        ),
+    }
+    Ok(hooks)
+}
+
+fn mount<P: EmissionPoint>(
+    shared: &Arc<Shared>,
+    tenant: &str,
+    hooks: &mut Vec<Box<dyn Any + Send + Sync>>,
+) -> Result<(), runtime::RegisterError> {
+    let mode = if shared.shadow() { Mode::Shadow } else { Mode::Enforce };
+    if shared.interceptors.is_empty() {
+        let guard = runtime::hook::<P>(NO_INTERCEPTOR_HOOK)
+            .tenant(tenant)
+            .mode(mode)
+            .observer(|_: &Ctx<P>| Outcome::block(HostError::NoInterceptor.to_string()))?;
+        hooks.push(Box::new(guard));
+        return Ok(());
+    }
+    for index in 0..shared.interceptors.len() {
+        let shared = Arc::clone(shared);
+        let hook = runtime::hook::<P>(&format!("{HOOK_PREFIX}{index}"))
+            .tenant(tenant)
+            .order(i32::try_from(index).unwrap_or(i32::MAX))
+            .timeout_ms(INTERCEPTOR_TIMEOUT_MS)
+            .mode(mode)
+            .async_interceptor(move |ctx: &mut Ctx<P>| {
+                let shared = Arc::clone(&shared);
+                Box::pin(async move { shared.intercept::<P>(index, ctx).await })
+            })?;
+        hooks.push(Box::new(hook));
+    }
+    Ok(())
+}
+
+/// Emits through the point of `profile`'s composition for `point`.
+async fn emit_on(
+    profile: CompositionProfile,
+    point: InterceptionPoint,
+    session: &Session,
+    envelope: Value,
+    target: Value,
+) -> Result<Value, HookError> {
+    use points::{
+        ChainAgentShutdown, ChainAgentStartup, ChainInput, ChainOutput, ChainPostModelCall, ChainPostToolCall,
+        ChainPreModelCall, ChainPreToolCall, EmissionPoint, ParallelAgentShutdown, ParallelAgentStartup, ParallelInput,
+        ParallelOutput, ParallelPostModelCall, ParallelPostToolCall, ParallelPreModelCall, ParallelPreToolCall,
+        RunAllAgentShutdown, RunAllAgentStartup, RunAllInput, RunAllOutput, RunAllPostModelCall, RunAllPostToolCall,
+        RunAllPreModelCall, RunAllPreToolCall,
+    };
+    use InterceptionPoint as I;
+    macro_rules! by_point {
+        ($startup:ty, $input:ty, $pre_model:ty, $post_model:ty, $pre_tool:ty, $post_tool:ty, $output:ty, $shutdown:ty) => {
+            match point {
+                I::AgentStartup => <$startup>::emit(session, envelope, target).await,
+                I::Input => <$input>::emit(session, envelope, target).await,
+                I::PreModelCall => <$pre_model>::emit(session, envelope, target).await,
+                I::PostModelCall => <$post_model>::emit(session, envelope, target).await,
+                I::PreToolCall => <$pre_tool>::emit(session, envelope, target).await,
+                I::PostToolCall => <$post_tool>::emit(session, envelope, target).await,
+                I::Output => <$output>::emit(session, envelope, target).await,
+                I::AgentShutdown => <$shutdown>::emit(session, envelope, target).await,
+            }
+        };
+    }
+    match points::compose_of(profile) {
+        agenthooks::Compose::Chain => by_point!(
+            ChainAgentStartup,
+            ChainInput,
+            ChainPreModelCall,
+            ChainPostModelCall,
+            ChainPreToolCall,
+            ChainPostToolCall,
+            ChainOutput,
+            ChainAgentShutdown
+        ),
+        agenthooks::Compose::RunAll => by_point!(
+            RunAllAgentStartup,
+            RunAllInput,
+            RunAllPreModelCall,
+            RunAllPostModelCall,
+            RunAllPreToolCall,
+            RunAllPostToolCall,
+            RunAllOutput,
+            RunAllAgentShutdown
+        ),
+        _ => by_point!(
+            ParallelAgentStartup,
+            ParallelInput,
+            ParallelPreModelCall,
+            ParallelPostModelCall,
+            ParallelPreToolCall,
+            ParallelPostToolCall,
+            ParallelOutput,
+            ParallelAgentShutdown
+        ),
+    }
+}
+
+/// The interception point a context names.
+pub(crate) fn point_of(ctx: &AgentContext) -> InterceptionPoint {
+    ctx.get("interception_point")
+        .cloned()
+        .and_then(|point| serde_json::from_value(point).ok())
+        .unwrap_or(InterceptionPoint::AgentStartup)
+}
+
+/// The full context: `envelope` with `target`, and the conditional field
+/// the target aliases (§4.3).
+pub(crate) fn context_of(point: InterceptionPoint, envelope: &Value, target: &Value) -> AgentContext {
+    let mut ctx = envelope.as_object().cloned().unwrap_or_default();
+    ctx.insert("target".to_owned(), target.clone());
+    write_back(point, &mut ctx, target);
+    ctx
+}
+
+/// Mirrors `target` into the conditional field it aliases (§4.3).
+pub(crate) fn write_back(point: InterceptionPoint, ctx: &mut AgentContext, target: &Value) {
+    use InterceptionPoint as I;
+    let (field, member) = match point {
+        I::Input => ("input", None),
+        I::PreModelCall => ("messages", None),
+        I::PostModelCall => ("response", None),
+        I::PreToolCall => ("tool_call", Some("args")),
+        I::PostToolCall => ("tool_result", Some("value")),
+        I::Output => ("output", None),
+        I::AgentStartup | I::AgentShutdown => return,
+    };
+    match member {
+        None => {
+            ctx.insert(field.to_owned(), target.clone());
+        }
+        Some(member) => {
+            if let Some(Value::Object(object)) = ctx.get_mut(field) {
+                object.insert(member.to_owned(), target.clone());
+            }
+        }
+    }
+}
+
+/// Applies `transform` to `target` (§5.2): the only change a verdict can
+/// make.
+pub(crate) fn transform_target(
+    point: InterceptionPoint,
+    envelope: &Value,
+    target: &mut Value,
+    transform: &Transform,
+) -> Result<(), HostError> {
+    let mut ctx = context_of(point, envelope, target);
+    apply_transform_to_ctx(&mut ctx, transform)?;
+    *target = ctx.remove("target").unwrap_or(Value::Null);
+    Ok(())
+}
+
+/// The context an approval request carries: each path replaced by
+/// `"[redacted]"` where it resolves (§9 redaction seam).
+fn redacted(ctx: &AgentContext, paths: &[String]) -> AgentContext {
+    let mut presented = ctx.clone();
+    for path in paths {
+        let transform = Transform { path: path.clone(), value: Value::String("[redacted]".to_owned()) };
+        let _unresolved = apply_transform_to_ctx(&mut presented, &transform);
+    }
+    presented
+}

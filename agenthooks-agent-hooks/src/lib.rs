@@ -1,0 +1,39 @@
+//! An AGENT-HOOKS-0.1 host on agenthooks.
+//!
+//! AGENT-HOOKS-0.1 is a framework-neutral contract for agent interception:
+//! eight interception points, `allow` / `deny` / `transform` verdicts,
+//! approvals bound to a content identity, fail-closed composition profiles
+//! and payload-free records. This crate makes an agent built on agenthooks
+//! a host of that contract, with agenthooks' own executor deciding:
+//!
+//! - each contract interceptor is a hook registered at run time
+//!   ([`agenthooks::runtime`]) on the host's points ([`points`]), one per
+//!   interception point and composition, at the order of its registration
+//!   index, for the session's own tenant; dropping the [`Host`] removes
+//!   them;
+//! - a verdict is an outcome of the decision algebra: `allow` continues,
+//!   `deny` blocks, `transform` changes the point's `target` argument, a
+//!   `deny` with `approval` asks for an approval that agenthooks' executor
+//!   resolves through the installed approver, which consults the contract's
+//!   resolver and validates its resolution;
+//! - the composition profiles are the points' compositions: first-deny is
+//!   `chain`, run-all is `run_all`, the parallel profiles are `parallel`
+//!   (unanimous by recasting every non-`allow` verdict as the disagreement
+//!   deny);
+//! - failures (a panic, an error, a time-out, an invalid verdict) are the
+//!   executor's, under the points' fail-closed policy;
+//! - the interception record is projected from the executor's result and
+//!   the executions it reported ([`agenthooks::testing::Recorder`]), with
+//!   the contract's identity and record functions.
+//!
+//! [`AgentHarness`] drives a small agent through the contract's conformance
+//! kit.
+
+mod emission;
+mod harness;
+mod host;
+pub mod points;
+mod project;
+
+pub use harness::{AgentHarness, CAPABILITIES};
+pub use host::{Denied, Host, IdentityProvider, Setup, Surface};
