@@ -17,6 +17,7 @@ mod case;
 mod errors;
 mod expand;
 mod item;
+mod matcher;
 mod valid;
 
 use proc_macro::TokenStream;

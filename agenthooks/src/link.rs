@@ -195,9 +195,10 @@ impl fmt::Display for HookMeta {
         };
         write!(
             f,
-            "{} <- {} [tenant {tenants}, order {}, timeout {} ms, {}{}]",
+            "{} <- {} [tenant {tenants}{}, order {}, timeout {} ms, {}{}]",
             self.point,
             self.path,
+            self.matchers.iter().map(|matcher| format!(", {} = {:?}", matcher.key, matcher.pattern)).collect::<String>(),
             self.order,
             self.timeout_ms,
             if self.is_async { "async " } else { "" },
@@ -228,6 +229,7 @@ mod tests {
             kind: HookKind::Observer,
             is_async: false,
             mode: crate::Mode::Enforce,
+            matchers: &[],
         }
     }
 

@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::hook::Hook;
 use crate::link::{self, Reach};
+use crate::matcher::{Chain, Selected};
 use crate::policy::{Compose, OnFailure};
 use crate::registry;
 
@@ -37,6 +38,17 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
 
     /// The names of the point's argument fields, in signature order.
     const FIELDS: &'static [&'static str] = &[];
+
+    /// The names of the arguments marked `#[key]`, which hooks may match on
+    /// (`#[hook(BeforeTool, tool = "fs_*")]`), in signature order.
+    const KEYS: &'static [&'static str] = &[];
+
+    /// The value of key argument `KEYS[index]` for this call; `None` past
+    /// the last key, or for an `Option` key that is `None`.
+    #[doc(hidden)]
+    fn key(&self, _index: usize) -> Option<&str> {
+        None
+    }
 
     /// The point's table of linked hooks.
     #[doc(hidden)]
@@ -134,9 +146,11 @@ impl<P: HookPoint> PointTable<P> {
         hooked
     }
 
-    /// The hooks that run for a call of `tenant`, in chain order.
-    pub(crate) fn select(&self, tenant: Option<&str>) -> &[&'static Hook<P>] {
-        self.chains().select(tenant)
+    /// The hooks that run for the call `call` of `tenant`, in chain order:
+    /// those of the tenant's chain whose matchers match the call.
+    #[inline]
+    pub(crate) fn select(&self, tenant: Option<&str>, call: &P) -> Selected<'_, P> {
+        self.chains().select(tenant).select(call)
     }
 
     fn chains(&self) -> &Chains<P> {
@@ -149,13 +163,13 @@ impl<P: HookPoint> PointTable<P> {
 struct Chains<P: 'static> {
     /// Hooks without a tenant: the chain of a call that has no tenant, or
     /// whose tenant has no hook of its own.
-    every_tenant: Vec<&'static Hook<P>>,
+    every_tenant: Chain<P>,
     /// For each tenant with hooks of its own: those merged with
     /// `every_tenant`, in chain order.
-    by_tenant: FxHashMap<&'static str, Vec<&'static Hook<P>>>,
+    by_tenant: FxHashMap<&'static str, Chain<P>>,
 }
 
-impl<P: 'static> Chains<P> {
+impl<P: HookPoint> Chains<P> {
     fn new(mut hooks: Vec<&'static Hook<P>>) -> Self {
         hooks.sort_by_key(|hook| hook.meta.chain_key());
         let mut every_tenant = Vec::new();
@@ -176,14 +190,15 @@ impl<P: 'static> Chains<P> {
             chain.extend(&every_tenant);
             chain.sort_by_key(|hook| hook.meta.chain_key());
         }
-        Chains { every_tenant, by_tenant }
+        let by_tenant = by_tenant.into_iter().map(|(tenant, chain)| (tenant, Chain::new(chain))).collect();
+        Chains { every_tenant: Chain::new(every_tenant), by_tenant }
     }
 
     fn is_empty(&self) -> bool {
         self.every_tenant.is_empty() && self.by_tenant.is_empty()
     }
 
-    fn select(&self, tenant: Option<&str>) -> &[&'static Hook<P>] {
+    fn select(&self, tenant: Option<&str>) -> &Chain<P> {
         tenant
             .filter(|_| !self.by_tenant.is_empty())
             .and_then(|tenant| self.by_tenant.get(tenant))

@@ -43,7 +43,8 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
     if P::COMPOSE != Compose::Chain {
         return now(drive(session, args, false));
     }
-    let hooks = P::table().select(session.tenant_id());
+    let selected = P::table().select(session.tenant_id(), &args);
+    let hooks = &*selected;
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     for hook in hooks {
@@ -79,7 +80,8 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 }
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
-    let hooks = P::table().select(session.tenant_id());
+    let selected = P::table().select(session.tenant_id(), &args);
+    let hooks = &*selected;
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {
