@@ -65,6 +65,10 @@ pub(crate) struct PointFn {
     pub(crate) args: Vec<Arg>,
     /// The declared return type.
     pub(crate) ret: Type,
+    /// `#[non_exhaustive]` on the function, which goes on its context
+    /// structs instead: other crates can then neither build them nor
+    /// destructure them whole, so an argument added later breaks no hook.
+    pub(crate) non_exhaustive: Option<Attribute>,
 }
 
 /// One argument of a hook point: a field of its context struct.
@@ -89,6 +93,7 @@ impl PointFn {
         valid::point_attrs(&attrs, &mut errors);
         // One written before `#[hookpoint]`, which the compiler reports.
         take_redact(&mut attrs);
+        let non_exhaustive = take_attr(&mut attrs, "non_exhaustive");
         valid::point_signature(&sig, in_agent, &mut errors);
         let ret = valid::point_return(&sig);
         let mut session = None;
@@ -121,7 +126,7 @@ impl PointFn {
         }
         let session = session.unwrap_or_else(|| Err(valid::missing_session(&sig)));
         let (session, ret) = errors.finish(both(session, ret))?;
-        Ok(PointFn { attrs, vis, sig, body, session, args, ret })
+        Ok(PointFn { attrs, vis, sig, body, session, args, ret, non_exhaustive })
     }
 
     /// Whether the point is declared on an `async fn`.

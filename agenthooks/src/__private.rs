@@ -355,13 +355,16 @@ pub const fn matcher_key_problem(point: &str, keys: &[&str], fields: &[&str], ke
     if contains(keys, key) {
         return ConstText::EMPTY;
     }
-    let text = if contains(fields, key) {
+    let argument = contains(fields, key);
+    let text = if argument {
         ConstText::join(&["`", key, "` is an argument of `", point, "` but not a key hooks may match on"])
     } else {
         ConstText::join(&["unknown matcher key `", key, "` for `", point, "`"])
     };
     let text = if keys.is_empty() {
-        text.push("; the point has no key arguments: its author marks those hooks may match on `#[key]`, like `#[key] tool: String`")
+        text.push("; `").push(point).push(
+            "` has no key arguments to match on (its author marks them with `#[key]`, like `#[key] tool: String`)",
+        )
     } else {
         let mut text = text.push("; its keys are ");
         let mut at = 0;
@@ -371,7 +374,11 @@ pub const fn matcher_key_problem(point: &str, keys: &[&str], fields: &[&str], ke
         }
         text
     };
-    text.push("; the attribute's own keys are `tenant`, `order`, `timeout_ms`, `fallback`, `mode`")
+    if argument {
+        text
+    } else {
+        text.push("; the attribute's own keys are `tenant`, `order`, `timeout_ms`, `fallback`, `mode`")
+    }
 }
 
 impl ConstText {

@@ -53,6 +53,7 @@ mod error;
 mod execution;
 mod executor;
 mod hook;
+pub mod lifecycle;
 mod link;
 pub mod matcher;
 mod outcome;

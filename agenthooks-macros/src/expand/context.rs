@@ -120,6 +120,7 @@ fn clone_result(point: &PointFn, result: &Ident) -> TokenStream {
 pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) -> TokenStream {
     let Context { ident, name, docs, doc, fields } = context;
     let vis = &point.vis;
+    let non_exhaustive = &point.non_exhaustive;
     let declared = fields.iter().map(|field| {
         let (field, ty, doc) = (&field.ident, field.ty, &field.doc);
         quote!(#[doc = #doc] pub #field: #ty)
@@ -162,6 +163,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
     quote! {
         #(#docs)*
         #[doc = #doc]
+        #non_exhaustive
         #[allow(clippy::pub_underscore_fields)] // named by the user's arguments, `_`-prefixed ones too
         #vis struct #ident {
             #(#declared,)*
