@@ -155,6 +155,28 @@ impl<P: HookPoint> Chain<P> {
         self.hooks.is_empty()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.hooks.len()
+    }
+
+    /// The chain's hooks, in chain order, whatever their matchers.
+    pub(crate) fn hooks(&self) -> &[&'static Hook<P>] {
+        &self.hooks
+    }
+
+    /// Whether the matchers of the hook at `position` match the call
+    /// `call`: a check of that one hook, for a caller that walks the chain
+    /// itself (a stream's pipeline, whose events change as they go).
+    #[inline]
+    pub(crate) fn matches(&self, position: usize, call: &P) -> bool {
+        match &self.index {
+            None => true,
+            Some(index) => index.filters[position]
+                .as_ref()
+                .is_some_and(|filter| Index::all_match(filter, |key| call.key(key))),
+        }
+    }
+
     /// The hooks that run for the call `call`, in chain order.
     #[inline]
     pub(crate) fn select(&self, call: &P) -> Selected<'_, P> {
@@ -191,10 +213,10 @@ struct Index {
     always: Vec<u32>,
     /// One entry per key that is the first matcher of some hook.
     keys: Vec<KeyIndex>,
-    /// For each position, the matchers to check once the index has found
-    /// the hook: all but the first. `None` for a hook that can never run
-    /// (a matcher it cannot use).
-    rest: Vec<Option<Vec<(usize, Pattern)>>>,
+    /// For each position, the hook's matchers compiled (the index finds a
+    /// hook by its first; the others are checked on what it finds). `None`
+    /// for a hook that can never run (a matcher it cannot use).
+    filters: Vec<Option<Vec<(usize, Pattern)>>>,
 }
 
 /// The hooks whose first matcher is on one key.
@@ -211,7 +233,7 @@ struct KeyIndex {
 impl Index {
     fn new<P>(hooks: &[&'static Hook<P>], keys: &[&str]) -> Self {
         let mut always = Vec::new();
-        let mut rest = Vec::with_capacity(hooks.len());
+        let mut filters = Vec::with_capacity(hooks.len());
         // Per key: exact values, and glob patterns with their hooks.
         let mut by_key: Vec<(usize, KeyBuilder)> = Vec::new();
         for (position, hook) in (0u32..).zip(hooks) {
@@ -227,15 +249,16 @@ impl Index {
                 }
                 None => {}
             }
-            rest.push(compiled.map(|mut compiled| {
-                if !compiled.is_empty() {
-                    compiled.remove(0);
-                }
-                compiled
-            }));
+            filters.push(compiled);
         }
         let keys = by_key.into_iter().map(|(key, builder)| builder.build(key)).collect();
-        Index { always, keys, rest }
+        Index { always, keys, filters }
+    }
+
+    /// Whether every matcher of `filter` matches the call whose key
+    /// arguments `key` reads.
+    fn all_match<'k>(filter: &[(usize, Pattern)], key: impl Fn(usize) -> Option<&'k str>) -> bool {
+        filter.iter().all(|(index, pattern)| key(*index).is_some_and(|value| pattern.matches(value)))
     }
 
     /// The hooks of `chain` whose matchers match the call whose key
@@ -253,10 +276,9 @@ impl Index {
                 found.extend(globs.into_iter().flat_map(|glob| &index.glob_hooks[glob]));
             }
         }
+        // Found by its first matcher: the others are checked here.
         found.retain(|&position| {
-            self.rest[position as usize].as_ref().is_some_and(|rest| {
-                rest.iter().all(|(index, pattern)| key(*index).is_some_and(|value| pattern.matches(value)))
-            })
+            self.filters[position as usize].as_ref().is_some_and(|filter| Self::all_match(&filter[1..], &key))
         });
         found.sort_unstable();
         merge(chain, &self.always, &found)

@@ -153,6 +153,11 @@ impl<P: HookPoint> PointTable<P> {
         self.chains().select(tenant).select(call)
     }
 
+    /// The chain of hooks for calls of `tenant`, before matchers.
+    pub(crate) fn chain(&self, tenant: Option<&str>) -> &Chain<P> {
+        self.chains().select(tenant)
+    }
+
     fn chains(&self) -> &Chains<P> {
         self.chains.get_or_init(|| Chains::new(registry::hooks_of::<P>()))
     }

@@ -23,6 +23,7 @@ mod approve;
 mod join;
 mod judge;
 mod run;
+pub(crate) mod stream;
 
 use std::future::Future;
 use std::pin::pin;

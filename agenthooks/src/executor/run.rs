@@ -94,7 +94,7 @@ fn returned(result: Result<Outcome, String>) -> Ended {
 
 /// Runs a plain `fn` hook.
 #[inline]
-fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
+pub(super) fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
     let (snapshot, start, result) = match hook.run {
         HookFn::Interceptor(run) => {
             let snapshot = P::clone(ctx);

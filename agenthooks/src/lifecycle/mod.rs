@@ -65,6 +65,7 @@
 mod events;
 mod model;
 mod run;
+mod stream;
 mod tool;
 mod types;
 
@@ -78,5 +79,6 @@ pub use run::{
     agent_shutdown, agent_start, run_end, run_start, session_end, session_start, user_prompt, AgentShutdown,
     AgentStart, RunEnd, RunStart, SessionEnd, SessionStart, UserPrompt,
 };
+pub use stream::{stream, Emitted, Event, EventStream, StreamEvent};
 pub use tool::{after_tool, before_tool, tool_error, AfterTool, BeforeTool, ToolError};
 pub use types::{LlmResponse, Message, ToolCall, ToolResult, Usage};
