@@ -193,12 +193,13 @@ impl fmt::Display for HookMeta {
             Reach::Tenants(tenants) => tenants.join(" "),
             Reach::Nothing => "none".to_owned(),
         };
+        write!(f, "{} <- {} [tenant {tenants}", self.point, self.path)?;
+        for matcher in self.matchers {
+            write!(f, ", {} = {:?}", matcher.key, matcher.pattern)?;
+        }
         write!(
             f,
-            "{} <- {} [tenant {tenants}{}, order {}, timeout {} ms, {}{}]",
-            self.point,
-            self.path,
-            self.matchers.iter().map(|matcher| format!(", {} = {:?}", matcher.key, matcher.pattern)).collect::<String>(),
+            ", order {}, timeout {} ms, {}{}]",
             self.order,
             self.timeout_ms,
             if self.is_async { "async " } else { "" },

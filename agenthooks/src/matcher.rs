@@ -171,9 +171,9 @@ impl<P: HookPoint> Chain<P> {
     pub(crate) fn matches(&self, position: usize, call: &P) -> bool {
         match &self.index {
             None => true,
-            Some(index) => index.filters[position]
-                .as_ref()
-                .is_some_and(|filter| Index::all_match(filter, |key| call.key(key))),
+            Some(index) => {
+                index.filters[position].as_ref().is_some_and(|filter| Index::all_match(filter, |key| call.key(key)))
+            }
         }
     }
 
@@ -293,7 +293,7 @@ fn merge<T: Copy>(chain: &[T], a: &[u32], b: &[u32]) -> Vec<T> {
     loop {
         let next = match (a.peek(), b.peek()) {
             (Some(&&x), Some(&&y)) if x < y => a.next(),
-            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (_, Some(_)) => b.next(),
             (Some(_), None) => a.next(),
             (None, None) => break,
         };

@@ -156,11 +156,11 @@ async fn an_observer_point_runs_its_hooks_and_lets_a_failing_one_through() {
     assert!(TOOL_ERRORS.load(Ordering::SeqCst) > before, "the tool-error observer ran");
 
     let session = tenant("initech", "shutdown");
-    lifecycle::agent_shutdown(&session, "mini".into(), "completed".into()).await.expect("a failing observer is let through");
-    let lines: Vec<String> = audit_lines()
-        .into_iter()
-        .filter(|line| line.contains(r#""session_id":"lifecycle-shutdown""#))
-        .collect();
+    lifecycle::agent_shutdown(&session, "mini".into(), "completed".into())
+        .await
+        .expect("a failing observer is let through");
+    let lines: Vec<String> =
+        audit_lines().into_iter().filter(|line| line.contains(r#""session_id":"lifecycle-shutdown""#)).collect();
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(lines[0].contains(r#""hook.status":"error""#), "{}", lines[0]);
     assert!(lines[0].contains(r#""hook.let_through":true"#), "{}", lines[0]);
@@ -175,7 +175,11 @@ async fn lifecycle_executions_are_audited_under_their_dotted_names() {
         .filter(|line| line.contains(r#""session_id":"lifecycle-names""#))
         .filter_map(|line| line.split(r#""hook.name":""#).nth(1).map(|rest| rest[..rest.find('"').unwrap()].to_owned()))
         .collect();
-    assert_eq!(names, ["lifecycle.before_tool", "lifecycle.after_tool"], "one line per hook that matched, none for the others");
+    assert_eq!(
+        names,
+        ["lifecycle.before_tool", "lifecycle.after_tool"],
+        "one line per hook that matched, none for the others"
+    );
 }
 
 #[tokio::test]

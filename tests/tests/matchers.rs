@@ -90,9 +90,8 @@ fn a_hook_whose_pattern_does_not_match_writes_no_audit_line() {
 
 #[test]
 fn check_says_which_matcher_keeps_a_hook_from_running() {
-    let hook = |name: &str| {
-        agenthooks::linked_hooks().into_iter().find(|hook| hook.name == name).expect("the hook is linked")
-    };
+    let hook =
+        |name: &str| agenthooks::linked_hooks().into_iter().find(|hook| hook.name == name).expect("the hook is linked");
     let call = |tool: &str, server: Option<&str>| CallTool {
         tool: tool.into(),
         server: server.map(Into::into),

@@ -90,10 +90,7 @@ pub(crate) fn apply(
             return fail(meta, session, ended, duration);
         }
     };
-    let changed = Changed::new(
-        StreamEvent::FIELDS,
-        snapshot.as_ref().map_or(0, |before| ctx.changed_fields(before)),
-    );
+    let changed = Changed::new(StreamEvent::FIELDS, snapshot.as_ref().map_or(0, |before| ctx.changed_fields(before)));
     if instead.is_none() && changed.is_empty() && !skip {
         discard(snapshot);
         return Ok(Applied::Passed(duration));
@@ -152,8 +149,7 @@ fn fail(meta: &'static HookMeta, session: &Session, ended: Ended, duration: Dura
         audit(meta, session, &Ending::new(Status::Shadow, duration).message(Some(&would)))?;
         return Ok(Applied::Audited);
     }
-    let let_through =
-        status != Status::Blocked && StreamEvent::ON_FAILURE == OnFailure::Continue && meta.fallback;
+    let let_through = status != Status::Blocked && StreamEvent::ON_FAILURE == OnFailure::Continue && meta.fallback;
     audit(meta, session, &Ending { let_through, ..Ending::new(status, duration).message(Some(&text)) })?;
     if let_through {
         Ok(Applied::Audited)
@@ -169,7 +165,11 @@ fn audit(meta: &'static HookMeta, session: &Session, ending: &Ending<'_>) -> Res
 
 /// Writes the line that counts the events `hook` passed unchanged on one
 /// stream; nothing when it passed none.
-pub(crate) fn report_passes(hook: &'static Hook<StreamEvent>, session: &Session, passes: Passes) -> Result<(), HookError> {
+pub(crate) fn report_passes(
+    hook: &'static Hook<StreamEvent>,
+    session: &Session,
+    passes: Passes,
+) -> Result<(), HookError> {
     if passes.count == 0 {
         return Ok(());
     }

@@ -33,7 +33,7 @@
 //! that is shutting down. Retry and compaction let failures through too,
 //! as recovery must go on, but a hook there may still block.
 //!
-//! | point (`lifecycle.…`) | key | target | fails | AGENT-HOOKS-0.1 | amplifier-core | ragbits | PraisonAI | Claude Code |
+//! | point (`lifecycle.…`) | key | target | fails | AGENT-HOOKS-0.1 | amplifier-core | ragbits | `PraisonAI` | Claude Code |
 //! |---|---|---|---|---|---|---|---|---|
 //! | [`agent_start`] | `agent` | — | closed | `agent_startup` | — | — | `on_init` | `Setup` |
 //! | [`agent_shutdown`] | `agent` | — | open, run-all | `agent_shutdown` | — | — | `on_shutdown` | — |

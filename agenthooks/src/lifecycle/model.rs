@@ -10,7 +10,11 @@ use crate::{hookpoint, HookError, Session};
 /// Fails closed: a routing policy that fails must not send data elsewhere.
 #[hookpoint(SelectModel, name = "lifecycle.select_model")]
 #[non_exhaustive]
-pub async fn select_model(session: &Session, #[key] model: String, candidates: Vec<String>) -> Result<String, HookError> {
+pub async fn select_model(
+    session: &Session,
+    #[key] model: String,
+    candidates: Vec<String>,
+) -> Result<String, HookError> {
     Ok(model)
 }
 

@@ -31,7 +31,12 @@ use crate::{hookpoint, HookError, Session};
 /// ```
 #[hookpoint(BeforeTool, name = "lifecycle.before_tool")]
 #[non_exhaustive]
-pub async fn before_tool(session: &Session, #[key] tool: String, args: Value, call_id: String) -> Result<Value, HookError> {
+pub async fn before_tool(
+    session: &Session,
+    #[key] tool: String,
+    args: Value,
+    call_id: String,
+) -> Result<Value, HookError> {
     Ok(args)
 }
 
