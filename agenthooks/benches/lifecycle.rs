@@ -55,6 +55,23 @@ fn every_point(session: &Session) -> Result<(), HookError> {
     Ok(())
 }
 
+/// The body every lifecycle point has, without `#[hookpoint]`: returns
+/// its target.
+#[inline(never)]
+async fn direct(session: &Session, key: String, target: String) -> Result<String, HookError> {
+    black_box((session, key));
+    Ok(target)
+}
+
+/// The baseline of [`every_point`]: 22 calls of [`direct`].
+#[inline(never)]
+fn every_direct(session: &Session) -> Result<(), HookError> {
+    for _ in 0..22 {
+        black_box(now(direct(session, String::new(), String::new()))?);
+    }
+    Ok(())
+}
+
 #[hook(StreamEvent, tenant = "interceptor")]
 fn pass_through(_ctx: &mut Ctx<StreamEvent>) -> Outcome {
     Outcome::Continue
@@ -84,11 +101,18 @@ fn lifecycle(c: &mut Criterion) {
     let _audit = TemporaryAudit::start();
     let session = Session::new("s-1");
     let mut group = c.benchmark_group("lifecycle");
+    group.bench_function("direct_22_calls", |b| b.iter(|| every_direct(black_box(&session))));
     // Timed in bursts like the hooked benchmarks, though nothing is audited.
     group.bench_function("every_point_unhooked_22_calls", |b| in_bursts(b, 1, || every_point(black_box(&session))));
     group.finish();
 
     let mut group = c.benchmark_group("stream_event");
+    // What making and dropping the events costs, without a stream.
+    for (name, data) in [("null_data", Value::Null), ("text_data", Value::String("a short delta".into()))] {
+        group.bench_function(format!("baseline_event_only_{name}"), |b| {
+            b.iter(|| black_box(Event::new("text_delta", data.clone())));
+        });
+    }
     for (name, tenant) in [
         ("no_hook", "nobody"),
         ("one_pass_through_interceptor", "interceptor"),

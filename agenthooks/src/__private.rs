@@ -333,6 +333,12 @@ impl ConstText {
         self
     }
 
+    /// This text, then `key` in backticks, after a comma unless `first`.
+    const fn join_key(self, key: &str, first: bool) -> Self {
+        let text = if first { self } else { self.push(", ") };
+        text.push("`").push(key).push("`")
+    }
+
     /// Whether there is no text.
     pub const fn is_empty(&self) -> bool {
         self.len == 0
@@ -381,14 +387,6 @@ pub const fn matcher_key_problem(point: &str, keys: &[&str], fields: &[&str], ke
     }
 }
 
-impl ConstText {
-    /// This text, then `key` in backticks, after a comma unless `first`.
-    const fn join_key(self, key: &str, first: bool) -> Self {
-        let text = if first { self } else { self.push(", ") };
-        text.push("`").push(key).push("`")
-    }
-}
-
 /// Whether `names` holds `name`.
 const fn contains(names: &[&str], name: &str) -> bool {
     let mut at = 0;
@@ -414,4 +412,44 @@ const fn equal(a: &[u8], b: &[u8]) -> bool {
         at += 1;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{matcher_key_problem, ConstText};
+
+    #[test]
+    fn a_key_of_the_point_has_no_problem() {
+        assert!(
+            matcher_key_problem("before_tool", &["tool", "server"], &["tool", "server", "args"], "server").is_empty()
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_the_points_keys() {
+        let text = matcher_key_problem("before_tool", &["tool", "server"], &["tool", "server"], "tol");
+        assert_eq!(
+            text.as_str(),
+            "unknown matcher key `tol` for `before_tool`; its keys are `tool`, `server`; the attribute's own keys are `tenant`, `order`, `timeout_ms`, `fallback`, `mode`"
+        );
+    }
+
+    #[test]
+    fn an_argument_that_is_not_a_key_is_told_apart() {
+        let text = matcher_key_problem("before_search", &[], &["query"], "query");
+        assert!(
+            text.as_str().starts_with("`query` is an argument of `before_search` but not a key"),
+            "{}",
+            text.as_str()
+        );
+        assert!(text.as_str().contains("has no key arguments"), "{}", text.as_str());
+    }
+
+    #[test]
+    fn text_cut_at_its_capacity_stays_valid_utf8() {
+        let long = "é".repeat(ConstText::CAPACITY);
+        let text = ConstText::join(&["a", &long]);
+        assert_eq!(text.as_str().len(), ConstText::CAPACITY - 1, "the half-copied `é` is dropped");
+        assert!(text.as_str().starts_with("aé"));
+    }
 }

@@ -9,9 +9,15 @@
 //! point's and that each pattern is a glob.
 //!
 //! Each chain is indexed once, when the point's table is built: patterns
-//! without glob characters by value in a hash map, real globs in one
-//! [`GlobSet`] per key. A call then looks its key values up, so its cost
-//! grows with the hooks that match, not with the hooks linked. A hook with
+//! without glob characters by value in a hash map, globs by their literal
+//! prefix (the text before the first glob character) in another. A call
+//! looks its value up in the first, and each of its own prefixes of a
+//! length some glob's prefix has in the second; a glob found there is
+//! matched in full, unless it is a prefix and a trailing `*`, which the
+//! lookup alone decides. So a call's cost grows with the hooks that match
+//! and with the distinct lengths of glob prefixes, not with the hooks
+//! linked; a glob that starts with a glob character (`*_read`) has an
+//! empty prefix and is matched on every call of its point. A hook with
 //! several matchers is indexed by its first; the others are checked on the
 //! hooks the index returns.
 //!
@@ -20,7 +26,7 @@
 
 use std::ops::Deref;
 
-use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobMatcher};
 use rustc_hash::FxHashMap;
 
 use crate::hook::{Hook, HookMeta};
@@ -106,33 +112,44 @@ pub fn check<P: HookPoint>(hook: &HookMeta, call: &P) -> Result<(), Miss> {
     Ok(())
 }
 
-/// A compiled pattern: a value, or a glob.
+/// A compiled pattern.
 enum Pattern {
+    /// No glob character: this value only.
     Exact(&'static str),
-    Glob(GlobMatcher),
+    /// A literal prefix, then one trailing `*`: any value that starts so.
+    Prefix(&'static str),
+    /// Any other glob, with its literal prefix.
+    Glob { prefix: &'static str, glob: GlobMatcher },
 }
 
 impl Pattern {
     /// `pattern` compiled; `None` when it is not a glob.
     fn new(pattern: &'static str) -> Option<Self> {
-        if is_exact(pattern) {
-            Some(Pattern::Exact(pattern))
-        } else {
-            Glob::new(pattern).ok().map(|glob| Pattern::Glob(glob.compile_matcher()))
+        let prefix = literal_prefix(pattern);
+        if prefix.len() == pattern.len() {
+            return Some(Pattern::Exact(pattern));
         }
+        let glob = Glob::new(pattern).ok()?;
+        Some(if pattern[prefix.len()..] == *"*" {
+            Pattern::Prefix(prefix)
+        } else {
+            Pattern::Glob { prefix, glob: glob.compile_matcher() }
+        })
     }
 
     fn matches(&self, value: &str) -> bool {
         match self {
             Pattern::Exact(exact) => *exact == value,
-            Pattern::Glob(glob) => glob.is_match(value),
+            Pattern::Prefix(prefix) => value.starts_with(prefix),
+            Pattern::Glob { glob, .. } => glob.is_match(value),
         }
     }
 }
 
-/// Whether `pattern` holds no glob syntax, and so matches itself alone.
-fn is_exact(pattern: &str) -> bool {
-    !pattern.contains(['*', '?', '[', ']', '{', '}', '\\'])
+/// The text of `pattern` before its first glob character.
+fn literal_prefix(pattern: &str) -> &str {
+    let end = pattern.find(['*', '?', '[', ']', '{', '}', '\\']).unwrap_or(pattern.len());
+    &pattern[..end]
 }
 
 /// The hooks of one chain (one tenant's, or every tenant's), in chain
@@ -220,39 +237,75 @@ struct Index {
 }
 
 /// The hooks whose first matcher is on one key.
+#[derive(Default)]
 struct KeyIndex {
     /// The key's index in the point's `KEYS`.
     key: usize,
-    /// By exact value.
+    /// Exact patterns: by value.
     exact: FxHashMap<&'static str, Vec<u32>>,
-    /// The globs, and for each, its hooks.
-    globs: GlobSet,
-    glob_hooks: Vec<Vec<u32>>,
+    /// Globs: by literal prefix, each hook with its glob, `None` when the
+    /// prefix alone decides.
+    by_prefix: FxHashMap<&'static str, Vec<(u32, Option<GlobMatcher>)>>,
+    /// The distinct lengths of those prefixes, ascending.
+    prefix_lengths: Vec<usize>,
+}
+
+impl KeyIndex {
+    /// Indexes the hook at `position` by its first matcher, `pattern`.
+    fn add(&mut self, pattern: &Pattern, position: u32) {
+        let (prefix, glob) = match pattern {
+            Pattern::Exact(value) => return self.exact.entry(value).or_default().push(position),
+            Pattern::Prefix(prefix) => (*prefix, None),
+            Pattern::Glob { prefix, glob } => (*prefix, Some(glob.clone())),
+        };
+        self.by_prefix.entry(prefix).or_default().push((position, glob));
+        if let Err(at) = self.prefix_lengths.binary_search(&prefix.len()) {
+            self.prefix_lengths.insert(at, prefix.len());
+        }
+    }
+
+    /// Adds to `found` the positions of the hooks whose first matcher
+    /// matches `value`.
+    fn lookup(&self, value: &str, found: &mut Vec<u32>) {
+        if let Some(positions) = self.exact.get(value) {
+            found.extend(positions);
+        }
+        for &length in &self.prefix_lengths {
+            if length > value.len() {
+                break;
+            }
+            // `length` falls inside a character: no prefix is that long.
+            let Some(prefix) = value.get(..length) else { continue };
+            for (position, glob) in self.by_prefix.get(prefix).into_iter().flatten() {
+                if glob.as_ref().is_none_or(|glob| glob.is_match(value)) {
+                    found.push(*position);
+                }
+            }
+        }
+    }
 }
 
 impl Index {
     fn new<P>(hooks: &[&'static Hook<P>], keys: &[&str]) -> Self {
         let mut always = Vec::new();
         let mut filters = Vec::with_capacity(hooks.len());
-        // Per key: exact values, and glob patterns with their hooks.
-        let mut by_key: Vec<(usize, KeyBuilder)> = Vec::new();
+        let mut by_key: Vec<KeyIndex> = Vec::new();
         for (position, hook) in (0u32..).zip(hooks) {
             let compiled = compile(hook.meta.matchers, keys);
             match compiled.as_deref() {
                 Some([]) => always.push(position),
                 Some([(key, first), ..]) => {
-                    let at = by_key.iter().position(|(seen, _)| seen == key).unwrap_or_else(|| {
-                        by_key.push((*key, KeyBuilder::default()));
+                    let at = by_key.iter().position(|index| index.key == *key).unwrap_or_else(|| {
+                        by_key.push(KeyIndex { key: *key, ..KeyIndex::default() });
                         by_key.len() - 1
                     });
-                    by_key[at].1.add(first, hook.meta.matchers[0].pattern, position);
+                    by_key[at].add(first, position);
                 }
                 None => {}
             }
             filters.push(compiled);
         }
-        let keys = by_key.into_iter().map(|(key, builder)| builder.build(key)).collect();
-        Index { always, keys, filters }
+        Index { always, keys: by_key, filters }
     }
 
     /// Whether every matcher of `filter` matches the call whose key
@@ -266,14 +319,8 @@ impl Index {
     fn select<'k, T: Copy>(&self, chain: &[T], key: impl Fn(usize) -> Option<&'k str>) -> Vec<T> {
         let mut found: Vec<u32> = Vec::new();
         for index in &self.keys {
-            let Some(value) = key(index.key) else { continue };
-            if let Some(positions) = index.exact.get(value) {
-                found.extend(positions);
-            }
-            if !index.glob_hooks.is_empty() {
-                let mut globs = Vec::new();
-                index.globs.matches_into(value, &mut globs);
-                found.extend(globs.into_iter().flat_map(|glob| &index.glob_hooks[glob]));
+            if let Some(value) = key(index.key) {
+                index.lookup(value, &mut found);
             }
         }
         // Found by its first matcher: the others are checked here.
@@ -316,50 +363,39 @@ fn compile(matchers: &'static [Matcher], keys: &[&str]) -> Option<Vec<(usize, Pa
         .collect()
 }
 
-/// The index of one key, while it is built.
-#[derive(Default)]
-struct KeyBuilder {
-    exact: FxHashMap<&'static str, Vec<u32>>,
-    /// Each distinct glob pattern, with its hooks.
-    globs: Vec<(&'static str, Vec<u32>)>,
-}
-
-impl KeyBuilder {
-    fn add(&mut self, compiled: &Pattern, pattern: &'static str, position: u32) {
-        match compiled {
-            Pattern::Exact(value) => self.exact.entry(value).or_default().push(position),
-            Pattern::Glob(_) => match self.globs.iter_mut().find(|(seen, _)| *seen == pattern) {
-                Some((_, positions)) => positions.push(position),
-                None => self.globs.push((pattern, vec![position])),
-            },
-        }
-    }
-
-    fn build(self, key: usize) -> KeyIndex {
-        let mut set = GlobSetBuilder::new();
-        for (pattern, _) in &self.globs {
-            // Each compiled once already, in `Pattern::new`.
-            if let Ok(glob) = Glob::new(pattern) {
-                set.add(glob);
-            }
-        }
-        let globs = set.build().unwrap_or_else(|_| GlobSet::empty());
-        let glob_hooks = self.globs.into_iter().map(|(_, positions)| positions).collect();
-        KeyIndex { key, exact: self.exact, globs, glob_hooks }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_exact, merge};
+    use super::{merge, Pattern};
 
     #[test]
-    fn patterns_without_glob_syntax_are_exact() {
+    fn patterns_are_exact_prefixes_or_globs() {
         for exact in ["fs_read", "mcp__server__tool", "a.b", "tool-1"] {
-            assert!(is_exact(exact), "{exact}");
+            assert!(matches!(Pattern::new(exact), Some(Pattern::Exact(value)) if value == exact), "{exact}");
         }
-        for glob in ["fs_*", "fs_?", "[ab]", "{a,b}", "a\\*"] {
-            assert!(!is_exact(glob), "{glob}");
+        for (prefix_glob, prefix) in [("fs_*", "fs_"), ("*", "")] {
+            assert!(matches!(Pattern::new(prefix_glob), Some(Pattern::Prefix(p)) if p == prefix), "{prefix_glob}");
+        }
+        for (glob, prefix) in [("fs_?", "fs_"), ("[ab]", ""), ("x{a,b}", "x"), ("a\\*", "a"), ("fs_*_x", "fs_")] {
+            assert!(matches!(Pattern::new(glob), Some(Pattern::Glob { prefix: p, .. }) if p == prefix), "{glob}");
+        }
+    }
+
+    #[test]
+    fn each_kind_of_pattern_matches_as_a_glob_would() {
+        let cases = [
+            ("fs_read", "fs_read", true),
+            ("fs_read", "fs_reader", false),
+            ("fs_*", "fs_", true),
+            ("fs_*", "fs_read/x", true),
+            ("fs_*", "f", false),
+            ("fs_{read,write}", "fs_write", true),
+            ("fs_{read,write}", "fs_delete", false),
+            ("*_read", "db_read", true),
+            ("a\\*", "a*", true),
+            ("a\\*", "ab", false),
+        ];
+        for (pattern, value, expected) in cases {
+            assert_eq!(Pattern::new(pattern).expect("a glob").matches(value), expected, "{pattern} on {value}");
         }
     }
 

@@ -46,6 +46,10 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
     }
     let selected = P::table().select(session.tenant_id(), &args);
     let hooks = &*selected;
+    if hooks.is_empty() {
+        // No hook of the tenant's chain matches this call.
+        return Ok(args);
+    }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     for hook in hooks {
@@ -83,6 +87,10 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
     let selected = P::table().select(session.tenant_id(), &args);
     let hooks = &*selected;
+    if hooks.is_empty() {
+        // No hook of the tenant's chain matches this call.
+        return Ok(args);
+    }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {
