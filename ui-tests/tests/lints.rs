@@ -33,15 +33,19 @@ pub fn search(
 }
 
 /// Customers may guard each tool call, matching on the tool's name.
-#[hookpoint(BeforeTool)]
+#[hookpoint(RouteTool)]
 #[non_exhaustive]
-pub fn call_tool(_session: &Session, #[key] tool: String, #[key] server: Option<String>) -> Result<String, AgentError> {
+pub fn route_tool(
+    _session: &Session,
+    #[key] tool: String,
+    #[key] server: Option<String>,
+) -> Result<String, AgentError> {
     Ok(format!("{tool}@{}", server.unwrap_or_default()))
 }
 
 /// No shell tool on any server.
-#[hook(BeforeTool, tool = "shell*")]
-pub fn no_shell(_ctx: &Ctx<BeforeTool>) -> Outcome {
+#[hook(RouteTool, tool = "shell*")]
+pub fn no_shell(_ctx: &Ctx<RouteTool>) -> Outcome {
     Outcome::block("no shell")
 }
 
@@ -194,6 +198,6 @@ fn expansions_run_under_the_strictest_lints() {
     let tool = runtime.block_on(Assistant.tool(&acme, "grep".into(), "key".into(), 0)).expect("not blocked");
     assert_eq!(tool, "grep [signed]");
     assert!(!Assistant.verdict(&acme).expect("not blocked"));
-    assert!(call_tool(&acme, "shell_exec".into(), None).is_err(), "the matching hook blocks");
-    assert_eq!(call_tool(&acme, "grep".into(), None).expect("no hook matches"), "grep@");
+    assert!(route_tool(&acme, "shell_exec".into(), None).is_err(), "the matching hook blocks");
+    assert_eq!(route_tool(&acme, "grep".into(), None).expect("no hook matches"), "grep@");
 }

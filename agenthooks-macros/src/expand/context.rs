@@ -149,14 +149,16 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
         }
     });
     let is_async = point.is_async();
-    let async_point = is_async.then(|| quote!(impl ::agenthooks::AsyncPoint for #ident {}));
+    // `do_not_recommend`: a type that is not a point gets the trait's own
+    // message, not a list of the points that happen to be linked.
+    let async_point =
+        is_async.then(|| quote!(#[diagnostic::do_not_recommend] impl ::agenthooks::AsyncPoint for #ident {}));
     let on_failure = args.on_failure.as_ref().map(|variant| quote!(::agenthooks::OnFailure::#variant));
     let on_failure = on_failure.unwrap_or_else(|| quote!(::agenthooks::OnFailure::Deny));
-    let allows_fallback = args
-        .on_failure
-        .as_ref()
-        .filter(|variant| *variant == "Continue")
-        .map(|_| quote!(impl ::agenthooks::__private::AllowsFallback for #ident {}));
+    let allows_fallback =
+        args.on_failure.as_ref().filter(|variant| *variant == "Continue").map(
+            |_| quote!(#[diagnostic::do_not_recommend] impl ::agenthooks::__private::AllowsFallback for #ident {}),
+        );
     let compose = args.compose.as_ref().map_or_else(|| quote!(Chain), |variant| quote!(#variant));
     let algebra = algebra(fields);
     let keys = keys(fields);
@@ -176,6 +178,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl ::agenthooks::HookPoint for #ident {
             const NAME: &'static str = #name;
             const REDACTED: &'static [&'static str] = &[#(#redacted_names),*];

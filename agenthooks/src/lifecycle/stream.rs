@@ -125,6 +125,7 @@ impl StreamEvent {
 // Written by hand rather than by `#[hookpoint]`: a stream event is not a
 // call with a body but one step of a pipeline the agent drives
 // (`EventStream`), and its context holds what a hook made of the event.
+#[diagnostic::do_not_recommend]
 impl HookPoint for StreamEvent {
     const NAME: &'static str = "lifecycle.stream_event";
     const ON_FAILURE: OnFailure = OnFailure::Deny;
