@@ -65,6 +65,10 @@ pub(crate) struct PointFn {
     pub(crate) args: Vec<Arg>,
     /// The declared return type.
     pub(crate) ret: Type,
+    /// `#[non_exhaustive]` on the function, which goes on its context
+    /// structs instead: other crates can then neither build them nor
+    /// destructure them whole, so an argument added later breaks no hook.
+    pub(crate) non_exhaustive: Option<Attribute>,
 }
 
 /// One argument of a hook point: a field of its context struct.
@@ -73,6 +77,8 @@ pub(crate) struct Arg {
     pub(crate) mutable: bool,
     pub(crate) ty: Type,
     pub(crate) redact: bool,
+    /// Marked `#[key]`: hooks may match on it (`#[hook(Point, tool = "fs_*")]`).
+    pub(crate) key: bool,
 }
 
 impl PointFn {
@@ -87,6 +93,7 @@ impl PointFn {
         valid::point_attrs(&attrs, &mut errors);
         // One written before `#[hookpoint]`, which the compiler reports.
         take_redact(&mut attrs);
+        let non_exhaustive = take_attr(&mut attrs, "non_exhaustive");
         valid::point_signature(&sig, in_agent, &mut errors);
         let ret = valid::point_return(&sig);
         let mut session = None;
@@ -94,10 +101,14 @@ impl PointFn {
         for input in &mut sig.inputs {
             let FnArg::Typed(typed) = input else { continue };
             let redact = take_redact(&mut typed.attrs);
+            let key = take_attr(&mut typed.attrs, "key");
             match (valid::session_type(&typed.ty), &session) {
                 (Some(session_type), None) => {
                     if let Some(redact) = redact {
                         errors.push(valid::redacted_session(&redact));
+                    }
+                    if let Some(key) = key {
+                        errors.push(valid::keyed_session(&key));
                     }
                     session = Some(valid::session_arg(&typed.pat, &session_type));
                 }
@@ -105,7 +116,7 @@ impl PointFn {
                 (None, _) => {
                     let redact = redact.is_some();
                     if let Some((ident, mutable)) = errors.check(valid::point_arg(&typed.pat, &typed.ty)) {
-                        args.push(Arg { ident, mutable, ty: (*typed.ty).clone(), redact });
+                        args.push(Arg { ident, mutable, ty: (*typed.ty).clone(), redact, key: key.is_some() });
                     }
                 }
             }
@@ -115,7 +126,7 @@ impl PointFn {
         }
         let session = session.unwrap_or_else(|| Err(valid::missing_session(&sig)));
         let (session, ret) = errors.finish(both(session, ret))?;
-        Ok(PointFn { attrs, vis, sig, body, session, args, ret })
+        Ok(PointFn { attrs, vis, sig, body, session, args, ret, non_exhaustive })
     }
 
     /// Whether the point is declared on an `async fn`.
@@ -147,9 +158,15 @@ impl PointFn {
 
 /// Removes `#[redact]` from `attrs`; returns the first one there was.
 pub(crate) fn take_redact(attrs: &mut Vec<Attribute>) -> Option<Attribute> {
-    let position = attrs.iter().position(is_redact)?;
+    take_attr(attrs, "redact")
+}
+
+/// Removes every `#[name]` from `attrs`; returns the first one there was.
+pub(crate) fn take_attr(attrs: &mut Vec<Attribute>, name: &str) -> Option<Attribute> {
+    let is_name = |attr: &Attribute| attr.path().is_ident(name);
+    let position = attrs.iter().position(is_name)?;
     let first = attrs.remove(position);
-    attrs.retain(|attr| !is_redact(attr));
+    attrs.retain(|attr| !is_name(attr));
     Some(first)
 }
 

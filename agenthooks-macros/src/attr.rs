@@ -10,6 +10,7 @@ use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, PathArgum
 
 use crate::case::snake_case;
 use crate::errors::Errors;
+use crate::matcher;
 
 /// Arguments of `#[hook(...)]`.
 pub(crate) struct HookArgs {
@@ -20,6 +21,17 @@ pub(crate) struct HookArgs {
     pub(crate) fallback: Option<LitBool>,
     /// `mode = "shadow"`: the variant of `agenthooks::Mode`.
     pub(crate) mode: Option<Ident>,
+    /// `tool = "fs_*"`: matchers on the point's key arguments, in the order
+    /// written. Whether each key is one of the point's is known only once
+    /// the point's type is: the expansion checks it at const evaluation.
+    pub(crate) matchers: Vec<MatcherArg>,
+}
+
+/// `key = "pattern"` in `#[hook(...)]`: the hook runs only for calls whose
+/// argument `key` matches the glob `pattern`.
+pub(crate) struct MatcherArg {
+    pub(crate) key: Ident,
+    pub(crate) pattern: LitStr,
 }
 
 /// Arguments of `#[hookpoint(...)]`.
@@ -105,7 +117,15 @@ impl Parse for HookArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let point = point_path(input)?;
         let mut errors = Errors::default();
-        let mut args = HookArgs { point, tenant: None, order: None, timeout_ms: None, fallback: None, mode: None };
+        let mut args = HookArgs {
+            point,
+            tenant: None,
+            order: None,
+            timeout_ms: None,
+            fallback: None,
+            mode: None,
+            matchers: Vec::new(),
+        };
         for (key, value) in parse_pairs(input, HOOK_KEYS, &mut errors)? {
             match key.to_string().as_str() {
                 "tenant" => args.tenant = errors.check(tenant(&value)),
@@ -113,7 +133,14 @@ impl Parse for HookArgs {
                 "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
                 "fallback" => args.fallback = errors.check(fallback(&value)),
                 "mode" => args.mode = errors.check(choice(&MODE, &value)),
-                _ => errors.push(unknown_key(&key, HOOK_KEYS)),
+                _ => match lit_str(&value).filter(|_| !is_alias(&key, HOOK_KEYS)) {
+                    Some(pattern) => {
+                        if let Some(pattern) = errors.check(matcher::pattern(pattern)) {
+                            args.matchers.push(MatcherArg { key, pattern });
+                        }
+                    }
+                    None => errors.push(unknown_hook_key(&key)),
+                },
             }
         }
         errors.finish(Ok(args))
@@ -244,14 +271,33 @@ fn parse_pairs(input: ParseStream, keys: &[Key], errors: &mut Errors) -> syn::Re
     Ok(pairs)
 }
 
+/// Whether `key` is one a hurried writer may mean one of `keys` by.
+fn is_alias(key: &Ident, keys: &[Key]) -> bool {
+    let text = key.to_string();
+    keys.iter().any(|known| known.aliases.contains(&text.as_str()))
+}
+
 /// The error for a key the attribute does not take, naming the key it most
-/// likely means and listing those it takes.
+/// likely means and listing those it takes. `#[hook]` also takes the
+/// point's key arguments as matchers, with a pattern in quotes.
 fn unknown_key(key: &Ident, keys: &[Key]) -> syn::Error {
+    unknown_key_or(key, keys, "")
+}
+
+/// The error for a key `#[hook]` does not take, and that is no matcher
+/// either: its value is not a pattern in quotes.
+fn unknown_hook_key(key: &Ident) -> syn::Error {
+    let matchers = format!(", or a key argument of the point with a pattern in quotes, like `{key} = \"fs_*\"`");
+    unknown_key_or(key, HOOK_KEYS, &matchers)
+}
+
+/// [`unknown_key`], with `matchers` after the list of valid keys.
+fn unknown_key_or(key: &Ident, keys: &[Key], matchers: &str) -> syn::Error {
     let valid = keys.iter().map(|known| format!("`{}`", known.name)).collect::<Vec<_>>().join(", ");
     let text = key.to_string();
     let message = match keys.iter().find(|known| known.aliases.contains(&text.as_str())) {
         Some(meant) => format!("unknown key `{key}`; write `{}`; valid keys are {valid}", meant.example),
-        None => format!("unknown key `{key}`; valid keys are {valid}"),
+        None => format!("unknown key `{key}`; valid keys are {valid}{matchers}"),
     };
     syn::Error::new(key.span(), message)
 }

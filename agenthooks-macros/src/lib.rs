@@ -17,6 +17,7 @@ mod case;
 mod errors;
 mod expand;
 mod item;
+mod matcher;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -48,6 +49,13 @@ pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
 ///   log and spans.
 /// - The return type is `Result<_, E>` with `E: From<HookError>`: a hook
 ///   may block the call, which then returns `Err(E::from(error))`.
+///
+/// `#[key]` on an argument of a text type (`String`, or an `Option` of
+/// one) lets hooks match on it: `#[key] tool: String` here, and
+/// `#[hook(BeforeTool, tool = "fs_*")]` runs only for calls whose `tool`
+/// matches the glob. `#[non_exhaustive]` on the function goes on its
+/// context structs: other crates can then neither build them nor
+/// destructure them whole, so an argument added later breaks no hook.
 ///
 /// Other keys: `on_failure = "continue"` lets the call go on when a hook
 /// fails (default `"deny"`: a guard fails closed), `compose = "run_all"` or
@@ -107,7 +115,14 @@ pub fn hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 ///
 /// Every key is optional: `tenant` (default: every tenant), `order` (lower
 /// runs first, default 100), `timeout_ms` (default 500), `fallback` (whether
-/// the call goes on when the hook fails, default `true`).
+/// the call goes on when the hook fails, default `true`), `mode`.
+///
+/// Any other key names a `#[key]` argument of the point, with a glob in
+/// quotes: `tool = "fs_*"` runs the hook only for calls whose `tool`
+/// matches (`*` any text, `?` one character, `[a-z]` a class, `{a,b}`
+/// either; no glob character matches the value exactly). A key the point
+/// does not mark `#[key]` fails to compile, naming the point's keys, and
+/// so does a malformed pattern.
 #[proc_macro_attribute]
 pub fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::hook(args.into(), input.into()).into()

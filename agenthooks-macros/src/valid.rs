@@ -290,6 +290,14 @@ pub(crate) fn point_arg(pat: &Pat, ty: &Type) -> syn::Result<(syn::Ident, bool)>
     errors.finish(field)
 }
 
+/// The error for `#[key]` on the session argument.
+pub(crate) fn keyed_session(attr: &Attribute) -> syn::Error {
+    syn::Error::new_spanned(
+        attr,
+        "the session cannot be a key: hooks choose tenants with `tenant = \"...\"`; put `#[key]` on a `String` argument hooks may match on, like `#[key] tool: String`",
+    )
+}
+
 /// The error for a hook point without a `&Session` argument.
 pub(crate) fn missing_session(sig: &Signature) -> syn::Error {
     syn::Error::new(

@@ -6,12 +6,15 @@ use std::hint::black_box;
 
 use agenthooks::approval::Grant;
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
-use baseline::{direct, point, AgentError};
+use baseline::{direct, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
 #[path = "support/baseline.rs"]
 mod baseline;
+#[macro_use]
+#[path = "support/points.rs"]
+mod points;
 mod support;
 
 point!(Chain, chain, compose = "chain");

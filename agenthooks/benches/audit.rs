@@ -25,6 +25,7 @@ static HOOK: HookMeta = HookMeta {
     kind: HookKind::Interceptor,
     is_async: false,
     mode: agenthooks::Mode::Enforce,
+    matchers: &[],
 };
 
 fn audit(c: &mut Criterion) {

@@ -8,12 +8,15 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use agenthooks::{audit, hook, Ctx, Execution, Outcome, Session, Status};
-use baseline::{direct, point, AgentError};
+use baseline::{direct, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
 #[path = "support/baseline.rs"]
 mod baseline;
+#[macro_use]
+#[path = "support/points.rs"]
+mod points;
 mod support;
 
 point!(NoHooks, no_hooks);

@@ -9,12 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agenthooks::{hook, runtime, Ctx, Outcome, Session};
-use baseline::{direct, point, AgentError};
+use baseline::{direct, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
 use support::{in_bursts, TemporaryAudit};
 
 #[path = "support/baseline.rs"]
 mod baseline;
+#[macro_use]
+#[path = "support/points.rs"]
+mod points;
 mod support;
 
 point!(Linked, linked);

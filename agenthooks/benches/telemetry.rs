@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use agenthooks::{hook, Ctx, Outcome, Session};
-use baseline::{direct, point, AgentError};
+use baseline::{direct, AgentError};
 use criterion::{criterion_group, Criterion};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
@@ -20,6 +20,9 @@ use tracing_subscriber::layer::SubscriberExt as _;
 
 #[path = "support/baseline.rs"]
 mod baseline;
+#[macro_use]
+#[path = "support/points.rs"]
+mod points;
 mod support;
 
 point!(OneHook, one_hook);

@@ -246,3 +246,216 @@ impl<R: Clone> AfterResult for R {
         self.clone()
     }
 }
+
+/// A type a `#[key]` argument may have: one that reads as text, so that
+/// hooks can match it against a pattern.
+#[diagnostic::on_unimplemented(
+    message = "a `#[key]` argument must be text, `{Self}` is not",
+    label = "make this a `String` or an `Option<String>`, or remove `#[key]`",
+    note = "hooks match key arguments against glob patterns (`#[hook(Point, tool = \"fs_*\")]`): a key is a `String`, a `Box<str>`, an `Arc<str>`, a `Cow<'static, str>`, or an `Option` of one (`None` matches no pattern)"
+)]
+pub trait KeyField {
+    /// The argument's text; `None` when it has none.
+    fn key_str(&self) -> Option<&str>;
+}
+
+impl KeyField for String {
+    #[inline]
+    fn key_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl KeyField for Box<str> {
+    #[inline]
+    fn key_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl KeyField for std::sync::Arc<str> {
+    #[inline]
+    fn key_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl KeyField for std::borrow::Cow<'static, str> {
+    #[inline]
+    fn key_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl<K: KeyField> KeyField for Option<K> {
+    #[inline]
+    fn key_str(&self) -> Option<&str> {
+        self.as_ref().and_then(KeyField::key_str)
+    }
+}
+
+/// Text built at const evaluation, for a compile error that names what
+/// only the type checker knows (a const panic formats one `&str`).
+#[derive(Debug)]
+pub struct ConstText {
+    bytes: [u8; ConstText::CAPACITY],
+    len: usize,
+}
+
+impl ConstText {
+    /// The longest text; longer is cut.
+    const CAPACITY: usize = 1024;
+
+    /// No text.
+    const EMPTY: ConstText = ConstText { bytes: [0; ConstText::CAPACITY], len: 0 };
+
+    /// `parts`, one after the other.
+    const fn join(parts: &[&str]) -> Self {
+        let mut text = Self::EMPTY;
+        let mut part = 0;
+        while part < parts.len() {
+            text = text.push(parts[part]);
+            part += 1;
+        }
+        text
+    }
+
+    /// This text, then `part`, cut at the capacity on a character boundary.
+    const fn push(mut self, part: &str) -> Self {
+        let part = part.as_bytes();
+        let mut at = 0;
+        while at < part.len() && self.len < Self::CAPACITY {
+            self.bytes[self.len] = part[at];
+            self.len += 1;
+            at += 1;
+        }
+        // A cut inside a character drops the part of it already copied.
+        if at < part.len() && (part[at] & 0xC0) == 0x80 {
+            while self.len > 0 && (self.bytes[self.len - 1] & 0xC0) == 0x80 {
+                self.len -= 1;
+            }
+            self.len = self.len.saturating_sub(1);
+        }
+        self
+    }
+
+    /// This text, then `key` in backticks, after a comma unless `first`.
+    const fn join_key(self, key: &str, first: bool) -> Self {
+        let text = if first { self } else { self.push(", ") };
+        text.push("`").push(key).push("`")
+    }
+
+    /// Whether there is no text.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The text.
+    pub const fn as_str(&self) -> &str {
+        match std::str::from_utf8(self.bytes.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "",
+        }
+    }
+}
+
+/// What is wrong with a matcher on `key` in a hook of the point named
+/// `point`, whose key arguments are `keys` and arguments `fields`: no text
+/// when `key` is one of `keys`. `#[hook]` evaluates it in a const, spanned
+/// at the user's key, and panics with the text.
+pub const fn matcher_key_problem(point: &str, keys: &[&str], fields: &[&str], key: &str) -> ConstText {
+    if contains(keys, key) {
+        return ConstText::EMPTY;
+    }
+    let argument = contains(fields, key);
+    let text = if argument {
+        ConstText::join(&["`", key, "` is an argument of `", point, "` but not a key hooks may match on"])
+    } else {
+        ConstText::join(&["unknown matcher key `", key, "` for `", point, "`"])
+    };
+    let text = if keys.is_empty() {
+        text.push("; `").push(point).push(
+            "` has no key arguments to match on (its author marks them with `#[key]`, like `#[key] tool: String`)",
+        )
+    } else {
+        let mut text = text.push("; its keys are ");
+        let mut at = 0;
+        while at < keys.len() {
+            text = text.join_key(keys[at], at == 0);
+            at += 1;
+        }
+        text
+    };
+    if argument {
+        text
+    } else {
+        text.push("; the attribute's own keys are `tenant`, `order`, `timeout_ms`, `fallback`, `mode`")
+    }
+}
+
+/// Whether `names` holds `name`.
+const fn contains(names: &[&str], name: &str) -> bool {
+    let mut at = 0;
+    while at < names.len() {
+        if equal(names[at].as_bytes(), name.as_bytes()) {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
+
+/// Whether `a` and `b` are the same bytes.
+const fn equal(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < a.len() {
+        if a[at] != b[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{matcher_key_problem, ConstText};
+
+    #[test]
+    fn a_key_of_the_point_has_no_problem() {
+        assert!(
+            matcher_key_problem("before_tool", &["tool", "server"], &["tool", "server", "args"], "server").is_empty()
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_the_points_keys() {
+        let text = matcher_key_problem("before_tool", &["tool", "server"], &["tool", "server"], "tol");
+        assert_eq!(
+            text.as_str(),
+            "unknown matcher key `tol` for `before_tool`; its keys are `tool`, `server`; the attribute's own keys are `tenant`, `order`, `timeout_ms`, `fallback`, `mode`"
+        );
+    }
+
+    #[test]
+    fn an_argument_that_is_not_a_key_is_told_apart() {
+        let text = matcher_key_problem("before_search", &[], &["query"], "query");
+        assert!(
+            text.as_str().starts_with("`query` is an argument of `before_search` but not a key"),
+            "{}",
+            text.as_str()
+        );
+        assert!(text.as_str().contains("has no key arguments"), "{}", text.as_str());
+    }
+
+    #[test]
+    fn text_cut_at_its_capacity_stays_valid_utf8() {
+        let long = "é".repeat(ConstText::CAPACITY);
+        let text = ConstText::join(&["a", &long]);
+        assert_eq!(text.as_str().len(), ConstText::CAPACITY - 1, "the half-copied `é` is dropped");
+        assert!(text.as_str().starts_with("aé"));
+    }
+}

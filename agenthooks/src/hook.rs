@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Ctx;
+use crate::matcher::Matcher;
 use crate::policy::Mode;
 
 /// Everything known about a linked hook before it runs: the attribute's
@@ -41,6 +42,9 @@ pub struct HookMeta {
     pub is_async: bool,
     /// Whether its decisions are enforced or only audited (`mode`).
     pub mode: Mode,
+    /// Its matchers on the point's key arguments (`tool = "fs_*"`): the hook
+    /// runs only for calls that match them all. Empty: every call.
+    pub matchers: &'static [Matcher],
 }
 
 impl HookMeta {

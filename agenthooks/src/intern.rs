@@ -58,6 +58,7 @@ mod tests {
             kind: HookKind::Observer,
             is_async: false,
             mode: Mode::Enforce,
+            matchers: &[],
         }
     }
 

@@ -193,11 +193,13 @@ impl fmt::Display for HookMeta {
             Reach::Tenants(tenants) => tenants.join(" "),
             Reach::Nothing => "none".to_owned(),
         };
+        write!(f, "{} <- {} [tenant {tenants}", self.point, self.path)?;
+        for matcher in self.matchers {
+            write!(f, ", {} = {:?}", matcher.key, matcher.pattern)?;
+        }
         write!(
             f,
-            "{} <- {} [tenant {tenants}, order {}, timeout {} ms, {}{}]",
-            self.point,
-            self.path,
+            ", order {}, timeout {} ms, {}{}]",
             self.order,
             self.timeout_ms,
             if self.is_async { "async " } else { "" },
@@ -228,6 +230,7 @@ mod tests {
             kind: HookKind::Observer,
             is_async: false,
             mode: crate::Mode::Enforce,
+            matchers: &[],
         }
     }
 

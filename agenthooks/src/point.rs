@@ -30,6 +30,17 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// The names of the point's argument fields, in signature order.
     const FIELDS: &'static [&'static str] = &[];
 
+    /// The names of the arguments marked `#[key]`, which hooks may match on
+    /// (`#[hook(BeforeTool, tool = "fs_*")]`), in signature order.
+    const KEYS: &'static [&'static str] = &[];
+
+    /// The value of key argument `KEYS[index]` for this call; `None` past
+    /// the last key, or for an `Option` key that is `None`.
+    #[doc(hidden)]
+    fn key(&self, _index: usize) -> Option<&str> {
+        None
+    }
+
     /// The point's table of linked hooks.
     #[doc(hidden)]
     fn table() -> &'static PointTable<Self>;

@@ -166,6 +166,7 @@ impl<P: HookPoint> Builder<P> {
             kind,
             is_async,
             mode: self.mode,
+            matchers: &[],
         }))
     }
 }

@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 use crate::config::{self, Config, Writer};
 use crate::hook::{Hook, HookMeta};
 use crate::link::{self, Reach};
+use crate::matcher::Chain;
 use crate::point::HookPoint;
 use crate::{intern, registry};
 
@@ -88,6 +89,15 @@ pub(crate) enum Loaded<P: 'static> {
 pub(crate) enum Held<P: 'static> {
     Fixed(&'static Chains<P>),
     Swapped(Arc<Chains<P>>),
+}
+
+impl<P> Clone for Held<P> {
+    fn clone(&self) -> Self {
+        match self {
+            Held::Fixed(chains) => Held::Fixed(chains),
+            Held::Swapped(chains) => Held::Swapped(Arc::clone(chains)),
+        }
+    }
 }
 
 impl<P> std::ops::Deref for Loaded<P> {
@@ -295,13 +305,13 @@ fn tables() -> &'static Mutex<Vec<&'static dyn AnyTable>> {
 pub(crate) struct Chains<P: 'static> {
     /// Hooks without a tenant: the chain of a call that has no tenant, or
     /// whose tenant has no hook of its own.
-    every_tenant: Vec<Hook<P>>,
+    every_tenant: Chain<P>,
     /// For each tenant with hooks of its own: those merged with
     /// `every_tenant`, in chain order.
-    by_tenant: FxHashMap<&'static str, Vec<Hook<P>>>,
+    by_tenant: FxHashMap<&'static str, Chain<P>>,
 }
 
-impl<P: 'static> Chains<P> {
+impl<P: HookPoint> Chains<P> {
     /// Groups `hooks` by tenant, each with the settings `config` gives it
     /// there, leaving out those it switches off.
     fn new(hooks: impl Iterator<Item = (Hook<P>, Reach)>, config: &Config) -> Self {
@@ -331,7 +341,7 @@ impl<P: 'static> Chains<P> {
                 .filter_map(|hook| Some(Hook { meta: config.settle(hook.meta, tenant)?, run: hook.run.clone() }))
                 .collect();
             chain.sort_by_key(|hook| hook.meta.chain_key());
-            chain
+            Chain::new(chain)
         };
         let by_tenant = own
             .iter()
@@ -345,7 +355,8 @@ impl<P: 'static> Chains<P> {
     /// tenant. Settings are interned, so equal metadata is one pointer; a
     /// fixed table holds only linked hooks, one per path.
     fn same_hooks(&self, other: &Chains<P>) -> bool {
-        let same = |a: &[Hook<P>], b: &[Hook<P>]| {
+        let same = |a: &Chain<P>, b: &Chain<P>| {
+            let (a, b) = (a.hooks(), b.hooks());
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| std::ptr::eq(a.meta, b.meta))
         };
         same(&self.every_tenant, &other.every_tenant)
@@ -360,9 +371,9 @@ impl<P: 'static> Chains<P> {
         self.every_tenant.is_empty() && self.by_tenant.is_empty()
     }
 
-    /// The hooks that run for a call of `tenant`, in chain order.
+    /// The chain of a call of `tenant`, before matchers.
     #[inline]
-    pub(crate) fn select(&self, tenant: Option<&str>) -> &[Hook<P>] {
+    pub(crate) fn select(&self, tenant: Option<&str>) -> &Chain<P> {
         tenant
             .filter(|_| !self.by_tenant.is_empty())
             .and_then(|tenant| self.by_tenant.get(tenant))

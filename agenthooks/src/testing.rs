@@ -167,7 +167,13 @@ fn chosen<P: HookPoint>(paths: &[&str], session: &Session) -> Result<Vec<Hook<P>
         }
     }
     let chains = P::table().hold();
-    Ok(chains.select(session.tenant_id()).iter().filter(|hook| paths.contains(&hook.meta.path)).cloned().collect())
+    Ok(chains
+        .select(session.tenant_id())
+        .hooks()
+        .iter()
+        .filter(|hook| paths.contains(&hook.meta.path))
+        .cloned()
+        .collect())
 }
 
 /// Whether a hook runs for a call, and if not, why.
@@ -218,7 +224,7 @@ pub struct Explained {
 pub fn explain<P: HookPoint>(session: &Session) -> Vec<Explained> {
     let tenant = session.tenant_id();
     let chains = P::table().hold();
-    let chain = chains.select(tenant);
+    let chain = chains.select(tenant).hooks();
     let mut explained: Vec<Explained> = P::table()
         .hooks()
         .into_iter()

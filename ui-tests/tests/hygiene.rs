@@ -89,6 +89,20 @@ async fn fetch_seen(ctx: &Ctx<Fetch>) -> ::core::result::Result<(), Text> {
     ::core::result::Result::Ok(())
 }
 
+// --- key arguments and matchers ----------------------------------------------
+
+#[hookpoint(Route)]
+#[non_exhaustive]
+fn route(_session: &Session, #[key] tool: Text, #[key] server: ::core::option::Option<Text>) -> Answer {
+    ::core::result::Result::Ok(::std::format!("{tool}@{}", server.unwrap_or_default()))
+}
+
+#[hook(Route, tool = "fs_*", server = "in{ternal,house}")]
+fn route_files_inside(ctx: &mut Ctx<Route>) -> Outcome {
+    ctx.tool.push_str("_local");
+    Outcome::Continue
+}
+
 // --- an `#[agent]` impl block: a sync and an async method -------------------
 
 struct Agent {
@@ -228,6 +242,15 @@ fn async_point_runs_the_tenants_interceptor_and_every_tenants_observer() {
     let globex = Session::new("s-3").with_tenant("globex");
     assert_eq!(block_on(fetch(&globex, "http://x".into())).expect("not blocked"), "http://x for globex");
     assert_eq!(FETCHES_SEEN.load(Ordering::SeqCst), before + 1);
+}
+
+#[test]
+fn matchers_select_the_hooks_of_a_call() {
+    let inside = route(&Session::new("s-11"), "fs_read".into(), ::core::option::Option::Some("internal".into()));
+    assert_eq!(inside.expect("not blocked"), "fs_read_local@internal");
+    let outside = route(&Session::new("s-11"), "fs_read".into(), ::core::option::Option::Some("public".into()));
+    assert_eq!(outside.expect("not blocked"), "fs_read@public");
+    assert_eq!(<Route as HookPoint>::KEYS, ["tool", "server"]);
 }
 
 #[test]

@@ -32,6 +32,23 @@ pub fn search(
     Ok(format!("{query}#{page}"))
 }
 
+/// Customers may guard each tool call, matching on the tool's name.
+#[hookpoint(RouteTool)]
+#[non_exhaustive]
+pub fn route_tool(
+    _session: &Session,
+    #[key] tool: String,
+    #[key] server: Option<String>,
+) -> Result<String, AgentError> {
+    Ok(format!("{tool}@{}", server.unwrap_or_default()))
+}
+
+/// No shell tool on any server.
+#[hook(RouteTool, tool = "shell*")]
+pub fn no_shell(_ctx: &Ctx<RouteTool>) -> Outcome {
+    Outcome::block("no shell")
+}
+
 /// Customers may look at the prompt before it is sent.
 #[hookpoint(BeforePrompt)]
 pub async fn prompt(session: &Session, prompt: String) -> Result<usize, AgentError> {
@@ -181,4 +198,6 @@ fn expansions_run_under_the_strictest_lints() {
     let tool = runtime.block_on(Assistant.tool(&acme, "grep".into(), "key".into(), 0)).expect("not blocked");
     assert_eq!(tool, "grep [signed]");
     assert!(!Assistant.verdict(&acme).expect("not blocked"));
+    assert!(route_tool(&acme, "shell_exec".into(), None).is_err(), "the matching hook blocks");
+    assert_eq!(route_tool(&acme, "grep".into(), None).expect("no hook matches"), "grep@");
 }

@@ -31,6 +31,8 @@ struct Field<'a> {
     ident: Ident,
     ty: &'a Type,
     redact: bool,
+    /// Marked `#[key]`: hooks may match on it.
+    key: bool,
     doc: String,
     /// The expression that clones the field of `self`, spanned at its
     /// type: a field that cannot be cloned is reported there, once.
@@ -61,6 +63,7 @@ impl<'a> Context<'a> {
             ident: result,
             ty: &point.ret,
             redact: false,
+            key: false,
             doc: format!(" What `{fn_name}` returned."),
         });
         Context { ident, name, docs: Vec::new(), doc, fields }
@@ -75,9 +78,15 @@ fn arguments(point: &PointFn) -> Vec<Field<'_>> {
     let this = quote!(self);
     let fields = point.args.iter().map(|arg| {
         let (ident, ty) = (&arg.ident, &arg.ty);
-        let doc = format!(" Argument `{ident}` of `{fn_name}`{}.", if arg.redact { " (redacted)" } else { "" });
+        let marks = match (arg.redact, arg.key) {
+            (true, true) => " (redacted; a key hooks may match on)",
+            (true, false) => " (redacted)",
+            (false, true) => " (a key hooks may match on)",
+            (false, false) => "",
+        };
+        let doc = format!(" Argument `{ident}` of `{fn_name}`{marks}.");
         let clone = quote_spanned!(ty.span()=> <#ty as ::core::clone::Clone>::clone(&#this.#ident));
-        Field { ident: ident.clone(), ty, redact: arg.redact, doc, clone }
+        Field { ident: ident.clone(), ty, redact: arg.redact, key: arg.key, doc, clone }
     });
     fields.collect()
 }
@@ -111,6 +120,7 @@ fn clone_result(point: &PointFn, result: &Ident) -> TokenStream {
 pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) -> TokenStream {
     let Context { ident, name, docs, doc, fields } = context;
     let vis = &point.vis;
+    let non_exhaustive = &point.non_exhaustive;
     let declared = fields.iter().map(|field| {
         let (field, ty, doc) = (&field.ident, field.ty, &field.doc);
         quote!(#[doc = #doc] pub #field: #ty)
@@ -139,19 +149,23 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
         }
     });
     let is_async = point.is_async();
-    let async_point = is_async.then(|| quote!(impl ::agenthooks::AsyncPoint for #ident {}));
+    // `do_not_recommend`: a type that is not a point gets the trait's own
+    // message, not a list of the points that happen to be linked.
+    let async_point =
+        is_async.then(|| quote!(#[diagnostic::do_not_recommend] impl ::agenthooks::AsyncPoint for #ident {}));
     let on_failure = args.on_failure.as_ref().map(|variant| quote!(::agenthooks::OnFailure::#variant));
     let on_failure = on_failure.unwrap_or_else(|| quote!(::agenthooks::OnFailure::Deny));
-    let allows_fallback = args
-        .on_failure
-        .as_ref()
-        .filter(|variant| *variant == "Continue")
-        .map(|_| quote!(impl ::agenthooks::__private::AllowsFallback for #ident {}));
+    let allows_fallback =
+        args.on_failure.as_ref().filter(|variant| *variant == "Continue").map(
+            |_| quote!(#[diagnostic::do_not_recommend] impl ::agenthooks::__private::AllowsFallback for #ident {}),
+        );
     let compose = args.compose.as_ref().map_or_else(|| quote!(Chain), |variant| quote!(#variant));
     let algebra = algebra(fields);
+    let keys = keys(fields);
     quote! {
         #(#docs)*
         #[doc = #doc]
+        #non_exhaustive
         #[allow(clippy::pub_underscore_fields)] // named by the user's arguments, `_`-prefixed ones too
         #vis struct #ident {
             #(#declared,)*
@@ -164,6 +178,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl ::agenthooks::HookPoint for #ident {
             const NAME: &'static str = #name;
             const REDACTED: &'static [&'static str] = &[#(#redacted_names),*];
@@ -179,6 +194,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
 
             #redacted_text
             #algebra
+            #keys
         }
 
         #async_point
@@ -190,6 +206,33 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
                 module: ::core::module_path!(),
                 fields: <#ident as ::agenthooks::HookPoint>::FIELDS,
                 is_async: #is_async,
+            }
+        }
+    }
+}
+
+/// The point's key arguments, which hooks may match on: their names and
+/// the method that reads them. Each is read through `KeyField`, at its
+/// type, so that a key of a type hooks cannot match on is reported there.
+fn keys(fields: &[Field<'_>]) -> TokenStream {
+    let keys: Vec<_> = fields.iter().filter(|field| field.key).collect();
+    if keys.is_empty() {
+        return TokenStream::new();
+    }
+    let names = keys.iter().map(|field| field.ident.to_string());
+    // Made here so that they keep the call site's hygiene.
+    let (this, index) = (quote!(self), quote!(__agenthooks_index));
+    let reads = keys.iter().enumerate().map(|(position, Field { ident, ty, .. })| {
+        let read = quote_spanned!(ty.span()=> <#ty as ::agenthooks::__private::KeyField>::key_str(&#this.#ident));
+        quote!(#position => #read,)
+    });
+    quote! {
+        const KEYS: &'static [&'static str] = &[#(#names),*];
+
+        fn key(&self, #index: usize) -> ::core::option::Option<&str> {
+            match #index {
+                #(#reads)*
+                _ => ::core::option::Option::None,
             }
         }
     }

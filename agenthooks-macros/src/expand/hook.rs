@@ -8,7 +8,7 @@ use syn::{parse_quote, FnArg, Path, PathArguments, Type};
 
 use super::{parse_item, recover, with_errors};
 use crate::ast::{Hook, Kind};
-use crate::attr::HookArgs;
+use crate::attr::{HookArgs, MatcherArg};
 use crate::errors::Errors;
 use crate::item::RawFn;
 
@@ -117,6 +117,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         (run_fn, format_ident!("{}", kind.to_lowercase()))
     };
     let kind_meta = format_ident!("{kind}");
+    let (matchers, matcher_checks) = matchers(args, &point);
     // Spanned at the point's path, like every use of the point: when the
     // path names no hook point, each use fails at the same token for the
     // same reason, and the compiler reports it once.
@@ -135,6 +136,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
                 kind: ::agenthooks::HookKind::#kind_meta,
                 is_async: #is_async,
                 mode: ::agenthooks::Mode::#mode,
+                matchers: #matchers,
             },
             __agenthooks_run,
         );
@@ -148,8 +150,37 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
 
         const _: () = {
             #fallback_check
+            #matcher_checks
             #run_fn
             #registration
         };
     }
+}
+
+/// The hook's matchers, as `HookMeta::matchers`, and a check of each key
+/// against the point's keys. The check runs at const evaluation, spanned at
+/// the user's key: a key that is not one of the point's fails the build
+/// there, with a message naming the point's keys.
+fn matchers(args: &HookArgs, point: &TokenStream) -> (TokenStream, TokenStream) {
+    let entries = args.matchers.iter().map(|MatcherArg { key, pattern }| {
+        let key = key.to_string();
+        quote!(::agenthooks::Matcher { key: #key, pattern: #pattern })
+    });
+    let checks = args.matchers.iter().map(|MatcherArg { key, .. }| {
+        let name = key.to_string();
+        quote_spanned! {key.span()=>
+            const _: () = {
+                const PROBLEM: ::agenthooks::__private::ConstText = ::agenthooks::__private::matcher_key_problem(
+                    <#point as ::agenthooks::HookPoint>::NAME,
+                    <#point as ::agenthooks::HookPoint>::KEYS,
+                    <#point as ::agenthooks::HookPoint>::FIELDS,
+                    #name,
+                );
+                if !PROBLEM.is_empty() {
+                    ::core::panic!("{}", PROBLEM.as_str());
+                }
+            };
+        }
+    });
+    (quote!(&[#(#entries),*]), quote!(#(#checks)*))
 }

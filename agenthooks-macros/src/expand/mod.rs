@@ -16,7 +16,7 @@ pub(crate) use agent::agent;
 pub(crate) use hook::hook;
 pub(crate) use point::free_hookpoint;
 
-use crate::ast::{is_hookpoint, take_redact};
+use crate::ast::{is_hookpoint, take_attr, take_redact};
 use crate::errors::Errors;
 use crate::item::RawFn;
 
@@ -46,13 +46,16 @@ fn recover(item: &mut RawFn) {
     item.sig.constness = None;
 }
 
-/// Takes every `#[redact]` off `item` and its arguments.
+/// Takes every `#[redact]` off `item` and its arguments, and every `#[key]`
+/// off its arguments.
 fn strip_redact(item: &mut RawFn) {
     take_redact(&mut item.attrs);
     for input in &mut item.sig.inputs {
-        match input {
-            FnArg::Typed(typed) => take_redact(&mut typed.attrs),
-            FnArg::Receiver(receiver) => take_redact(&mut receiver.attrs),
+        let attrs = match input {
+            FnArg::Typed(typed) => &mut typed.attrs,
+            FnArg::Receiver(receiver) => &mut receiver.attrs,
         };
+        take_redact(attrs);
+        take_attr(attrs, "key");
     }
 }

@@ -517,6 +517,7 @@ mod member_tests {
         kind: HookKind::Interceptor,
         is_async: false,
         mode: crate::Mode::Enforce,
+        matchers: &[],
     };
 
     fn record(session: Session, status: Status, message: Option<&str>) -> Record {

@@ -257,6 +257,7 @@ fn audit(status: Status, message: &str) {
         kind: HookKind::Observer,
         is_async: false,
         mode: Mode::Enforce,
+        matchers: &[],
     };
     let session = Session::new("agenthooks.config");
     let execution = crate::Execution {

@@ -23,6 +23,7 @@ mod approve;
 mod join;
 mod judge;
 mod run;
+pub(crate) mod stream;
 
 use std::future::Future;
 use std::pin::pin;
@@ -44,7 +45,12 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
         return now(drive(session, args, false));
     }
     let chains = P::table().load();
-    let hooks = chains.select(session.tenant_id());
+    let selected = chains.select(session.tenant_id()).select(&args);
+    let hooks = &*selected;
+    if hooks.is_empty() {
+        // No hook of the tenant's chain matches this call.
+        return Ok(args);
+    }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     for hook in hooks {
@@ -81,7 +87,8 @@ pub async fn run_async<P: AsyncPoint>(session: &Session, args: P) -> Result<P, H
 
 async fn drive<P: HookPoint>(session: &Session, args: P, can_wait: bool) -> Result<P, HookError> {
     let chains = P::table().hold();
-    drive_hooks(chains.select(session.tenant_id()), session, args, can_wait).await
+    let selected = chains.select(session.tenant_id()).select(&args);
+    drive_hooks(&selected, session, args, can_wait).await
 }
 
 /// Runs `hooks`, the chain of a call, as the point composes them.
@@ -91,6 +98,10 @@ pub(crate) async fn drive_hooks<P: HookPoint>(
     args: P,
     can_wait: bool,
 ) -> Result<P, HookError> {
+    if hooks.is_empty() {
+        // No hook of the tenant's chain matches this call.
+        return Ok(args);
+    }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
     match P::COMPOSE {

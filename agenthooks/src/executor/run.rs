@@ -92,7 +92,7 @@ fn returned(result: Result<Outcome, String>) -> Ended {
 
 /// Runs a plain `fn` hook.
 #[inline]
-fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
+pub(super) fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P> {
     let snapshot = hook.run.changes().then(|| P::clone(ctx));
     let start = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| hook.run.call(ctx).expect("async hooks run through `run_awaited`")));

@@ -1,0 +1,352 @@
+//! Stream events: hooks on each event of a streamed response, composed as
+//! a pipeline.
+//!
+//! The agent opens an [`EventStream`] per streamed response with
+//! [`stream`], passes each event through [`EventStream::event`], forwards
+//! what comes out, and ends with [`EventStream::finish`]. A hook on
+//! [`StreamEvent`] sees one event at a time and may pass it (change
+//! nothing), change its `kind` or `data`, [suppress](StreamEvent::suppress)
+//! it, or [expand](StreamEvent::expand) it into several events. Hooks run in
+//! chain order as a pipeline: the events a hook lets out, changed or
+//! expanded, flow through the later hooks one by one; a suppressed event
+//! reaches no later hook. Matchers on `kind` pick the events a hook sees.
+//!
+//! **Audit.** One line per event per hook would swamp the log, so for
+//! streams the rule reads: every event a hook changes, suppresses or
+//! expands, and every block, skip or failure, is one audit line, as any
+//! hook execution; events a hook passes unchanged are counted, and
+//! [`finish`](EventStream::finish) (or dropping the stream) writes one line
+//! per hook that passed any, saying how many (`passed 1200 events
+//! unchanged`, its duration their total).
+//!
+//! **Failures.** The point fails closed: a stream hook that errors, panics
+//! or overruns its time limit leaves the event as it was and ends the
+//! stream with the error, as a block does (`Outcome::ask` cannot wait on a
+//! stream: it ends the stream as a block saying so). A stream hook is a
+//! plain `fn`: an `async fn` hook does not compile here.
+//!
+//! With no hook on [`StreamEvent`], [`stream`] costs one atomic load and
+//! each event a branch.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::executor::stream::{self as pipeline, Applied};
+use crate::matcher::Chain;
+use crate::point::HookPoint;
+use crate::policy::{Compose, OnFailure};
+use crate::table::{Held, PointTable};
+use crate::{Ctx, HookError, PointInfo, Session};
+
+/// One event of a streamed response: a text delta, a tool-call delta, a
+/// reasoning step, the end of a message…
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Event {
+    /// What the event is, e.g. `text_delta`: the key stream hooks match on.
+    pub kind: Cow<'static, str>,
+    /// Its content.
+    pub data: Value,
+}
+
+impl Event {
+    /// An event of `kind` carrying `data`.
+    ///
+    /// ```
+    /// let event = agenthooks::lifecycle::Event::new("text_delta", "Hel");
+    /// assert_eq!(event.kind, "text_delta");
+    /// ```
+    pub fn new(kind: impl Into<Cow<'static, str>>, data: impl Into<Value>) -> Self {
+        Event { kind: kind.into(), data: data.into() }
+    }
+}
+
+/// The context of a stream hook: one event, which an interceptor
+/// (`&mut Ctx<StreamEvent>`) may change, suppress or expand.
+///
+/// ```
+/// use agenthooks::lifecycle::{Event, StreamEvent};
+/// use agenthooks::{hook, Ctx, Outcome};
+///
+/// /// Splits each text delta into one event per word.
+/// #[hook(StreamEvent, kind = "text_delta")]
+/// fn word_by_word(ctx: &mut Ctx<StreamEvent>) -> Outcome {
+///     let text = ctx.data.as_str().unwrap_or_default().to_owned();
+///     ctx.expand(text.split_inclusive(' ').map(|word| Event::new("text_delta", word)));
+///     Outcome::Continue
+/// }
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct StreamEvent {
+    /// The event's kind (a key: `#[hook(StreamEvent, kind = "text_*")]`).
+    pub kind: Cow<'static, str>,
+    /// The event's content.
+    pub data: Value,
+    /// What the event becomes instead of itself, once a hook suppressed
+    /// (`Some` of none) or expanded it.
+    instead: Option<Vec<Event>>,
+}
+
+impl StreamEvent {
+    /// Drops the event: no later hook sees it and the agent does not emit it.
+    pub fn suppress(&mut self) {
+        self.instead = Some(Vec::new());
+    }
+
+    /// Replaces the event with `events`, in order; each flows through the
+    /// later hooks on its own. Expanding into no event suppresses it.
+    pub fn expand(&mut self, events: impl IntoIterator<Item = Event>) {
+        self.instead = Some(events.into_iter().collect());
+    }
+
+    /// The event as it is now.
+    pub fn event(&self) -> Event {
+        Event { kind: self.kind.clone(), data: self.data.clone() }
+    }
+
+    pub(crate) fn new(event: Event) -> Self {
+        StreamEvent { kind: event.kind, data: event.data, instead: None }
+    }
+
+    /// What a hook made of the event: the events it became, if it
+    /// suppressed or expanded it.
+    pub(crate) fn take_instead(&mut self) -> Option<Vec<Event>> {
+        self.instead.take()
+    }
+
+    pub(crate) fn into_event(self) -> Event {
+        Event { kind: self.kind, data: self.data }
+    }
+}
+
+// Written by hand rather than by `#[hookpoint]`: a stream event is not a
+// call with a body but one step of a pipeline the agent drives
+// (`EventStream`), and its context holds what a hook made of the event.
+#[diagnostic::do_not_recommend]
+impl HookPoint for StreamEvent {
+    const NAME: &'static str = "lifecycle.stream_event";
+    const ON_FAILURE: OnFailure = OnFailure::Deny;
+    const COMPOSE: Compose = Compose::Chain;
+    const FIELDS: &'static [&'static str] = &["kind", "data"];
+    const KEYS: &'static [&'static str] = &["kind"];
+
+    fn table() -> &'static PointTable<Self> {
+        static TABLE: PointTable<StreamEvent> = PointTable::new();
+        &TABLE
+    }
+
+    fn key(&self, index: usize) -> Option<&str> {
+        (index == 0).then_some(&*self.kind)
+    }
+
+    fn changed_fields(&self, before: &Self) -> u64 {
+        u64::from(self.kind != before.kind) | u64::from(self.data != before.data) << 1
+    }
+}
+
+inventory::submit! {
+    PointInfo { name: StreamEvent::NAME, module: module_path!(), fields: StreamEvent::FIELDS, is_async: false }
+}
+
+/// Opens the stream of one response for `session`: its events go through
+/// the hooks on [`StreamEvent`] of the session's tenant.
+///
+/// Fails, before any hook runs, when hooks are linked and the audit log
+/// cannot take their records ([`HookError::Unaudited`]).
+///
+/// ```
+/// use agenthooks::lifecycle::{self, Event};
+/// use agenthooks::Session;
+///
+/// let session = Session::new("s-1");
+/// let mut stream = lifecycle::stream(&session)?;
+/// let mut shown = String::new();
+/// for delta in ["Hel", "lo"] {
+///     for event in stream.event(Event::new("text_delta", delta))? {
+///         shown.push_str(event.data.as_str().unwrap_or_default());
+///     }
+/// }
+/// stream.finish()?;
+/// assert_eq!(shown, "Hello");
+/// # Ok::<(), agenthooks::HookError>(())
+/// ```
+pub fn stream(session: &Session) -> Result<EventStream<'_>, HookError> {
+    let table = StreamEvent::table();
+    let table = if table.is_hooked() { Some(table.hold()) } else { None };
+    let table = table.filter(|table| !table.select(session.tenant_id()).is_empty());
+    let passes = match &table {
+        Some(table) => {
+            let chain = table.select(session.tenant_id());
+            pipeline::ready(chain)?;
+            vec![pipeline::Passes::default(); chain.len()]
+        }
+        None => Vec::new(),
+    };
+    Ok(EventStream { session, table, passes })
+}
+
+/// The stream of one response, open until [`finish`](Self::finish)ed or
+/// dropped. See [`stream`].
+pub struct EventStream<'s> {
+    session: &'s Session,
+    /// The table of stream hooks as the stream began; `None` when the
+    /// tenant's chain is empty.
+    table: Option<Held<StreamEvent>>,
+    /// For each hook of the chain, the events it passed unchanged.
+    passes: Vec<pipeline::Passes>,
+}
+
+impl std::fmt::Debug for EventStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("session", self.session)
+            .field("hooks", &self.passes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventStream<'_> {
+    /// Passes `event` through the stream hooks; returns the events to emit,
+    /// in order: the event itself when nothing is hooked, none when a hook
+    /// suppressed it, several when one expanded it.
+    ///
+    /// Fails with the [`HookError`] that ends the stream: a block, or a
+    /// hook's failure. Keep no event of a stream that failed.
+    #[inline]
+    pub fn event(&mut self, event: Event) -> Result<Emitted, HookError> {
+        match self.table.clone() {
+            None => Ok(Emitted::one(event)),
+            Some(table) => {
+                let mut out = Emitted::none();
+                self.flow(table.select(self.session.tenant_id()), event, 0, &mut out)?;
+                Ok(out)
+            }
+        }
+    }
+
+    /// Runs `event` through the hooks of `chain` from position `from` on,
+    /// adding what comes out to `out`.
+    fn flow(
+        &mut self,
+        chain: &Chain<StreamEvent>,
+        event: Event,
+        from: usize,
+        out: &mut Emitted,
+    ) -> Result<(), HookError> {
+        let mut ctx = Ctx::new(StreamEvent::new(event), self.session);
+        for (position, hook) in chain.hooks().iter().enumerate().skip(from) {
+            if !chain.matches(position, &ctx) {
+                continue;
+            }
+            match pipeline::apply(hook, &mut ctx, self.session)? {
+                Applied::Passed(duration) => self.passes[position].add(duration),
+                Applied::Audited => {}
+                Applied::Skipped => break,
+                Applied::Replaced { events, skip_rest } => {
+                    for event in events {
+                        if skip_rest {
+                            out.push(event);
+                        } else {
+                            self.flow(chain, event, position + 1, out)?;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        out.push(ctx.into_args().into_event());
+        Ok(())
+    }
+
+    /// Ends the stream: writes one audit line per hook that passed events
+    /// unchanged, saying how many. Fails when the audit log cannot take
+    /// them. Dropping the stream writes them too, reporting a failure on
+    /// standard error.
+    pub fn finish(mut self) -> Result<(), HookError> {
+        self.report_passes()
+    }
+
+    fn report_passes(&mut self) -> Result<(), HookError> {
+        let Some(table) = self.table.take() else { return Ok(()) };
+        let passes = std::mem::take(&mut self.passes);
+        let mut first_error = None;
+        for (hook, passes) in table.select(self.session.tenant_id()).hooks().iter().zip(passes) {
+            if let Err(error) = pipeline::report_passes(hook, self.session, passes) {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for EventStream<'_> {
+    fn drop(&mut self) {
+        if let Err(error) = self.report_passes() {
+            eprintln!("agenthooks: the stream's passed events could not be audited: {error}");
+        }
+    }
+}
+
+/// The events one incoming event became, in the order to emit them.
+#[derive(Debug)]
+pub struct Emitted(Events);
+
+#[derive(Debug)]
+enum Events {
+    None,
+    One(Event),
+    Many(VecDeque<Event>),
+}
+
+impl Emitted {
+    fn none() -> Self {
+        Emitted(Events::None)
+    }
+
+    #[inline]
+    fn one(event: Event) -> Self {
+        Emitted(Events::One(event))
+    }
+
+    fn push(&mut self, event: Event) {
+        self.0 = match std::mem::replace(&mut self.0, Events::None) {
+            Events::None => Events::One(event),
+            Events::One(first) => Events::Many(VecDeque::from([first, event])),
+            Events::Many(mut events) => {
+                events.push_back(event);
+                Events::Many(events)
+            }
+        };
+    }
+}
+
+impl Iterator for Emitted {
+    type Item = Event;
+
+    #[inline]
+    fn next(&mut self) -> Option<Event> {
+        match &mut self.0 {
+            Events::None => None,
+            Events::One(_) => match std::mem::replace(&mut self.0, Events::None) {
+                Events::One(event) => Some(event),
+                _ => None,
+            },
+            Events::Many(events) => events.pop_front(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let len = match &self.0 {
+            Events::None => 0,
+            Events::One(_) => 1,
+            Events::Many(events) => events.len(),
+        };
+        (len, Some(len))
+    }
+}
+
+impl ExactSizeIterator for Emitted {}

@@ -1,0 +1,169 @@
+//! Hooks on stream events: a pipeline in chain order in which a hook may
+//! pass, change, suppress or expand each event, and the events it expands
+//! into flow through the later hooks one by one. Every event a hook
+//! changes, suppresses or expands, and every failure, is one audit line;
+//! passes are counted in one line per hook when the stream ends.
+
+use std::sync::Mutex;
+
+use agenthooks::lifecycle::{self, Event, StreamEvent};
+use agenthooks::{hook, Ctx, HookError, Outcome, Session};
+use agenthooks_tests::{audit_lines, audit_to_temp};
+use serde_json::{json, Value};
+
+/// The text deltas the redaction hook saw, one entry per event, with the
+/// session of each.
+static REDACTOR_SAW: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+#[hook(StreamEvent, tenant = "pipeline", order = 1, kind = "text_delta")]
+fn split_words(ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    let text = ctx.data.as_str().unwrap_or_default().to_owned();
+    if text.contains(' ') {
+        ctx.expand(text.split_inclusive(' ').map(|word| Event::new("text_delta", word)));
+    }
+    Outcome::Continue
+}
+
+#[hook(StreamEvent, tenant = "pipeline", order = 2, kind = "text_*")]
+fn redact_secrets(ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    let text = ctx.data.as_str().unwrap_or_default().to_owned();
+    REDACTOR_SAW.lock().unwrap().push((ctx.session().session_id().to_owned(), text.clone()));
+    if text.contains("secret") {
+        ctx.data = Value::String(text.replace("secret", "******"));
+    }
+    Outcome::Continue
+}
+
+#[hook(StreamEvent, tenant = "pipeline", order = 3, kind = "reasoning*")]
+fn hide_reasoning(ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    ctx.suppress();
+    Outcome::Continue
+}
+
+#[hook(StreamEvent, tenant = "pipeline", order = 4)]
+fn watch(_ctx: &Ctx<StreamEvent>) -> Outcome {
+    Outcome::Continue
+}
+
+#[hook(StreamEvent, tenant = "failing", kind = "boom")]
+fn explodes(_ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    panic!("the filter broke")
+}
+
+#[hook(StreamEvent, tenant = "skipping", order = 1, kind = "final")]
+fn ship_final_as_is(_ctx: &Ctx<StreamEvent>) -> Outcome {
+    Outcome::Skip
+}
+
+#[hook(StreamEvent, tenant = "skipping", order = 2)]
+fn shout(ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    ctx.data = Value::String(ctx.data.as_str().unwrap_or_default().to_uppercase());
+    Outcome::Continue
+}
+
+/// What the agent emits for `events`, and the audit lines of the stream.
+fn run(session: &Session, events: Vec<Event>) -> Result<Vec<Event>, HookError> {
+    let mut stream = lifecycle::stream(session)?;
+    let mut emitted = Vec::new();
+    for event in events {
+        emitted.extend(stream.event(event)?);
+    }
+    stream.finish()?;
+    Ok(emitted)
+}
+
+fn lines_of(session_id: &str) -> Vec<String> {
+    let member = format!(r#""session_id":"{session_id}""#);
+    audit_lines().into_iter().filter(|line| line.contains(&member)).collect()
+}
+
+fn field<'l>(line: &'l str, name: &str) -> &'l str {
+    let start = line.find(&format!(r#""{name}":""#)).map(|at| at + name.len() + 4);
+    start.map_or("", |start| &line[start..start + line[start..].find('"').unwrap()])
+}
+
+fn answer() -> Vec<Event> {
+    vec![
+        Event::new("reasoning", "the user wants the code"),
+        Event::new("text_delta", "the secret code"),
+        Event::new("done", json!({})),
+    ]
+}
+
+#[test]
+fn stream_hooks_pass_change_suppress_and_expand_events_as_a_pipeline() {
+    audit_to_temp();
+    let session = Session::new("stream-pipeline").with_tenant("pipeline");
+    let emitted = run(&session, answer()).unwrap();
+    assert_eq!(
+        emitted,
+        [
+            Event::new("text_delta", "the "),
+            Event::new("text_delta", "****** "),
+            Event::new("text_delta", "code"),
+            Event::new("done", json!({})),
+        ]
+    );
+    let saw: Vec<String> = REDACTOR_SAW
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(session, _)| session == "stream-pipeline")
+        .map(|(_, text)| text.clone())
+        .collect();
+    assert_eq!(saw, ["the ", "secret ", "code"], "the expanded events reach the later hook one at a time");
+}
+
+#[test]
+fn every_event_a_hook_changes_suppresses_or_expands_is_audited_and_passes_are_counted() {
+    audit_to_temp();
+    let session = Session::new("stream-audit").with_tenant("pipeline");
+    run(&session, answer()).unwrap();
+    let mut seen: Vec<(String, String, String)> = lines_of("stream-audit")
+        .iter()
+        .map(|line| {
+            let hook = field(line, "hook.impl").trim_start_matches("stream_hooks::").to_owned();
+            (hook, field(line, "hook.status").to_owned(), field(line, "hook.message").to_owned())
+        })
+        .collect();
+    seen.sort();
+    let expected = [
+        ("hide_reasoning", "ok", "suppressed the event"),
+        ("redact_secrets", "ok", ""),
+        ("redact_secrets", "ok", "passed 2 events unchanged"),
+        ("split_words", "ok", "expanded the event into 3 events"),
+        ("watch", "ok", "passed 4 events unchanged"),
+    ];
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned())).collect();
+    assert_eq!(seen, expected);
+    let changed = lines_of("stream-audit").into_iter().find(|line| line.contains(r#""hook.changed""#)).unwrap();
+    assert!(changed.contains(r#""hook.changed":["data"]"#), "{changed}");
+}
+
+#[test]
+fn a_failing_stream_hook_ends_the_stream_and_is_audited() {
+    audit_to_temp();
+    let session = Session::new("stream-failing").with_tenant("failing");
+    let error = run(&session, vec![Event::new("text_delta", "fine"), Event::new("boom", "x")]).unwrap_err();
+    assert!(matches!(&error, HookError::Panicked { message, .. } if message == "the filter broke"), "{error:?}");
+    let lines = lines_of("stream-failing");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(field(&lines[0], "hook.status"), "error");
+}
+
+#[test]
+fn a_skip_sends_the_event_out_without_the_later_hooks() {
+    audit_to_temp();
+    let session = Session::new("stream-skipping").with_tenant("skipping");
+    let emitted = run(&session, vec![Event::new("delta", "hi"), Event::new("final", "bye")]).unwrap();
+    assert_eq!(emitted, [Event::new("delta", "HI"), Event::new("final", "bye")]);
+}
+
+#[test]
+fn with_no_stream_hook_events_pass_through_unaudited() {
+    audit_to_temp();
+    let session = Session::new("stream-quiet").with_tenant("quiet");
+    assert_eq!(run(&session, answer()).unwrap(), answer());
+    assert!(lines_of("stream-quiet").is_empty());
+}
