@@ -50,7 +50,7 @@
 //! | [`tool_error`] | `tool` | — | open, run-all | `post_tool_call` (`is_error`) | `tool:error` | — | — | `PostToolUseFailure` |
 //! | [`error`] | `kind` | — | open, run-all | — | `provider:error` | — | `on_error` | — |
 //! | [`retry`] | `operation` | — | open | — | — | — | `on_retry` | — |
-//! | [`stream`] ([`StreamEvent`]) | `kind` | the event | closed, pipeline | `post_model_call` (incremental) | `content_block:delta` | on-event hooks | — | — |
+//! | [`stream()`] ([`StreamEvent`]) | `kind` | the event | closed, pipeline | `post_model_call` (incremental) | `content_block:delta` | on-event hooks | — | — |
 //! | [`before_compaction`] | `trigger` | messages | open | — | `context:pre_compact` | — | `before_compaction` | `PreCompact` |
 //! | [`after_compaction`] | `trigger` | — | open, run-all | — | `context:post_compact` | — | `after_compaction` | `PostCompact` |
 //! | [`subagent_start`] | `agent` | task | closed | — | `session:fork` | — | — | `SubagentStart` |
@@ -59,7 +59,7 @@
 //! | [`message_sending`] | `channel` | content | closed | — | — | — | `message_sending` | — |
 //! | [`message_sent`] | `channel` | — | open, run-all | — | — | — | `message_sent` | — |
 //!
-//! Stream events have an API of their own: see [`stream`] and
+//! Stream events have an API of their own: see [`stream()`] and
 //! [`StreamEvent`] for the pipeline and for how the audit log counts the
 //! events a hook passes unchanged.
 //!
