@@ -134,7 +134,10 @@ async fn a_before_tool_hook_rewrites_the_arguments_the_tool_receives() {
 async fn an_after_tool_hook_masks_a_field_of_the_result() {
     audit_to_temp();
     let output = MiniAgent.run(&tenant("initech", "mask"), "crm_lookup").await.unwrap();
-    assert_eq!(output, r#"{"email":"***","name":"Ann"}"#);
+    // Compared as JSON: whether an object keeps its keys' order depends on
+    // the features other crates of the build enable in `serde_json`.
+    let output: Value = serde_json::from_str(&output).expect("the tool's result is JSON");
+    assert_eq!(output, json!({"email": "***", "name": "Ann"}));
 }
 
 #[tokio::test]
