@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
-use crate::HookMeta;
+use crate::{HookMeta, Matcher};
 
 /// The one `'static` copy of `meta`.
 pub(crate) fn meta(meta: HookMeta) -> &'static HookMeta {
@@ -23,6 +23,19 @@ pub(crate) fn meta(meta: HookMeta) -> &'static HookMeta {
     }
     let interned: &'static HookMeta = Box::leak(Box::new(meta));
     metas.insert(interned);
+    interned
+}
+
+/// The one `'static` copy of the list `matchers`.
+pub(crate) fn matchers(matchers: Vec<Matcher>) -> &'static [Matcher] {
+    static LISTS: Mutex<Option<HashSet<&'static [Matcher]>>> = Mutex::new(None);
+    let mut lists = LISTS.lock().unwrap_or_else(PoisonError::into_inner);
+    let lists = lists.get_or_insert_with(HashSet::new);
+    if let Some(interned) = lists.get(matchers.as_slice()) {
+        return interned;
+    }
+    let interned: &'static [Matcher] = Box::leak(matchers.into_boxed_slice());
+    lists.insert(interned);
     interned
 }
 

@@ -47,7 +47,7 @@ use std::sync::Arc;
 use crate::hook::{Hook, HookFn, HookFuture, HookKind, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use crate::point::{AsyncPoint, HookPoint};
 use crate::policy::{Mode, OnFailure};
-use crate::{intern, Ctx, HookMeta, InterceptorReturn, ObserverReturn};
+use crate::{intern, Ctx, HookMeta, InterceptorReturn, Matcher, ObserverReturn};
 
 /// Starts the registration of a hook on point `P`, under `path`: the hook's
 /// name as operators see it in listings, audit lines and configuration,
@@ -61,6 +61,7 @@ pub fn hook<P: HookPoint>(path: &str) -> Builder<P> {
         timeout_ms: DEFAULT_TIMEOUT_MS,
         fallback: None,
         mode: Mode::Enforce,
+        matchers: Vec::new(),
         point: PhantomData,
     }
 }
@@ -76,6 +77,7 @@ pub struct Builder<P> {
     timeout_ms: u64,
     fallback: Option<bool>,
     mode: Mode,
+    matchers: Vec<(String, String)>,
     point: PhantomData<fn() -> P>,
 }
 
@@ -108,6 +110,14 @@ impl<P: HookPoint> Builder<P> {
     /// Whether the hook's decisions are enforced or only audited.
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+
+    /// Runs the hook only for calls whose key argument `key` matches the
+    /// glob `pattern`, as `key = "pattern"` does in `#[hook]` (see
+    /// [`matcher`](crate::matcher)); several matchers must all match.
+    pub fn matching(mut self, key: &str, pattern: &str) -> Self {
+        self.matchers.push((key.to_owned(), pattern.to_owned()));
         self
     }
 
@@ -152,6 +162,16 @@ impl<P: HookPoint> Builder<P> {
         if self.fallback == Some(true) && P::ON_FAILURE == OnFailure::Deny {
             return Err(RegisterError::FallbackNotAllowed { point: P::NAME });
         }
+        let mut matchers = Vec::with_capacity(self.matchers.len());
+        for (key, pattern) in &self.matchers {
+            let Some(key) = P::KEYS.iter().find(|known| *known == key) else {
+                return Err(RegisterError::UnknownKey { point: P::NAME, key: key.clone(), keys: P::KEYS });
+            };
+            if pattern.is_empty() || globset::Glob::new(pattern).is_err() {
+                return Err(RegisterError::InvalidPattern { key, pattern: pattern.clone() });
+            }
+            matchers.push(Matcher { key, pattern: intern::text(pattern) });
+        }
         let crate_name = module.split("::").next().unwrap_or(module);
         Ok(intern::meta(HookMeta {
             point: P::NAME,
@@ -166,7 +186,7 @@ impl<P: HookPoint> Builder<P> {
             kind,
             is_async,
             mode: self.mode,
-            matchers: &[],
+            matchers: intern::matchers(matchers),
         }))
     }
 }
@@ -319,6 +339,24 @@ pub enum RegisterError {
     /// The tenant is the empty string.
     #[error("cannot register a hook for the empty tenant: name a tenant, or leave it out to run for every tenant")]
     EmptyTenant,
+    /// A matcher names a key the point does not have.
+    #[error("cannot register a hook matching `{key}` at `{point}`: its keys are {keys:?}")]
+    UnknownKey {
+        /// The point's name.
+        point: &'static str,
+        /// The key given.
+        key: String,
+        /// The point's keys.
+        keys: &'static [&'static str],
+    },
+    /// A matcher's pattern is empty or not a glob.
+    #[error("cannot register a hook matching `{key} = {pattern:?}`: the pattern is empty or not a glob")]
+    InvalidPattern {
+        /// The key.
+        key: &'static str,
+        /// The pattern given.
+        pattern: String,
+    },
     /// `fallback(true)` on a point whose failures deny the call.
     #[error("cannot register a hook with `fallback(true)` at `{point}`: the point's failure policy denies the call when a hook fails, and a hook cannot loosen it")]
     FallbackNotAllowed {

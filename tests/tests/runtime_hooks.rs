@@ -289,3 +289,41 @@ fn calls_running_while_hooks_come_and_go_never_fail_and_see_each_registration_on
     }
     assert!(calls.load(Ordering::Relaxed) > 0);
 }
+
+// --- matchers -------------------------------------------------------------------
+
+#[hookpoint(Tool)]
+fn tool(session: &Session, #[key] name: String, calls: u32) -> Result<u32, AgentError> {
+    Ok(calls)
+}
+
+#[test]
+fn a_registered_hook_with_a_matcher_runs_only_for_calls_whose_key_matches() {
+    audit_to_temp();
+    let hook = runtime::hook::<Tool>("plugin::files_only")
+        .matching("name", "fs_*")
+        .interceptor(|ctx: &mut Ctx<Tool>| {
+            ctx.calls += 1;
+            Outcome::Continue
+        })
+        .unwrap();
+    assert_eq!(hook.meta().matchers, [agenthooks::Matcher { key: "name", pattern: "fs_*" }]);
+    assert_eq!(tool(&session("acme"), "fs_read".into(), 0).unwrap(), 1);
+    assert_eq!(tool(&session("acme"), "shell".into(), 0).unwrap(), 0);
+    assert!(lines_of("plugin::files_only").len() == 1, "a call the matcher leaves out writes no line");
+    hook.remove();
+
+    let refuse = |builder: runtime::Builder<Tool>| builder.observer(|_: &Ctx<Tool>| ()).unwrap_err();
+    assert_eq!(
+        refuse(runtime::hook("plugin::x").matching("tool", "fs_*")),
+        RegisterError::UnknownKey { point: "tool", key: "tool".into(), keys: &["name"] }
+    );
+    assert_eq!(
+        refuse(runtime::hook("plugin::x").matching("name", "fs_[")),
+        RegisterError::InvalidPattern { key: "name", pattern: "fs_[".into() }
+    );
+    assert_eq!(
+        refuse(runtime::hook("plugin::x").matching("name", "")),
+        RegisterError::InvalidPattern { key: "name", pattern: String::new() }
+    );
+}
