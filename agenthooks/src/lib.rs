@@ -66,6 +66,7 @@ mod registry;
 pub mod runtime;
 mod session;
 mod sink;
+pub mod store;
 mod table;
 pub mod telemetry;
 #[cfg(feature = "testing")]
