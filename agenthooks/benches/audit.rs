@@ -26,6 +26,7 @@ static HOOK: HookMeta = HookMeta {
     is_async: false,
     mode: agenthooks::Mode::Enforce,
     matchers: &[],
+    patterns: None,
 };
 
 fn audit(c: &mut Criterion) {
@@ -41,6 +42,7 @@ fn audit(c: &mut Criterion) {
         changed: agenthooks::Changed::default(),
         approval: None,
         let_through: false,
+        attempt: None,
     };
 
     report_burst(&execution);

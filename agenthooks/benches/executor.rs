@@ -136,6 +136,7 @@ fn executor(c: &mut Criterion) {
         changed: agenthooks::Changed::default(),
         approval: None,
         let_through: false,
+        attempt: None,
     };
     group.bench_function("audit_record_alone", |b| {
         in_bursts(b, 1, || audit::record_for_bench(black_box(&execution)).expect("the audit log takes the record"));

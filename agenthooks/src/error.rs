@@ -30,6 +30,43 @@ pub enum HookError {
     /// A hook blocked the call.
     #[error(transparent)]
     Blocked(#[from] Blocked),
+    /// A call exceeded the rate limit of a hook that blocks when exceeded
+    /// (`rate_limit = "..."`, `exceeded = "block"`, the default). Call
+    /// again later, or raise the limit.
+    #[error("hook `{hook}` at `{point}` refused the call: its rate limit of {limit} is exceeded; call again later, or let the hook be skipped with `exceeded = \"skip\"`")]
+    RateLimited {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// The limit, as the attribute takes it (`500/1m per tenant`).
+        limit: String,
+    },
+    /// A hook's circuit breaker is open after repeated failures, and its
+    /// point fails closed (or the hook says `fallback = false`): the hook
+    /// did not run. It runs again as a probe once the breaker's
+    /// `probe after` has passed.
+    #[error("hook `{hook}` at `{point}` did not run: its circuit breaker ({breaker}) is open after repeated failures; fix what makes it fail, or let it fall back on a point that allows it")]
+    BreakerOpen {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// The breaker, as the attribute takes it (`5 in 1m, probe after 30s`).
+        breaker: String,
+    },
+    /// The store of a hook's rate limit or breaker could not answer, the
+    /// hook says `store_down = "fail"` (the default), and its point fails
+    /// closed: the hook did not run.
+    #[error("hook `{hook}` at `{point}` did not run: {reason}; restore the store, or let the hook run unchecked with `store_down = \"run\"`")]
+    StoreDown {
+        /// The point that was called.
+        point: &'static str,
+        /// The hook, as `crate::module::name`.
+        hook: &'static str,
+        /// Why the store could not answer.
+        reason: String,
+    },
     /// A hook ran past its `timeout_ms`.
     #[error("hook `{hook}` at `{point}` timed out after {timeout_ms} ms; raise its `timeout_ms` or let it fall back with `fallback = true`")]
     TimedOut {

@@ -2,6 +2,7 @@
 //! log and to telemetry.
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 use crate::approval::ApprovalId;
@@ -31,12 +32,21 @@ pub enum Status {
     /// A hook in shadow mode ran; what it would have done is in the message
     /// and nothing of it was enforced.
     Shadow,
+    /// The hook's rate limit was exceeded: it did not run, and the call was
+    /// blocked or went on without it (the message says which).
+    RateLimited,
+    /// The hook's circuit breaker was open: it did not run; the point's
+    /// failure policy decided whether the call went on.
+    BreakerOpen,
+    /// The store of the hook's rate limit or breaker could not answer; the
+    /// message says what the hook did (`store_down`).
+    StoreDown,
 }
 
 impl Status {
     /// The status as the audit log and telemetry spell it:
     /// `ok`, `blocked`, `skip`, `timeout`, `error`, `ask`, `approved`,
-    /// `denied` or `shadow`.
+    /// `denied`, `shadow`, `rate_limited`, `breaker_open` or `store_down`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -48,6 +58,9 @@ impl Status {
             Status::Approved => "approved",
             Status::Denied => "denied",
             Status::Shadow => "shadow",
+            Status::RateLimited => "rate_limited",
+            Status::BreakerOpen => "breaker_open",
+            Status::StoreDown => "store_down",
         }
     }
 }
@@ -85,6 +98,9 @@ pub struct Execution<'a> {
     pub approval: Option<&'a ApprovalId>,
     /// Whether the hook failed and the point let the call go on without it.
     pub let_through: bool,
+    /// Which attempt this was, from 1, for a hook that declares `retry`;
+    /// `None` for every other hook.
+    pub attempt: Option<NonZeroU32>,
 }
 
 impl<'a> Execution<'a> {
@@ -101,6 +117,7 @@ impl<'a> Execution<'a> {
             changed: Changed::default(),
             approval: None,
             let_through: false,
+            attempt: None,
         }
     }
 }

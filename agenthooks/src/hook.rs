@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::context::Ctx;
 use crate::matcher::Matcher;
+use crate::patterns::Patterns;
 use crate::policy::Mode;
 
 /// Everything known about a linked hook before it runs: the attribute's
@@ -45,6 +46,10 @@ pub struct HookMeta {
     /// Its matchers on the point's key arguments (`tool = "fs_*"`): the hook
     /// runs only for calls that match them all. Empty: every call.
     pub matchers: &'static [Matcher],
+    /// Its rate limit, retry and circuit breaker (see
+    /// [`patterns`](crate::patterns)); `None` when it declares none, and
+    /// then the executor checks nothing more.
+    pub patterns: Option<&'static Patterns>,
 }
 
 impl HookMeta {

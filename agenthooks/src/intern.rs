@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
+use crate::patterns::Patterns;
 use crate::{HookMeta, Matcher};
 
 /// The one `'static` copy of `meta`.
@@ -37,6 +38,19 @@ pub(crate) fn matchers(matchers: Vec<Matcher>) -> &'static [Matcher] {
     let interned: &'static [Matcher] = Box::leak(matchers.into_boxed_slice());
     lists.insert(interned);
     interned
+}
+
+/// The one `'static` copy of `patterns`.
+pub(crate) fn patterns(patterns: Patterns) -> &'static Patterns {
+    static PATTERNS: Mutex<Option<HashSet<&'static Patterns>>> = Mutex::new(None);
+    let mut interned = PATTERNS.lock().unwrap_or_else(PoisonError::into_inner);
+    let interned = interned.get_or_insert_with(HashSet::new);
+    if let Some(known) = interned.get(&patterns) {
+        return known;
+    }
+    let known: &'static Patterns = Box::leak(Box::new(patterns));
+    interned.insert(known);
+    known
 }
 
 /// The one `'static` copy of `text`.
@@ -72,6 +86,7 @@ mod tests {
             is_async: false,
             mode: Mode::Enforce,
             matchers: &[],
+            patterns: None,
         }
     }
 

@@ -59,6 +59,7 @@ pub mod lifecycle;
 mod link;
 pub mod matcher;
 mod outcome;
+pub mod patterns;
 mod point;
 mod policy;
 mod redact;

@@ -231,6 +231,7 @@ mod tests {
             is_async: false,
             mode: crate::Mode::Enforce,
             matchers: &[],
+            patterns: None,
         }
     }
 

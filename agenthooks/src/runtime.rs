@@ -42,10 +42,14 @@
 //! ```
 
 use std::marker::PhantomData;
+use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::hook::{Hook, HookFn, HookFuture, HookKind, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
+use crate::patterns::{Exceeded, Patterns, Per, RateLimit, Retry, StoreDown, MAX_RETRIES};
 use crate::point::{AsyncPoint, HookPoint};
+use crate::store::{Breaker, Rate};
 use crate::policy::{Mode, OnFailure};
 use crate::{intern, Ctx, HookMeta, InterceptorReturn, Matcher, ObserverReturn};
 
@@ -62,6 +66,11 @@ pub fn hook<P: HookPoint>(path: &str) -> Builder<P> {
         fallback: None,
         mode: Mode::Enforce,
         matchers: Vec::new(),
+        rate_limit: None,
+        exceeded: Exceeded::default(),
+        retry: None,
+        breaker: None,
+        store_down: StoreDown::default(),
         point: PhantomData,
     }
 }
@@ -78,6 +87,11 @@ pub struct Builder<P> {
     fallback: Option<bool>,
     mode: Mode,
     matchers: Vec<(String, String)>,
+    rate_limit: Option<(u32, Duration, Per)>,
+    exceeded: Exceeded,
+    retry: Option<(u32, Duration)>,
+    breaker: Option<(u32, Duration, Duration)>,
+    store_down: StoreDown,
     point: PhantomData<fn() -> P>,
 }
 
@@ -118,6 +132,67 @@ impl<P: HookPoint> Builder<P> {
     /// [`matcher`](crate::matcher)); several matchers must all match.
     pub fn matching(mut self, key: &str, pattern: &str) -> Self {
         self.matchers.push((key.to_owned(), pattern.to_owned()));
+        self
+    }
+
+    /// Admits at most `limit` calls per `window` counted `per` tenant,
+    /// session or hook, as `rate_limit = "500/60s per tenant"` does in
+    /// `#[hook]` (see [`patterns`](crate::patterns)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use agenthooks::patterns::{Exceeded, Per};
+    /// use agenthooks::{hookpoint, runtime, HookError, Outcome, Session};
+    ///
+    /// #[hookpoint(BeforeSearch)]
+    /// fn search(session: &Session, query: String) -> Result<String, HookError> {
+    ///     Ok(query)
+    /// }
+    ///
+    /// let hook = runtime::hook::<BeforeSearch>("plugin::limited")
+    ///     .rate_limit(2, Duration::from_secs(60), Per::Session)
+    ///     .exceeded(Exceeded::Block)
+    ///     .observer(|_ctx: &agenthooks::Ctx<BeforeSearch>| Outcome::Continue)
+    ///     .unwrap();
+    /// let session = Session::new("s-1");
+    /// assert!(search(&session, "a".into()).is_ok());
+    /// assert!(search(&session, "b".into()).is_ok());
+    /// assert!(matches!(search(&session, "c".into()), Err(HookError::RateLimited { .. })));
+    /// # hook.remove();
+    /// ```
+    pub fn rate_limit(mut self, limit: u32, window: Duration, per: Per) -> Self {
+        self.rate_limit = Some((limit, window, per));
+        self
+    }
+
+    /// What a call over the rate limit does: block the call (the default)
+    /// or skip the hook.
+    pub fn exceeded(mut self, exceeded: Exceeded) -> Self {
+        self.exceeded = exceeded;
+        self
+    }
+
+    /// Runs a failing `async` hook again up to `times` times, `backoff`
+    /// after each failure, all within its time limit (`retry = 3,
+    /// backoff_ms = 100`); only for hooks registered with
+    /// `async_interceptor` or `async_observer`.
+    pub fn retry(mut self, times: u32, backoff: Duration) -> Self {
+        self.retry = Some((times, backoff));
+        self
+    }
+
+    /// Skips the hook once it failed `failures` times within `window`, and
+    /// lets one call probe it `probe_after` later (`breaker = "5 in 60s,
+    /// probe after 30s"`).
+    pub fn breaker(mut self, failures: u32, window: Duration, probe_after: Duration) -> Self {
+        self.breaker = Some((failures, window, probe_after));
+        self
+    }
+
+    /// What the hook does when the store of its rate limit or breaker
+    /// cannot answer: fail (the default) or run unchecked.
+    pub fn store_down(mut self, store_down: StoreDown) -> Self {
+        self.store_down = store_down;
         self
     }
 
@@ -172,6 +247,7 @@ impl<P: HookPoint> Builder<P> {
             }
             matchers.push(Matcher { key, pattern: intern::text(pattern) });
         }
+        let patterns = self.patterns(is_async)?;
         let crate_name = module.split("::").next().unwrap_or(module);
         Ok(intern::meta(HookMeta {
             point: P::NAME,
@@ -187,7 +263,41 @@ impl<P: HookPoint> Builder<P> {
             is_async,
             mode: self.mode,
             matchers: intern::matchers(matchers),
+            patterns: patterns.map(intern::patterns),
         }))
+    }
+
+    /// The patterns the builder was given, checked; `None` for none.
+    fn patterns(&self, is_async: bool) -> Result<Option<Patterns>, RegisterError> {
+        let rate_limit = match self.rate_limit {
+            None => None,
+            Some((limit, window, per)) => {
+                let rate = NonZeroU32::new(limit).and_then(|limit| Rate::new(limit, window));
+                let rate = rate.ok_or(RegisterError::InvalidRateLimit { limit, window })?;
+                Some(RateLimit { rate, per, exceeded: self.exceeded })
+            }
+        };
+        let retry = match self.retry {
+            None => None,
+            Some(_) if !is_async => return Err(RegisterError::RetryNeedsAsync),
+            Some((times, backoff)) => {
+                let times = NonZeroU32::new(times).filter(|times| times.get() <= MAX_RETRIES);
+                let times = times.ok_or(RegisterError::InvalidRetry { times: self.retry.map_or(0, |(times, _)| times) })?;
+                Some(Retry::new(times, backoff))
+            }
+        };
+        let breaker = match self.breaker {
+            None => None,
+            Some((failures, window, probe_after)) => {
+                let breaker =
+                    NonZeroU32::new(failures).and_then(|failures| Breaker::new(failures, window, probe_after));
+                Some(breaker.ok_or(RegisterError::InvalidBreaker { failures, window, probe_after })?)
+            }
+        };
+        if rate_limit.is_none() && retry.is_none() && breaker.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Patterns { rate_limit, retry, breaker, store_down: self.store_down }))
     }
 }
 
@@ -356,6 +466,33 @@ pub enum RegisterError {
         key: &'static str,
         /// The pattern given.
         pattern: String,
+    },
+    /// A rate limit of zero calls, or over a zero window.
+    #[error("cannot register a hook with a rate limit of {limit} calls per {window:?}: give at least one call per window longer than zero")]
+    InvalidRateLimit {
+        /// The calls per window given.
+        limit: u32,
+        /// The window given.
+        window: Duration,
+    },
+    /// `retry` on a hook that is not `async`.
+    #[error("cannot register a plain hook with `retry`: only `async_interceptor` and `async_observer` hooks are retried (a plain hook's failure is final); remove `retry` or register the hook as async")]
+    RetryNeedsAsync,
+    /// A number of retries out of range.
+    #[error("cannot register a hook with `retry({times}, ..)`: give a number of retries from 1 to {MAX_RETRIES}")]
+    InvalidRetry {
+        /// The retries given.
+        times: u32,
+    },
+    /// A breaker of zero failures, or over a zero duration.
+    #[error("cannot register a hook with `breaker({failures}, {window:?}, {probe_after:?})`: give at least one failure, a window and a probe delay longer than zero")]
+    InvalidBreaker {
+        /// The failures given.
+        failures: u32,
+        /// The window given.
+        window: Duration,
+        /// The probe delay given.
+        probe_after: Duration,
     },
     /// `fallback(true)` on a point whose failures deny the call.
     #[error("cannot register a hook with `fallback(true)` at `{point}`: the point's failure policy denies the call when a hook fails, and a hook cannot loosen it")]

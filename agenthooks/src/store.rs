@@ -148,3 +148,43 @@ pub enum StoreError {
     #[error("the store cannot answer a plain `fn` point without waiting")]
     WouldWait,
 }
+
+mod memory;
+
+pub use memory::InProcess;
+
+use std::sync::{Arc, LazyLock};
+
+use arc_swap::ArcSwap;
+
+/// The store of this process: the one last installed, else an
+/// [`InProcess`] store made on first use.
+static STORE: LazyLock<ArcSwap<Arc<dyn Store>>> =
+    LazyLock::new(|| ArcSwap::from_pointee(Arc::new(InProcess::new()) as Arc<dyn Store>));
+
+/// Installs `store` as the store of every rate limit and circuit breaker of
+/// this process, in place of the one before (at first, an [`InProcess`]
+/// store); returns the one it replaces.
+///
+/// Install it at start-up, before the first call of a hooked point: a call
+/// already running finishes on the store it began with, and the state kept
+/// by the store replaced (counts, open breakers) does not move to the new
+/// one. Replicas of one deployment install one shared store (the
+/// `agenthooks-redis` crate) so that a limit holds across them.
+///
+/// ```
+/// use std::sync::Arc;
+/// use agenthooks::store::{self, InProcess};
+///
+/// let before = store::install(Arc::new(InProcess::new()));
+/// # store::install(before);
+/// ```
+pub fn install(store: Arc<dyn Store>) -> Arc<dyn Store> {
+    Arc::unwrap_or_clone(STORE.swap(Arc::new(store)))
+}
+
+/// The store of this process: the one [`install`]ed last, else the
+/// in-process store every process starts with.
+pub fn installed() -> Arc<dyn Store> {
+    Arc::clone(&STORE.load())
+}

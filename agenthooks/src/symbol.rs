@@ -59,6 +59,9 @@ symbols! {
         /// Set when a hook failed and its point let the call go on (audit
         /// line).
         HOOK_LET_THROUGH = "hook.let_through";
+        /// Which attempt a run of a hook that declares `retry` was, from 1
+        /// (audit line).
+        HOOK_ATTEMPT = "hook.attempt";
         /// The caller's session (audit line).
         SESSION_ID = "session_id";
         /// The caller's trace (audit line).

@@ -118,6 +118,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     };
     let kind_meta = format_ident!("{kind}");
     let (matchers, matcher_checks) = matchers(args, &point);
+    let patterns = quote!(::core::option::Option::None);
     // Spanned at the point's path, like every use of the point: when the
     // path names no hook point, each use fails at the same token for the
     // same reason, and the compiler reports it once.
@@ -137,6 +138,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
                 is_async: #is_async,
                 mode: ::agenthooks::Mode::#mode,
                 matchers: #matchers,
+                patterns: #patterns,
             },
             __agenthooks_run,
         );

@@ -27,6 +27,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use quanta::Instant;
@@ -37,7 +38,7 @@ use super::Tamper;
 use crate::approval::ApprovalId;
 use crate::symbol::{
     HOOK_APPROVAL_ID, HOOK_BLOCK_REASON, HOOK_CHANGED, HOOK_CRATE, HOOK_DURATION_MS, HOOK_ERROR, HOOK_IMPL,
-    HOOK_LET_THROUGH, HOOK_MESSAGE, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID, PID, SESSION_ID, SPAN_ID, TIMESTAMP,
+    HOOK_ATTEMPT, HOOK_LET_THROUGH, HOOK_MESSAGE, HOOK_NAME, HOOK_STATUS, HOOK_TENANT_ID, PID, SESSION_ID, SPAN_ID, TIMESTAMP,
     TRACE_ID, TURN,
 };
 use crate::{Changed, Execution, HookMeta, Session, Status};
@@ -74,6 +75,7 @@ pub(crate) struct Record {
     /// Boxed: only approval lines carry one.
     approval: Option<Box<ApprovalId>>,
     let_through: bool,
+    attempt: Option<NonZeroU32>,
 }
 
 impl Record {
@@ -91,6 +93,7 @@ impl Record {
             changed: execution.changed,
             approval: execution.approval.map(|id| Box::new(*id)),
             let_through: execution.let_through,
+            attempt: execution.attempt,
         }
     }
 
@@ -143,6 +146,9 @@ impl Record {
         if self.let_through {
             line.key(HOOK_LET_THROUGH);
             line.0.extend_from_slice(b"true");
+        }
+        if let Some(attempt) = self.attempt {
+            line.number(HOOK_ATTEMPT, u64::from(attempt.get()));
         }
         line.number(PID, u64::from(pid));
     }
@@ -300,10 +306,13 @@ fn capped(message: &str) -> Box<str> {
 /// `hook.status`, `hook.duration_ms`, `hook.tenant_id` (the caller's tenant,
 /// or `null`), `session_id`, `trace_id`, `span_id`, `turn`, `hook.error`
 /// (status `error` or `timeout` only), `hook.block_reason` (status `blocked`
-/// only), `hook.message` (status `ask`, `approved`, `denied` or `shadow`),
+/// only), `hook.message` (status `ask`, `approved`, `denied`, `shadow`,
+/// `rate_limited`, `breaker_open` or `store_down`),
 /// `hook.changed` (the arguments an interceptor changed, when any),
 /// `hook.approval_id` (an approval asked for, granted or denied),
-/// `hook.let_through` (`true` when a failure was let through), `pid` (the
+/// `hook.let_through` (`true` when a failure was let through),
+/// `hook.attempt` (which attempt, from 1, of a hook that declares `retry`),
+/// `pid` (the
 /// writing process), `prev` and `hash`, or `hmac` in a keyed log (the
 /// chain).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -323,7 +332,8 @@ pub struct Entry<'a> {
     /// The crate that defines the hook.
     #[serde(rename = "hook.crate", borrow)]
     pub crate_name: Cow<'a, str>,
-    /// How the execution ended: `ok`, `blocked`, `skip`, `timeout` or `error`.
+    /// How the execution ended, as [`Status::as_str`] spells it: `ok`,
+    /// `blocked`, `skip`, `timeout`, `error`, and the rarer ones.
     #[serde(rename = "hook.status", borrow)]
     pub status: Cow<'a, str>,
     /// How long the hook ran, in milliseconds.
@@ -365,6 +375,9 @@ pub struct Entry<'a> {
     /// Whether the hook failed and its point let the call go on.
     #[serde(rename = "hook.let_through", default)]
     pub let_through: bool,
+    /// Which attempt the run was, from 1, for a hook that declares `retry`.
+    #[serde(rename = "hook.attempt", default)]
+    pub attempt: Option<u32>,
     /// The process that wrote the line.
     pub pid: u32,
     /// The seal of the line before (see [`GENESIS`](super::GENESIS) and
@@ -518,6 +531,7 @@ mod member_tests {
         is_async: false,
         mode: crate::Mode::Enforce,
         matchers: &[],
+        patterns: None,
     };
 
     fn record(session: Session, status: Status, message: Option<&str>) -> Record {

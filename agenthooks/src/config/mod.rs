@@ -258,6 +258,7 @@ fn audit(status: Status, message: &str) {
         is_async: false,
         mode: Mode::Enforce,
         matchers: &[],
+        patterns: None,
     };
     let session = Session::new("agenthooks.config");
     let execution = crate::Execution {
@@ -269,6 +270,7 @@ fn audit(status: Status, message: &str) {
         changed: crate::Changed::default(),
         approval: None,
         let_through: false,
+        attempt: None,
     };
     if let Err(error) = crate::audit::record(&execution, quanta::Instant::now()) {
         tracing::error!(target: "agenthooks::config", "the audit log could not record a configuration change: {error}");

@@ -2,6 +2,7 @@
 //! policy and the hook's mode make of it, which arguments it changed, and
 //! its audit line. Exactly one line per run, whatever it decided.
 
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 use quanta::Instant;
@@ -16,6 +17,7 @@ use crate::sink::Report;
 use crate::unwind::discard;
 use crate::{Blocked, Ctx, HookError, Outcome, Session};
 
+use super::guard;
 use super::run::{run, run_now, Ended, Run};
 
 /// What one hook's run means for the call, once judged and audited.
@@ -51,14 +53,21 @@ enum Said {
 }
 
 /// Runs `hook` on `ctx` and judges the run. Fails only when the hook could
-/// not be run or audited: a call the audit log cannot take stops.
+/// not be run or audited: a call the audit log cannot take stops. A hook
+/// that declares patterns (rate limit, retry, breaker) goes through
+/// [`guard`](super::guard), which may wait for the store when `can_wait`.
 pub(super) async fn execute<P: HookPoint>(
     hook: &Hook<P>,
     ctx: &mut Ctx<P>,
     session: &Session,
+    can_wait: bool,
 ) -> Result<Verdict, HookError> {
+    if let Some(patterns) = hook.meta.patterns {
+        // Boxed: the hooks without patterns keep a future of their size.
+        return Box::pin(guard::execute(hook, patterns, ctx, session, can_wait)).await;
+    }
     let (run, report) = run(hook, ctx, session).await?;
-    judge(hook.meta, ctx, run, report)
+    judge(hook.meta, ctx, run, report, None)
 }
 
 /// Runs the plain `fn` hook `hook` on `ctx` and judges the run.
@@ -68,8 +77,11 @@ pub(super) fn execute_now<P: HookPoint>(
     ctx: &mut Ctx<P>,
     session: &Session,
 ) -> Result<Verdict, HookError> {
+    if let Some(patterns) = hook.meta.patterns {
+        return super::now(guard::execute(hook, patterns, ctx, session, false));
+    }
     let (run, report) = run_now(hook, ctx, session);
-    judge(hook.meta, ctx, run, report)
+    judge(hook.meta, ctx, run, report, None)
 }
 
 /// A run as the judge sees it: what the hook said and its text, how long
@@ -80,14 +92,18 @@ struct Judged<P> {
     duration: Duration,
     at: Instant,
     snapshot: Option<P>,
+    attempt: Option<NonZeroU32>,
 }
 
+/// Judges `run`, the `attempt`-th of a hook that declares `retry`, or the
+/// one run of any other hook (`attempt` is `None`).
 #[inline]
-fn judge<P: HookPoint>(
+pub(super) fn judge<P: HookPoint>(
     meta: &'static HookMeta,
     ctx: &mut Ctx<P>,
     run: Run<P>,
     report: Report<'_>,
+    attempt: Option<NonZeroU32>,
 ) -> Result<Verdict, HookError> {
     let Run { ended, duration, at, snapshot } = run;
     let (said, text) = match ended {
@@ -95,7 +111,7 @@ fn judge<P: HookPoint>(
         // that the compiler folds in what it said: no text to scrub, no
         // status to translate, no approval.
         Ended::Returned(Outcome::Continue) => {
-            return verdict(meta, ctx, report, Judged { said: Said::Continue, text: None, duration, at, snapshot });
+            return verdict(meta, ctx, report, Judged { said: Said::Continue, text: None, duration, at, snapshot, attempt });
         }
         Ended::Returned(Outcome::Skip) => (Said::Skip, None),
         Ended::Returned(Outcome::Block(reason)) => (Said::Block, Some(reason)),
@@ -104,7 +120,7 @@ fn judge<P: HookPoint>(
         Ended::Panicked(message) => (Said::Failed { panicked: true }, Some(message)),
         Ended::TimedOut => (Said::TimedOut, Some(format!("ran past its limit of {} ms", meta.timeout_ms))),
     };
-    verdict(meta, ctx, report, Judged { said, text, duration, at, snapshot })
+    verdict(meta, ctx, report, Judged { said, text, duration, at, snapshot, attempt })
 }
 
 /// What the run `judged` means under the point's failure policy and the
@@ -122,7 +138,7 @@ fn verdict<P: HookPoint>(
     report: Report<'_>,
     judged: Judged<P>,
 ) -> Result<Verdict, HookError> {
-    let Judged { said, text, duration, at, snapshot } = judged;
+    let Judged { said, text, duration, at, snapshot, attempt } = judged;
     // Scrubbed against both versions of the arguments: a message may quote
     // a redacted value as it was or as the hook made it.
     let text = text.map(|text| scrub(text, &**ctx, snapshot.as_ref()));
@@ -136,8 +152,12 @@ fn verdict<P: HookPoint>(
     let session = ctx.session();
     if shadow {
         let would = would(said, text.as_deref(), changed);
-        let execution =
-            Execution { message: Some(&would), changed, ..Execution::new(meta, session, Status::Shadow, duration) };
+        let execution = Execution {
+            message: Some(&would),
+            changed,
+            attempt,
+            ..Execution::new(meta, session, Status::Shadow, duration)
+        };
         close(report, &execution, at)?;
         return Ok(Verdict::Continue);
     }
@@ -158,6 +178,7 @@ fn verdict<P: HookPoint>(
         changed: if keeps_changes { changed } else { Changed::default() },
         approval: id.as_ref(),
         let_through,
+        attempt,
         ..Execution::new(meta, session, status, duration)
     };
     close(report, &execution, at)?;

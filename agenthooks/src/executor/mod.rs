@@ -20,6 +20,7 @@
 //! the OS clock elsewhere.
 
 mod approve;
+mod guard;
 mod join;
 mod judge;
 mod run;
@@ -137,7 +138,7 @@ async fn chain<P: HookPoint>(
     can_wait: bool,
 ) -> Result<(), HookError> {
     for hook in hooks {
-        match execute(hook, ctx, session).await? {
+        match execute(hook, ctx, session, can_wait).await? {
             Verdict::Continue => {}
             Verdict::Skip => break,
             Verdict::Ask(asked) => approve::resolve(&asked, session, can_wait).await?,
@@ -158,7 +159,7 @@ async fn run_all<P: HookPoint>(
 ) -> Result<(), HookError> {
     let mut strictest = Strictest::default();
     for hook in hooks {
-        strictest.add(execute(hook, ctx, session).await?);
+        strictest.add(execute(hook, ctx, session, can_wait).await?);
     }
     strictest.resolve(session, can_wait).await
 }
@@ -174,7 +175,7 @@ async fn parallel<P: HookPoint>(
     can_wait: bool,
 ) -> Result<(), HookError> {
     let mut copies: Vec<Ctx<P>> = hooks.iter().map(|_| ctx.fork()).collect();
-    let runs = hooks.iter().zip(copies.iter_mut()).map(|(hook, copy)| execute(hook, copy, session));
+    let runs = hooks.iter().zip(copies.iter_mut()).map(|(hook, copy)| execute(hook, copy, session, can_wait));
     let verdicts = join::all(runs.collect()).await;
     let mut strictest = Strictest::default();
     // For each field, the first hook in chain order that changed it.

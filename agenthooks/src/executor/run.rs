@@ -7,6 +7,7 @@
 //! awaiting); one that returns after its deadline is timed out all the same.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::{pin, Pin};
 use std::time::Duration;
 
 use quanta::Instant;
@@ -35,6 +36,11 @@ pub(super) struct Run<P> {
 }
 
 impl<P> Run<P> {
+    /// Whether the hook failed: an error, a panic or a time-out.
+    pub(super) fn failed(&self) -> bool {
+        matches!(self.ended, Ended::Failed(_) | Ended::Panicked(_) | Ended::TimedOut)
+    }
+
     /// Judges a run that started at `start` and ended with `returned`: one
     /// that returned after `limit` has timed out, whatever it returned.
     #[inline]
@@ -61,7 +67,7 @@ pub(super) async fn run<'s, P: HookPoint>(
         return Err(HookError::NoRuntime { point: hook.meta.point, hook: hook.meta.path });
     };
     let report = Report::open_cancellable(hook.meta, session);
-    let run = report.instrument(run_awaited(hook, ctx, timer)).await;
+    let run = report.instrument(run_awaited(hook, ctx, pin!(timer), hook.meta.timeout())).await;
     Ok((run, report))
 }
 
@@ -103,8 +109,14 @@ pub(super) fn run_plain<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>) -> Run<P
     Run::ended(start, hook.meta.timeout(), ended, snapshot)
 }
 
-/// Runs an `async fn` hook, cancelling it when `timer` fires.
-async fn run_awaited<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>, timer: tokio::time::Sleep) -> Run<P> {
+/// Runs an `async fn` hook, cancelling it when `timer` fires; a run that
+/// returns after `limit` has timed out.
+pub(super) async fn run_awaited<P: HookPoint>(
+    hook: &Hook<P>,
+    ctx: &mut Ctx<P>,
+    timer: Pin<&mut tokio::time::Sleep>,
+    limit: Duration,
+) -> Run<P> {
     let snapshot = hook.run.changes().then(|| P::clone(ctx));
     let future = hook.run.start(ctx).expect("plain hooks run through `run_plain`");
     let start = Instant::now();
@@ -118,5 +130,5 @@ async fn run_awaited<P: HookPoint>(hook: &Hook<P>, ctx: &mut Ctx<P>, timer: toki
         },
         () = timer => Ended::TimedOut,
     };
-    Run::ended(start, hook.meta.timeout(), ended, snapshot)
+    Run::ended(start, limit, ended, snapshot)
 }

@@ -162,10 +162,12 @@ impl Recorders {
         self.executions.add(1, &attributes);
         self.duration_ms.record(millis(execution.duration), by_hook);
         match execution.status {
-            Status::Error => self.errors.add(1, by_hook),
+            // A hook its breaker or store kept from running failed to run.
+            Status::Error | Status::BreakerOpen | Status::StoreDown => self.errors.add(1, by_hook),
             Status::Timeout => self.timeouts.add(1, by_point),
             Status::Blocked | Status::Denied => self.blocked.add(1, by_hook),
-            Status::Ok | Status::Skip | Status::Ask | Status::Approved | Status::Shadow => {}
+            // Its executions say how many calls a limit refused, by status.
+            Status::Ok | Status::Skip | Status::Ask | Status::Approved | Status::Shadow | Status::RateLimited => {}
         }
     }
 }
