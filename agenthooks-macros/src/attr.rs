@@ -11,6 +11,7 @@ use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, PathArgum
 use crate::case::snake_case;
 use crate::errors::Errors;
 use crate::matcher;
+use crate::patterns::{self, BreakerArg, RateLimitArg};
 
 /// Arguments of `#[hook(...)]`.
 pub(crate) struct HookArgs {
@@ -25,6 +26,57 @@ pub(crate) struct HookArgs {
     /// written. Whether each key is one of the point's is known only once
     /// the point's type is: the expansion checks it at const evaluation.
     pub(crate) matchers: Vec<MatcherArg>,
+    /// `rate_limit`, `exceeded`, `retry`, `backoff_ms`, `breaker`,
+    /// `store_down`.
+    pub(crate) patterns: PatternArgs,
+}
+
+/// The pattern keys of `#[hook(...)]`, each with the key it was written
+/// at, for errors about the key itself.
+#[derive(Default)]
+pub(crate) struct PatternArgs {
+    pub(crate) rate_limit: Option<(Ident, RateLimitArg)>,
+    /// The variant of `agenthooks::patterns::Exceeded`.
+    pub(crate) exceeded: Option<(Ident, Ident)>,
+    pub(crate) retry: Option<(Ident, u32)>,
+    pub(crate) backoff_ms: Option<(Ident, u64)>,
+    pub(crate) breaker: Option<(Ident, BreakerArg)>,
+    /// The variant of `agenthooks::patterns::StoreDown`.
+    pub(crate) store_down: Option<(Ident, Ident)>,
+}
+
+impl PatternArgs {
+    /// Whether the hook declares no pattern.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rate_limit.is_none() && self.retry.is_none() && self.breaker.is_none()
+    }
+
+    /// Checks that each key that qualifies another comes with it.
+    fn check(&self, errors: &mut Errors) {
+        let needs = |key: Option<&Ident>, given: bool, message: &str, errors: &mut Errors| {
+            if let (Some(key), false) = (key, given) {
+                errors.push(syn::Error::new(key.span(), message));
+            }
+        };
+        needs(
+            self.exceeded.as_ref().map(|(key, _)| key),
+            self.rate_limit.is_some(),
+            "`exceeded` says what a call over the hook's rate limit does: declare one with `rate_limit = \"500/60s per tenant\"`, or remove `exceeded`",
+            errors,
+        );
+        needs(
+            self.backoff_ms.as_ref().map(|(key, _)| key),
+            self.retry.is_some(),
+            "`backoff_ms` is the wait between retries: declare them with `retry = 3`, or remove `backoff_ms`",
+            errors,
+        );
+        needs(
+            self.store_down.as_ref().map(|(key, _)| key),
+            self.rate_limit.is_some() || self.breaker.is_some(),
+            "`store_down` says what the hook does when the store of its rate limit or breaker cannot answer: declare `rate_limit` or `breaker`, or remove `store_down`",
+            errors,
+        );
+    }
 }
 
 /// `key = "pattern"` in `#[hook(...)]`: the hook runs only for calls whose
@@ -77,6 +129,8 @@ struct Choice {
     words: &'static [(&'static str, &'static str)],
 }
 
+const EXCEEDED: Choice = Choice { key: "exceeded", words: &[("block", "Block"), ("skip", "Skip")] };
+const STORE_DOWN: Choice = Choice { key: "store_down", words: &[("fail", "Fail"), ("run", "Run")] };
 const MODE: Choice = Choice { key: "mode", words: &[("enforce", "Enforce"), ("shadow", "Shadow")] };
 const ON_FAILURE: Choice = Choice { key: "on_failure", words: &[("deny", "Deny"), ("continue", "Continue")] };
 const COMPOSE: Choice =
@@ -100,6 +154,20 @@ const HOOK_KEYS: &[Key] = &[
     },
     Key { name: "fallback", example: "fallback = false", aliases: &["fail_open", "on_error", "fallible"] },
     Key { name: "mode", example: "mode = \"shadow\"", aliases: &["shadow", "dry_run", "evaluate_only"] },
+    Key {
+        name: "rate_limit",
+        example: "rate_limit = \"500/60s per tenant\"",
+        aliases: &["ratelimit", "rate", "limit", "throttle", "max_calls"],
+    },
+    Key { name: "exceeded", example: "exceeded = \"skip\"", aliases: &["on_exceeded", "on_limit", "when_exceeded"] },
+    Key { name: "retry", example: "retry = 3", aliases: &["retries", "max_attempts", "attempts", "max_retries"] },
+    Key { name: "backoff_ms", example: "backoff_ms = 100", aliases: &["backoff", "retry_backoff_ms", "delay_ms"] },
+    Key {
+        name: "breaker",
+        example: "breaker = \"5 in 60s, probe after 30s\"",
+        aliases: &["circuit_breaker", "circuit", "circuit_breaker_threshold"],
+    },
+    Key { name: "store_down", example: "store_down = \"run\"", aliases: &["fail_open", "on_store_error", "store_error"] },
 ];
 
 const POINT_KEYS: &[Key] = &[
@@ -125,6 +193,7 @@ impl Parse for HookArgs {
             fallback: None,
             mode: None,
             matchers: Vec::new(),
+            patterns: PatternArgs::default(),
         };
         for (key, value) in parse_pairs(input, HOOK_KEYS, &mut errors)? {
             match key.to_string().as_str() {
@@ -133,6 +202,12 @@ impl Parse for HookArgs {
                 "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
                 "fallback" => args.fallback = errors.check(fallback(&value)),
                 "mode" => args.mode = errors.check(choice(&MODE, &value)),
+                "rate_limit" => args.patterns.rate_limit = errors.check(patterns::rate_limit(&value)).map(|v| (key, v)),
+                "exceeded" => args.patterns.exceeded = errors.check(choice(&EXCEEDED, &value)).map(|v| (key, v)),
+                "retry" => args.patterns.retry = errors.check(patterns::retry(&value)).map(|v| (key, v)),
+                "backoff_ms" => args.patterns.backoff_ms = errors.check(patterns::backoff_ms(&value)).map(|v| (key, v)),
+                "breaker" => args.patterns.breaker = errors.check(patterns::breaker(&value)).map(|v| (key, v)),
+                "store_down" => args.patterns.store_down = errors.check(store_down(&value)).map(|v| (key, v)),
                 _ => match lit_str(&value).filter(|_| !is_alias(&key, HOOK_KEYS)) {
                     Some(pattern) => {
                         if let Some(pattern) = errors.check(matcher::pattern(pattern)) {
@@ -143,8 +218,24 @@ impl Parse for HookArgs {
                 },
             }
         }
+        args.patterns.check(&mut errors);
         errors.finish(Ok(args))
     }
+}
+
+/// `store_down = "fail"` or `"run"`; the words of other systems (`"open"`,
+/// `"closed"`) are refused with the one they mean, since a breaker's
+/// "open" means the opposite of failing open.
+fn store_down(value: &Expr) -> syn::Result<Ident> {
+    let meant = match lit_str(value).map(LitStr::value).as_deref() {
+        Some("open" | "fail_open" | "allow") => "run",
+        Some("closed" | "close" | "fail_closed" | "deny") => "fail",
+        _ => return choice(&STORE_DOWN, value),
+    };
+    Err(syn::Error::new_spanned(
+        value,
+        format!("write `store_down = \"{meant}\"`: `\"fail\"` keeps the hook from running and fails it, `\"run\"` runs it unchecked"),
+    ))
 }
 
 impl Parse for PointArgs {

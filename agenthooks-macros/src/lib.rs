@@ -18,6 +18,7 @@ mod errors;
 mod expand;
 mod item;
 mod matcher;
+mod patterns;
 mod valid;
 
 use proc_macro::TokenStream;

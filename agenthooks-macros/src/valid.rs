@@ -9,6 +9,8 @@ use syn::{
 };
 
 use crate::ast::{is_hookpoint, is_redact};
+use crate::attr::PatternArgs;
+use crate::patterns::{DEFAULT_BACKOFF_MS, DEFAULT_TIMEOUT_MS};
 use crate::errors::Errors;
 use crate::item::RawFn;
 
@@ -454,4 +456,29 @@ fn names_self(ty: &Type) -> Option<&Type> {
         }
         _ => inner_types(ty).find_map(names_self),
     }
+}
+
+/// Checks the hook's patterns against the hook: `retry` only on an `async
+/// fn` hook, and a backoff shorter than the one time limit every attempt
+/// runs within.
+pub(crate) fn hook_patterns(patterns: &PatternArgs, timeout_ms: Option<u64>, is_async: bool) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    if let Some((key, _)) = &patterns.retry {
+        if !is_async {
+            errors.push(syn::Error::new(
+                key.span(),
+                "`retry` runs a failing `async fn` hook again within its time limit; a plain `fn` hook blocks its thread and cannot be cut short: make the hook `async fn`, or remove `retry`",
+            ));
+        }
+        let timeout_ms = timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        let backoff_ms = patterns.backoff_ms.as_ref().map_or(DEFAULT_BACKOFF_MS, |(_, backoff)| *backoff);
+        if backoff_ms >= timeout_ms {
+            let span = patterns.backoff_ms.as_ref().map_or(key, |(key, _)| key).span();
+            errors.push(syn::Error::new(
+                span,
+                format!("the backoff between retries ({backoff_ms} ms) must be shorter than the hook's `timeout_ms` ({timeout_ms} ms), which every attempt runs within: lower `backoff_ms` or raise `timeout_ms`"),
+            ));
+        }
+    }
+    errors.finish(Ok(()))
 }

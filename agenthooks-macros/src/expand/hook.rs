@@ -8,9 +8,11 @@ use syn::{parse_quote, FnArg, Path, PathArguments, Type};
 
 use super::{parse_item, recover, with_errors};
 use crate::ast::{Hook, Kind};
-use crate::attr::{HookArgs, MatcherArg};
+use crate::attr::{HookArgs, MatcherArg, PatternArgs};
+use crate::patterns::{BreakerArg, RateLimitArg};
 use crate::errors::Errors;
 use crate::item::RawFn;
+use crate::valid;
 
 /// `#[hook(args)]` on `input`.
 pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -22,15 +24,16 @@ pub(crate) fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = errors.check(syn::parse2::<HookArgs>(args));
     let hook = errors.check(Hook::new(item.clone(), args.as_ref().map(|args| &args.point)));
-    if let (Some(args), Some(hook)) = (&args, hook) {
-        expand(args, &hook)
-    } else {
-        recover(&mut item);
-        if let Some(args) = &args {
-            name_point_in_context(&mut item, &args.point);
+    if let (Some(args), Some(hook)) = (&args, &hook) {
+        if errors.check(valid::hook_patterns(&args.patterns, args.timeout_ms, hook.is_async())).is_some() {
+            return expand(args, hook);
         }
-        with_errors(item, &errors)
     }
+    recover(&mut item);
+    if let Some(args) = &args {
+        name_point_in_context(&mut item, &args.point);
+    }
+    with_errors(item, &errors)
 }
 
 /// Writes the point into a context type that names none (`&mut Ctx`), so
@@ -118,7 +121,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     };
     let kind_meta = format_ident!("{kind}");
     let (matchers, matcher_checks) = matchers(args, &point);
-    let patterns = quote!(::core::option::Option::None);
+    let patterns = patterns(&args.patterns);
     // Spanned at the point's path, like every use of the point: when the
     // path names no hook point, each use fails at the same token for the
     // same reason, and the compiler reports it once.
@@ -185,4 +188,44 @@ fn matchers(args: &HookArgs, point: &TokenStream) -> (TokenStream, TokenStream) 
         }
     });
     (quote!(&[#(#entries),*]), quote!(#(#checks)*))
+}
+
+/// The hook's patterns, as `HookMeta::patterns`: `None`, or a reference to
+/// a constant (promoted to a `'static`, as the metadata is).
+fn patterns(args: &PatternArgs) -> TokenStream {
+    if args.is_empty() {
+        return quote!(::core::option::Option::None);
+    }
+    let some = |tokens: Option<TokenStream>| {
+        tokens.map_or_else(|| quote!(::core::option::Option::None), |tokens| quote!(::core::option::Option::Some(#tokens)))
+    };
+    let rate_limit = some(args.rate_limit.as_ref().map(|(_, RateLimitArg { limit, window_ms, per })| {
+        let exceeded = args.exceeded.as_ref().map_or_else(|| quote!(Block), |(_, variant)| quote!(#variant));
+        quote! {
+            ::agenthooks::patterns::RateLimit {
+                rate: ::agenthooks::__private::rate(#limit, #window_ms),
+                per: ::agenthooks::patterns::Per::#per,
+                exceeded: ::agenthooks::patterns::Exceeded::#exceeded,
+            }
+        }
+    }));
+    let retry = some(args.retry.as_ref().map(|(_, times)| {
+        let backoff_ms = args.backoff_ms.as_ref().map_or(crate::patterns::DEFAULT_BACKOFF_MS, |(_, backoff)| *backoff);
+        quote!(::agenthooks::__private::retry(#times, #backoff_ms))
+    }));
+    let breaker = some(args.breaker.as_ref().map(|(_, BreakerArg { failures, window_ms, probe_after_ms })| {
+        quote!(::agenthooks::__private::breaker(#failures, #window_ms, #probe_after_ms))
+    }));
+    let store_down = args.store_down.as_ref().map_or_else(|| quote!(Fail), |(_, variant)| quote!(#variant));
+    quote! {
+        ::core::option::Option::Some({
+            const __AGENTHOOKS_PATTERNS: ::agenthooks::patterns::Patterns = ::agenthooks::patterns::Patterns {
+                rate_limit: #rate_limit,
+                retry: #retry,
+                breaker: #breaker,
+                store_down: ::agenthooks::patterns::StoreDown::#store_down,
+            };
+            &__AGENTHOOKS_PATTERNS
+        })
+    }
 }
