@@ -67,7 +67,7 @@ pub(crate) fn rate_limit(value: &Expr) -> syn::Result<RateLimitArg> {
     let window = window.trim();
     // `10/s`: one of the unit.
     let window = if window.starts_with(|c: char| c.is_ascii_digit()) { window.to_owned() } else { format!("1{window}") };
-    let window_ms = duration_ms(&window).map_err(|problem| error(&lit, &format!("{problem} in {RATE_FORM}")))?;
+    let window_ms = duration_ms(&window).map_err(|problem| error(&lit, &format!("{problem}: {RATE_FORM}")))?;
     Ok(RateLimitArg { limit, window_ms, per: Ident::new(per, lit.span()) })
 }
 
@@ -85,8 +85,8 @@ pub(crate) fn breaker(value: &Expr) -> syn::Result<BreakerArg> {
                 "a breaker opens after one failure or more: `breaker = \"5 in 60s, probe after 30s\"`".to_owned()
             );
         }
-        let window_ms = duration_ms(window.trim()).map_err(|problem| format!("{problem} in {BREAKER_FORM}"))?;
-        let probe_after_ms = duration_ms(probe.trim()).map_err(|problem| format!("{problem} in {BREAKER_FORM}"))?;
+        let window_ms = duration_ms(window.trim()).map_err(|problem| format!("{problem}: {BREAKER_FORM}"))?;
+        let probe_after_ms = duration_ms(probe.trim()).map_err(|problem| format!("{problem}: {BREAKER_FORM}"))?;
         Ok(BreakerArg { failures, window_ms, probe_after_ms })
     })();
     parsed.map_err(|problem| error(&lit, &problem))

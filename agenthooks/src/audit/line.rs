@@ -545,6 +545,7 @@ mod member_tests {
             changed: Changed::default(),
             approval: None,
             let_through: false,
+            attempt: None,
         }
     }
 
@@ -583,6 +584,7 @@ mod member_tests {
             changed: Vec::new(),
             approval_id: None,
             let_through: false,
+            attempt: None,
             pid: 42,
             prev: GENESIS.into(),
         };
@@ -598,6 +600,7 @@ mod member_tests {
         asked.changed = Changed::new(&["payee", "note", "amount"], 0b101);
         asked.approval = Some(Box::new(id));
         asked.let_through = true;
+        asked.attempt = std::num::NonZeroU32::new(2);
         let (line, after) = first_line(&asked);
         let entry = Entry::parse(&line).expect("the line is JSON");
         assert_eq!((entry.error, entry.block_reason), (None, None));
@@ -605,6 +608,7 @@ mod member_tests {
         assert_eq!(entry.changed, [Cow::Borrowed("payee"), Cow::Borrowed("amount")]);
         assert_eq!(entry.approval_id, Some(Cow::Owned(id.to_string())));
         assert!(entry.let_through);
+        assert_eq!(entry.attempt, Some(2));
         assert_eq!(check(&line, &Link::GENESIS, None), Ok(after));
     }
 

@@ -301,9 +301,9 @@ mod tests {
     #[test]
     fn one_call_only_is_the_probe_once_probe_after_has_passed() {
         let store = InProcess::new();
-        let breaker = breaker(1, LONG, Duration::from_millis(20));
+        let breaker = breaker(1, LONG, Duration::from_millis(200));
         opened(&store, breaker);
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(250));
         let permits: Vec<Permit> = (0..5).map(|_| permit(&store, "h", breaker)).collect();
         assert_eq!(permits.iter().filter(|permit| **permit == Permit::Probe).count(), 1, "{permits:?}");
         assert_eq!(permits[0], Permit::Probe);

@@ -1,0 +1,14 @@
+use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+
+#[hookpoint(BeforeSearch)]
+pub async fn search(_session: &Session, query: String) -> Result<String, HookError> {
+    Ok(query)
+}
+
+#[hook(BeforeSearch, retry = 3, backoff_ms = 200, timeout_ms = 200)]
+async fn scope_to_eu(ctx: &mut Ctx<BeforeSearch>) -> Outcome {
+    ctx.query.push_str(" region:eu");
+    Outcome::Continue
+}
+
+fn main() {}
