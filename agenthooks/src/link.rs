@@ -183,7 +183,7 @@ pub fn require_crates(crates: &[&str]) -> Result<(), LinkError> {
 }
 
 impl fmt::Display for HookMeta {
-    /// `point <- crate::module::name [tenant, order, timeout, kind]`, one
+    /// `point <- crate::module::name [tenant, order, timeout, kind, patterns]`, one
     /// line. The tenants are those the hook runs for once the deployment's
     /// `link!` bindings apply: `*` for every tenant, `none` for a hook they
     /// keep from running.
@@ -199,7 +199,7 @@ impl fmt::Display for HookMeta {
         }
         write!(
             f,
-            ", order {}, timeout {} ms, {}{}]",
+            ", order {}, timeout {} ms, {}{}",
             self.order,
             self.timeout_ms,
             if self.is_async { "async " } else { "" },
@@ -207,7 +207,11 @@ impl fmt::Display for HookMeta {
                 crate::hook::HookKind::Interceptor => "interceptor",
                 crate::hook::HookKind::Observer => "observer",
             },
-        )
+        )?;
+        match self.patterns {
+            Some(patterns) => write!(f, ", {patterns}]"),
+            None => f.write_str("]"),
+        }
     }
 }
 

@@ -50,6 +50,35 @@ pub struct Patterns {
     pub store_down: StoreDown,
 }
 
+impl fmt::Display for Patterns {
+    /// As listings show it: `rate limit 500/1m per tenant (block), retry 3
+    /// after 100 ms, breaker 5 in 1m, probe after 30s, store down: fail`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(limit) = self.rate_limit {
+            let exceeded = match limit.exceeded {
+                Exceeded::Block => "block",
+                Exceeded::Skip => "skip",
+            };
+            parts.push(format!("rate limit {limit} ({exceeded})"));
+        }
+        if let Some(retry) = self.retry {
+            parts.push(format!("retry {} after {} ms", retry.times(), retry.backoff().as_millis()));
+        }
+        if let Some(breaker) = self.breaker {
+            parts.push(format!("breaker {}", breaker_text(breaker)));
+        }
+        if self.rate_limit.is_some() || self.breaker.is_some() {
+            let store_down = match self.store_down {
+                StoreDown::Fail => "fail",
+                StoreDown::Run => "run",
+            };
+            parts.push(format!("store down: {store_down}"));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
 /// A rate limit: at most `rate` calls of the hook per scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RateLimit {

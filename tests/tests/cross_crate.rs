@@ -62,6 +62,7 @@ fn the_listing_shows_both_crates_hooks_in_chain_order() {
             ("after_answer", "globex_hooks", "mark_reviewed", Some("globex"), 100, 500),
             ("before_answer", "globex_hooks", "never_empty", Some("globex"), 5, 500),
             ("before_answer", "acme_hooks", "sign", Some("acme"), 100, 500),
+            ("before_search", "acme_hooks", "search_quota", Some("acme"), 0, 500),
             ("before_search", "acme_hooks", "eu_only", Some("acme"), 10, 200),
             ("before_search", "globex_hooks", "top_result_only", Some("globex"), 10, 500),
             ("before_search", "acme_hooks", "no_competitor_research", Some("acme"), 20, 500),

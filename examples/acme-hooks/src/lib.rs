@@ -1,9 +1,17 @@
-//! Tenant `acme`'s hooks: keep searches in the EU, refuse to research a
-//! competitor, ask before searching confidential documents, sign every
-//! answer.
+//! Tenant `acme`'s hooks: hold each session to acme's plan of searches a
+//! minute, keep searches in the EU, refuse to research a competitor, ask
+//! before searching confidential documents, sign every answer.
 
 use agenthooks::{hook, Ctx, Outcome};
 use search_agent::{BeforeAnswer, BeforeSearch};
+
+/// acme's plan: 20 searches a minute per session. The executor counts them
+/// before the hook runs; the 21st search of a minute is refused with
+/// `HookError::RateLimited`, and audited with status `rate_limited`.
+#[hook(BeforeSearch, tenant = "acme", order = 0, rate_limit = "20/1m per session")]
+pub fn search_quota(_ctx: &Ctx<BeforeSearch>) -> Outcome {
+    Outcome::Continue
+}
 
 /// Restricts every search to EU documents.
 #[hook(BeforeSearch, tenant = "acme", order = 10, timeout_ms = 200)]

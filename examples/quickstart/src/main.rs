@@ -60,6 +60,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => println!("  unexpected: {other:?}"),
     }
 
+    // acme's plan admits 20 searches a minute per session
+    // (`rate_limit = "20/1m per session"` on `acme_hooks::search_quota`):
+    // a burst of 22 from one session runs 20 and refuses 2, before any
+    // hook of the chain runs.
+    let session = Session::new("session-acme-burst").with_tenant("acme").with_turn(1);
+    println!("\n[acme] 22 searches in a burst from one session");
+    let (mut ran, mut refused) = (0, None::<(usize, String)>);
+    for _ in 0..22 {
+        let filters = Filters { region: None, max_results: 10 };
+        match agent.search(&session, "rust".into(), filters).await {
+            Ok(_) => ran += 1,
+            Err(AgentError::Hook(error @ HookError::RateLimited { .. })) => {
+                let count = refused.as_ref().map_or(0, |(count, _)| *count);
+                refused = Some((count + 1, error.to_string()));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let (count, error) = refused.unwrap_or_default();
+    println!("  {ran} ran, {count} refused: {error}");
+
     // The operator switches a hook off while the agent runs: no rebuild, no
     // restart. The agent watches its hook configuration file; rewriting the
     // file applies it within an interval, and the audit log records it.
