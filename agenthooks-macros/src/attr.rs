@@ -167,7 +167,11 @@ const HOOK_KEYS: &[Key] = &[
         example: "breaker = \"5 in 60s, probe after 30s\"",
         aliases: &["circuit_breaker", "circuit", "circuit_breaker_threshold"],
     },
-    Key { name: "store_down", example: "store_down = \"run\"", aliases: &["fail_open", "on_store_error", "store_error"] },
+    Key {
+        name: "store_down",
+        example: "store_down = \"run\"",
+        aliases: &["fail_open", "on_store_error", "store_error"],
+    },
 ];
 
 const POINT_KEYS: &[Key] = &[

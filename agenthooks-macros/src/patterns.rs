@@ -62,11 +62,15 @@ pub(crate) fn rate_limit(value: &Expr) -> syn::Result<RateLimitArg> {
     let Some((limit, window)) = rate.split_once('/') else { return Err(error(&lit, RATE_FORM)) };
     let Ok(limit) = limit.trim().parse::<u32>() else { return Err(error(&lit, RATE_FORM)) };
     if limit == 0 {
-        return Err(error(&lit, "a rate limit admits at least one call per window: `rate_limit = \"500/60s per tenant\"`"));
+        return Err(error(
+            &lit,
+            "a rate limit admits at least one call per window: `rate_limit = \"500/60s per tenant\"`",
+        ));
     }
     let window = window.trim();
     // `10/s`: one of the unit.
-    let window = if window.starts_with(|c: char| c.is_ascii_digit()) { window.to_owned() } else { format!("1{window}") };
+    let window =
+        if window.starts_with(|c: char| c.is_ascii_digit()) { window.to_owned() } else { format!("1{window}") };
     let window_ms = duration_ms(&window).map_err(|problem| error(&lit, &format!("{problem}: {RATE_FORM}")))?;
     Ok(RateLimitArg { limit, window_ms, per: Ident::new(per, lit.span()) })
 }
@@ -111,7 +115,8 @@ fn number(value: &Expr, example: &str, min: u64, max: u64, what: &str) -> syn::R
     };
     let key = example.split(' ').next().unwrap_or(example);
     parsed.filter(|number| (min..=max).contains(number)).ok_or_else(|| {
-        let quoted = matches!(value, Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if lit.value().trim().parse::<u64>().is_ok());
+        let quoted =
+            matches!(value, Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if lit.value().trim().parse::<u64>().is_ok());
         let message = if quoted {
             format!("write the number without quotes: `{example}`")
         } else {

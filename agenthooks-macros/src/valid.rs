@@ -10,9 +10,9 @@ use syn::{
 
 use crate::ast::{is_hookpoint, is_redact};
 use crate::attr::PatternArgs;
-use crate::patterns::{DEFAULT_BACKOFF_MS, DEFAULT_TIMEOUT_MS};
 use crate::errors::Errors;
 use crate::item::RawFn;
+use crate::patterns::{DEFAULT_BACKOFF_MS, DEFAULT_TIMEOUT_MS};
 
 const HOOK_ARGUMENT: &str =
     "a hook takes one argument, its context: `ctx: &mut Ctx<Point>` to change arguments, or `ctx: &Ctx<Point>` to read them";

@@ -473,7 +473,9 @@ pub const fn rate(limit: u32, window_ms: u64) -> crate::store::Rate {
 /// The breaker `#[hook(breaker = ...)]` declares, its values checked
 /// non-zero by the macro.
 pub const fn breaker(failures: u32, window_ms: u64, probe_after_ms: u64) -> crate::store::Breaker {
-    let Some(failures) = std::num::NonZeroU32::new(failures) else { panic!("a breaker opens after one failure or more") };
+    let Some(failures) = std::num::NonZeroU32::new(failures) else {
+        panic!("a breaker opens after one failure or more")
+    };
     let window = std::time::Duration::from_millis(window_ms);
     match crate::store::Breaker::new(failures, window, std::time::Duration::from_millis(probe_after_ms)) {
         Some(breaker) => breaker,

@@ -115,12 +115,7 @@ impl fmt::Display for Span {
 
 /// A breaker as `#[hook]` takes it: `5 in 60s, probe after 30s`.
 pub(crate) fn breaker_text(breaker: Breaker) -> String {
-    format!(
-        "{} in {}, probe after {}",
-        breaker.failures(),
-        Span(breaker.window()),
-        Span(breaker.probe_after())
-    )
+    format!("{} in {}, probe after {}", breaker.failures(), Span(breaker.window()), Span(breaker.probe_after()))
 }
 
 /// What a rate limit counts calls per.

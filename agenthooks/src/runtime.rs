@@ -49,8 +49,8 @@ use std::time::Duration;
 use crate::hook::{Hook, HookFn, HookFuture, HookKind, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use crate::patterns::{Exceeded, Patterns, Per, RateLimit, Retry, StoreDown, MAX_RETRIES};
 use crate::point::{AsyncPoint, HookPoint};
-use crate::store::{Breaker, Rate};
 use crate::policy::{Mode, OnFailure};
+use crate::store::{Breaker, Rate};
 use crate::{intern, Ctx, HookMeta, InterceptorReturn, Matcher, ObserverReturn};
 
 /// Starts the registration of a hook on point `P`, under `path`: the hook's
@@ -282,7 +282,8 @@ impl<P: HookPoint> Builder<P> {
             Some(_) if !is_async => return Err(RegisterError::RetryNeedsAsync),
             Some((times, backoff)) => {
                 let times = NonZeroU32::new(times).filter(|times| times.get() <= MAX_RETRIES);
-                let times = times.ok_or(RegisterError::InvalidRetry { times: self.retry.map_or(0, |(times, _)| times) })?;
+                let times =
+                    times.ok_or(RegisterError::InvalidRetry { times: self.retry.map_or(0, |(times, _)| times) })?;
                 Some(Retry::new(times, backoff))
             }
         };

@@ -330,10 +330,7 @@ async fn always_failing(_ctx: &Ctx<Fetch>) -> Result<Outcome, String> {
 async fn retries_stop_within_the_hooks_one_time_limit() {
     let _serial = serial();
     let result = fetch(&Session::new("retry-2"), "https://slow/a".into()).await;
-    assert!(
-        matches!(result, Err(AgentError(HookError::Failed { .. } | HookError::TimedOut { .. }))),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(AgentError(HookError::Failed { .. } | HookError::TimedOut { .. }))), "{result:?}");
     let runs = SLOW_RUNS.load(Ordering::SeqCst);
     assert!((1..11).contains(&runs), "{runs} attempts: the time limit cut the retries short");
     assert_eq!(entries_of("retry-2").len(), runs, "one audit line per attempt");

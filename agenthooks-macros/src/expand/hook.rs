@@ -9,9 +9,9 @@ use syn::{parse_quote, FnArg, Path, PathArguments, Type};
 use super::{parse_item, recover, with_errors};
 use crate::ast::{Hook, Kind};
 use crate::attr::{HookArgs, MatcherArg, PatternArgs};
-use crate::patterns::{BreakerArg, RateLimitArg};
 use crate::errors::Errors;
 use crate::item::RawFn;
+use crate::patterns::{BreakerArg, RateLimitArg};
 use crate::valid;
 
 /// `#[hook(args)]` on `input`.
@@ -197,7 +197,10 @@ fn patterns(args: &PatternArgs) -> TokenStream {
         return quote!(::core::option::Option::None);
     }
     let some = |tokens: Option<TokenStream>| {
-        tokens.map_or_else(|| quote!(::core::option::Option::None), |tokens| quote!(::core::option::Option::Some(#tokens)))
+        tokens.map_or_else(
+            || quote!(::core::option::Option::None),
+            |tokens| quote!(::core::option::Option::Some(#tokens)),
+        )
     };
     let rate_limit = some(args.rate_limit.as_ref().map(|(_, RateLimitArg { limit, window_ms, per })| {
         let exceeded = args.exceeded.as_ref().map_or_else(|| quote!(Block), |(_, variant)| quote!(#variant));

@@ -33,7 +33,7 @@ use crate::store::{self, Breaker, Permit, StoreError, StoreFuture};
 use crate::unwind::discard;
 use crate::{Ctx, HookError, Session};
 
-use super::judge::{close, judge, Verdict};
+use super::judge::{close, judge_guarded, Verdict};
 use super::run::{self, Ended, Run};
 
 /// Runs `hook`, which declares `patterns`, on `ctx`, and judges it.
@@ -179,7 +179,8 @@ fn decided(
     let report = Report::open(meta, session);
     if meta.mode == Mode::Shadow {
         let would = format!("would be {status}: {message}");
-        let execution = Execution { message: Some(&would), ..Execution::new(meta, session, Status::Shadow, Duration::ZERO) };
+        let execution =
+            Execution { message: Some(&would), ..Execution::new(meta, session, Status::Shadow, Duration::ZERO) };
         close(report, &execution, Instant::now())?;
         return Ok(Verdict::Continue);
     }
@@ -202,7 +203,7 @@ async fn run_judged<P: HookPoint>(
     }
     let (run, report) = run::run(hook, ctx, session).await?;
     let failed = run.failed();
-    Ok((judge(hook.meta, ctx, run, report, None)?, failed))
+    Ok((judge_guarded(hook.meta, ctx, run, report, None)?, failed))
 }
 
 /// Runs the `async fn` hook `hook` until an attempt does not fail with an
@@ -231,7 +232,7 @@ async fn retried<P: HookPoint>(
         let left = meta.timeout().saturating_sub(Instant::now() - start);
         if !retryable || attempt > retry.times() || left <= retry.backoff() {
             let failed = run.failed();
-            return Ok((judge(meta, ctx, run, report, Some(attempt))?, failed));
+            return Ok((judge_guarded(meta, ctx, run, report, Some(attempt))?, failed));
         }
         failed_attempt(meta, ctx, run, report, attempt, retry)?;
         // A timer that fires meanwhile times the next attempt out.
