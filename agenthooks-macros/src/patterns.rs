@@ -54,16 +54,16 @@ pub(crate) fn rate_limit(value: &Expr) -> syn::Result<RateLimitArg> {
         Some("hook") => "Hook",
         Some(other) => {
             return Err(error(
-                &lit,
+                lit,
                 &format!("a rate limit is counted per `tenant`, `session` or `hook`, not `{other}`: `rate_limit = \"500/60s per tenant\"`"),
             ))
         }
     };
-    let Some((limit, window)) = rate.split_once('/') else { return Err(error(&lit, RATE_FORM)) };
-    let Ok(limit) = limit.trim().parse::<u32>() else { return Err(error(&lit, RATE_FORM)) };
+    let Some((limit, window)) = rate.split_once('/') else { return Err(error(lit, RATE_FORM)) };
+    let Ok(limit) = limit.trim().parse::<u32>() else { return Err(error(lit, RATE_FORM)) };
     if limit == 0 {
         return Err(error(
-            &lit,
+            lit,
             "a rate limit admits at least one call per window: `rate_limit = \"500/60s per tenant\"`",
         ));
     }
@@ -71,7 +71,7 @@ pub(crate) fn rate_limit(value: &Expr) -> syn::Result<RateLimitArg> {
     // `10/s`: one of the unit.
     let window =
         if window.starts_with(|c: char| c.is_ascii_digit()) { window.to_owned() } else { format!("1{window}") };
-    let window_ms = duration_ms(&window).map_err(|problem| error(&lit, &format!("{problem}: {RATE_FORM}")))?;
+    let window_ms = duration_ms(&window).map_err(|problem| error(lit, &format!("{problem}: {RATE_FORM}")))?;
     Ok(RateLimitArg { limit, window_ms, per: Ident::new(per, lit.span()) })
 }
 
@@ -93,7 +93,7 @@ pub(crate) fn breaker(value: &Expr) -> syn::Result<BreakerArg> {
         let probe_after_ms = duration_ms(probe.trim()).map_err(|problem| format!("{problem}: {BREAKER_FORM}"))?;
         Ok(BreakerArg { failures, window_ms, probe_after_ms })
     })();
-    parsed.map_err(|problem| error(&lit, &problem))
+    parsed.map_err(|problem| error(lit, &problem))
 }
 
 /// `retry = 3`: runs a failing hook again up to 3 times.

@@ -420,6 +420,37 @@ const fn equal(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// The rate `#[hook(rate_limit = ...)]` declares: `limit` calls per
+/// `window_ms`, both checked non-zero by the macro.
+pub const fn rate(limit: u32, window_ms: u64) -> crate::store::Rate {
+    let Some(limit) = std::num::NonZeroU32::new(limit) else { panic!("a rate limit admits at least one call") };
+    match crate::store::Rate::new(limit, std::time::Duration::from_millis(window_ms)) {
+        Some(rate) => rate,
+        None => panic!("a rate limit's window is longer than zero"),
+    }
+}
+
+/// The breaker `#[hook(breaker = ...)]` declares, its values checked
+/// non-zero by the macro.
+pub const fn breaker(failures: u32, window_ms: u64, probe_after_ms: u64) -> crate::store::Breaker {
+    let Some(failures) = std::num::NonZeroU32::new(failures) else {
+        panic!("a breaker opens after one failure or more")
+    };
+    let window = std::time::Duration::from_millis(window_ms);
+    match crate::store::Breaker::new(failures, window, std::time::Duration::from_millis(probe_after_ms)) {
+        Some(breaker) => breaker,
+        None => panic!("a breaker's window and probe delay are longer than zero"),
+    }
+}
+
+/// The retry `#[hook(retry = ..., backoff_ms = ...)]` declares, checked
+/// non-zero by the macro.
+pub const fn retry(times: u32, backoff_ms: u64) -> crate::patterns::Retry {
+    let Some(times) = std::num::NonZeroU32::new(times) else { panic!("`retry` runs a hook again at least once") };
+    crate::patterns::Retry::new(times, std::time::Duration::from_millis(backoff_ms))
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::{matcher_key_problem, ConstText};
@@ -458,34 +489,4 @@ mod tests {
         assert_eq!(text.as_str().len(), ConstText::CAPACITY - 1, "the half-copied `é` is dropped");
         assert!(text.as_str().starts_with("aé"));
     }
-}
-
-/// The rate `#[hook(rate_limit = ...)]` declares: `limit` calls per
-/// `window_ms`, both checked non-zero by the macro.
-pub const fn rate(limit: u32, window_ms: u64) -> crate::store::Rate {
-    let Some(limit) = std::num::NonZeroU32::new(limit) else { panic!("a rate limit admits at least one call") };
-    match crate::store::Rate::new(limit, std::time::Duration::from_millis(window_ms)) {
-        Some(rate) => rate,
-        None => panic!("a rate limit's window is longer than zero"),
-    }
-}
-
-/// The breaker `#[hook(breaker = ...)]` declares, its values checked
-/// non-zero by the macro.
-pub const fn breaker(failures: u32, window_ms: u64, probe_after_ms: u64) -> crate::store::Breaker {
-    let Some(failures) = std::num::NonZeroU32::new(failures) else {
-        panic!("a breaker opens after one failure or more")
-    };
-    let window = std::time::Duration::from_millis(window_ms);
-    match crate::store::Breaker::new(failures, window, std::time::Duration::from_millis(probe_after_ms)) {
-        Some(breaker) => breaker,
-        None => panic!("a breaker's window and probe delay are longer than zero"),
-    }
-}
-
-/// The retry `#[hook(retry = ..., backoff_ms = ...)]` declares, checked
-/// non-zero by the macro.
-pub const fn retry(times: u32, backoff_ms: u64) -> crate::patterns::Retry {
-    let Some(times) = std::num::NonZeroU32::new(times) else { panic!("`retry` runs a hook again at least once") };
-    crate::patterns::Retry::new(times, std::time::Duration::from_millis(backoff_ms))
 }

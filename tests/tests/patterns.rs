@@ -8,6 +8,10 @@
 //! The store is one per process: every test here holds [`serial`], since
 //! some install a store of their own.
 
+// The lock orders tests, each with a runtime of its own, not tasks of one
+// runtime: holding it across an `.await` blocks no other task.
+#![allow(clippy::await_holding_lock)]
+
 use std::future::pending;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
