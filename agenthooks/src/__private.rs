@@ -450,7 +450,6 @@ pub const fn retry(times: u32, backoff_ms: u64) -> crate::patterns::Retry {
     crate::patterns::Retry::new(times, std::time::Duration::from_millis(backoff_ms))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::{matcher_key_problem, ConstText};

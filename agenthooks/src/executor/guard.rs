@@ -228,17 +228,33 @@ async fn retried<P: HookPoint>(
         let limit = meta.timeout().saturating_sub(Instant::now() - start);
         let report = Report::open_cancellable(meta, session);
         let run = report.instrument(run::run_awaited(hook, ctx, timer.as_mut(), limit)).await;
-        let retryable = matches!(run.ended, Ended::Failed(_) | Ended::Panicked(_));
         let left = meta.timeout().saturating_sub(Instant::now() - start);
-        if !retryable || attempt > retry.times() || left <= retry.backoff() {
-            let failed = run.failed();
-            return Ok((judge_guarded(meta, ctx, run, report, Some(attempt))?, failed));
-        }
-        failed_attempt(meta, ctx, run, report, attempt, retry)?;
+        let again = attempt <= retry.times() && left > retry.backoff();
+        // Errors and panics are retried; a time-out used up the time.
+        let failed = match run {
+            Run { ended: Ended::Failed(text) | Ended::Panicked(text), duration, at, snapshot } if again => {
+                Failed { text, duration, at, snapshot }
+            }
+            run => {
+                let failed = run.failed();
+                return Ok((judge_guarded(meta, ctx, run, report, Some(attempt))?, failed));
+            }
+        };
+        failed_attempt(meta, ctx, failed, report, attempt, retry)?;
         // A timer that fires meanwhile times the next attempt out.
         tokio::time::sleep(retry.backoff()).await;
         attempt = attempt.saturating_add(1);
     }
+}
+
+/// An attempt that failed with an error or a panic, to be retried: its
+/// error or panic text, how long it ran, when it ended, and the arguments
+/// as they were before it (interceptors only).
+struct Failed<P> {
+    text: String,
+    duration: Duration,
+    at: Instant,
+    snapshot: Option<P>,
 }
 
 /// Audits the failed `attempt`, which will be retried, and restores the
@@ -246,15 +262,12 @@ async fn retried<P: HookPoint>(
 fn failed_attempt<P: HookPoint>(
     meta: &'static HookMeta,
     ctx: &mut Ctx<P>,
-    run: Run<P>,
+    failed: Failed<P>,
     report: Report<'_>,
     attempt: NonZeroU32,
     retry: Retry,
 ) -> Result<(), HookError> {
-    let Run { ended, duration, at, snapshot } = run;
-    let (Ended::Failed(text) | Ended::Panicked(text)) = ended else {
-        unreachable!("only errors and panics are retried")
-    };
+    let Failed { text, duration, at, snapshot } = failed;
     let text = scrub(text, &**ctx, snapshot.as_ref());
     if let Some(before) = snapshot {
         discard(std::mem::replace(&mut **ctx, before));
