@@ -15,6 +15,9 @@ use support::{in_bursts, TemporaryAudit};
 #[path = "support/baseline.rs"]
 mod baseline;
 #[macro_use]
+#[path = "support/hooks.rs"]
+mod hooks;
+#[macro_use]
 #[path = "support/points.rs"]
 mod points;
 mod support;

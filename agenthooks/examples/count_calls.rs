@@ -25,6 +25,9 @@ use baseline::{direct, AgentError};
 #[path = "../benches/support/baseline.rs"]
 mod baseline;
 #[macro_use]
+#[path = "../benches/support/hooks.rs"]
+mod hooks;
+#[macro_use]
 #[path = "../benches/support/points.rs"]
 mod points;
 
