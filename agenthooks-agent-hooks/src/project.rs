@@ -11,8 +11,8 @@ use agenthooks::{HookError, Status};
 use serde_json::Value;
 
 use crate::emission::{Consulted, Slot};
-use crate::points::POINT_PREFIX;
 use crate::host::{index_of, is_no_interceptor, transform_target, write_back, Shared};
+use crate::points::POINT_PREFIX;
 
 /// What the record says about an emission, before the identities.
 #[derive(Debug)]

@@ -160,7 +160,10 @@ async fn agent_loop(session: &Session, input: &str, run: &Mutex<Run>) -> Result<
 
 /// The (point, decision, reason) of each record.
 fn decisions(records: &[InterceptionRecord]) -> Vec<(InterceptionPoint, Decision, Option<String>)> {
-    records.iter().map(|record| (record.interception_point, record.verdict.decision, record.verdict.reason.clone())).collect()
+    records
+        .iter()
+        .map(|record| (record.interception_point, record.verdict.decision, record.verdict.reason.clone()))
+        .collect()
 }
 
 fn record_at(records: &[InterceptionRecord], point: InterceptionPoint) -> (Decision, Option<String>) {
@@ -170,13 +173,13 @@ fn record_at(records: &[InterceptionRecord], point: InterceptionPoint) -> (Decis
 
 #[tokio::test]
 async fn an_allowing_interceptor_sees_every_point_in_order_and_each_is_recorded() {
+    use InterceptionPoint as I;
     let session = session();
     let host = mounted(&session, vec![at("none", Verdict::allow())], None);
     let run = agent(&session, "what is on the page?").await;
     assert_eq!(run.output.expect("ran").expect("completed"), "the answer");
     assert_eq!(run.tool_calls, vec![json!({ "url": "https://evil.example" })]);
     let records = host.records().await;
-    use InterceptionPoint as I;
     let points: Vec<_> = records.iter().map(|record| record.interception_point).collect();
     assert_eq!(
         points,
@@ -295,9 +298,8 @@ async fn transform_that_adds_a_member_the_typed_message_lacks_fails_closed() {
 async fn panicking_interceptor_fails_closed() {
     let session = session();
     let panicking: Box<dyn Interceptor> = Box::new(Scripted(Box::new(|ctx| {
-        if point(ctx) == "pre_tool_call" {
-            panic!("the interceptor broke");
-        }
+        // A panic, as a broken interceptor throws.
+        assert_ne!(point(ctx), "pre_tool_call", "the interceptor broke");
         Verdict::allow()
     })));
     let host = mounted(&session, vec![panicking], None);

@@ -129,7 +129,8 @@ impl Mapped for AfterLlm {
         let mut ctx =
             builder.post_model_call(&self.model, response.content.clone(), calls.collect(), &response.finish_reason);
         if self.usage.input_tokens > 0 || self.usage.output_tokens > 0 {
-            let usage = json!({ "prompt_tokens": self.usage.input_tokens, "completion_tokens": self.usage.output_tokens });
+            let usage =
+                json!({ "prompt_tokens": self.usage.input_tokens, "completion_tokens": self.usage.output_tokens });
             ctx.insert("usage".to_owned(), usage);
         }
         ctx

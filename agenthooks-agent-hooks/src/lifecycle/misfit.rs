@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 #[non_exhaustive]
 pub enum Misfit {
     /// A value has another JSON type than the typed field takes.
-    #[error("host_error:transform_invalid: `{path}` must be {expected} at `{point}`; transform it to a value of that type")]
+    #[error(
+        "host_error:transform_invalid: `{path}` must be {expected} at `{point}`; transform it to a value of that type"
+    )]
     WrongType {
         /// The lifecycle point.
         point: &'static str,

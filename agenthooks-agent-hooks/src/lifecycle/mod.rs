@@ -169,14 +169,14 @@ pub struct LifecycleHost {
     /// host's own hooks) outside the registry's locks.
     mounted: Arc<Mounted>,
     /// The registration handles, one per point.
-    _hooks: Vec<Box<dyn Any + Send + Sync>>,
+    hooks: Vec<Box<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for LifecycleHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LifecycleHost")
             .field("session", &self.mounted.session)
-            .field("hooks", &self._hooks.len())
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -205,7 +205,8 @@ impl Host {
         };
         let mut builder = AgentContextBuilder::new(agent, FRAMEWORK, session.session_id());
         builder.with_optional("tenant", json!({ "id": tenant }));
-        let mounted = Arc::new(Mounted { session: session.session_id().to_owned(), emitting: Mutex::new((self, builder)) });
+        let mounted =
+            Arc::new(Mounted { session: session.session_id().to_owned(), emitting: Mutex::new((self, builder)) });
         let path = format!("{MOUNT_PREFIX}{}", MOUNTS.fetch_add(1, Ordering::Relaxed));
         let hooks = vec![
             mount::<AgentStart>(&mounted, tenant, &path)?,
@@ -218,7 +219,7 @@ impl Host {
             mount::<RunEnd>(&mounted, tenant, &path)?,
             mount::<AgentShutdown>(&mounted, tenant, &path)?,
         ];
-        Ok(LifecycleHost { mounted, _hooks: hooks })
+        Ok(LifecycleHost { mounted, hooks })
     }
 }
 
