@@ -70,7 +70,8 @@ impl HookedAgent {
     pub async fn prompt(&self, session: &Session, prompt: impl Into<String>) -> Result<String, RunError> {
         let hook = self.hook(session);
         let stop = hook.stop_slot();
-        let result = self.agent.prompt(prompt.into()).add_hook(hook).run().await;
+        // Boxed: rig's run is a large future, kept off the caller's stack.
+        let result = Box::pin(self.agent.prompt(prompt.into()).add_hook(hook).run()).await;
         if let Some(error) = stop.take() {
             return Err(error);
         }
@@ -78,7 +79,7 @@ impl HookedAgent {
             Ok(response) => Ok(lifecycle::run_end(session, self.name.clone(), response.output()).await?),
             Err(error) => {
                 lifecycle::error(session, "agent".to_owned(), error.to_string()).await?;
-                Err(RunError::Agent(error))
+                Err(RunError::Agent(Box::new(error)))
             }
         }
     }

@@ -46,7 +46,7 @@ pub(crate) fn messages(history: &[Message]) -> Result<Vec<lifecycle::Message>, s
         .map(|message| {
             let mut value = serde_json::to_value(message)?;
             let role = value.get("role").and_then(Value::as_str).unwrap_or_default().to_owned();
-            let content = value.get_mut("content").map(Value::take).unwrap_or(Value::Null);
+            let content = value.get_mut("content").map_or(Value::Null, Value::take);
             Ok(lifecycle::Message::new(role, content))
         })
         .collect()

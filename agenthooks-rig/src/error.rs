@@ -26,6 +26,7 @@ pub enum RunError {
     },
     /// The rig agent failed on its own (the model, a tool server, the turn
     /// limit): no hook stopped it. The `lifecycle.error` point has seen it.
+    /// Boxed: rig's error carries the run's history.
     #[error("the rig agent failed: {0}")]
-    Agent(#[source] PromptError),
+    Agent(#[source] Box<PromptError>),
 }

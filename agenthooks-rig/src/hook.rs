@@ -116,9 +116,16 @@ impl LifecycleHook {
     /// label rig selected the model under (`default` for
     /// `AgentBuilder::new`).
     fn model(&self, requested: Option<&str>) -> String {
-        requested.map(str::to_owned).unwrap_or_else(|| {
-            self.model.lock().unwrap_or_else(PoisonError::into_inner).clone().unwrap_or_else(|| "default".to_owned())
-        })
+        requested.map_or_else(
+            || {
+                self.model
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone()
+                    .unwrap_or_else(|| "default".to_owned())
+            },
+            str::to_owned,
+        )
     }
 
     async fn before_tool(&self, event: &DispatchEvent<'_>, name: &str, args: &str) -> DispatchAction {

@@ -24,7 +24,7 @@ async fn run(hooked: bool) -> (String, Vec<serde_json::Value>, Vec<serde_json::V
     let answer = if hooked {
         HookedAgent::new(agent).prompt(&Session::new("rig-plain").with_tenant("acme"), "Find Ann").await.unwrap()
     } else {
-        agent.prompt("Find Ann").run().await.unwrap().output()
+        Box::pin(agent.prompt("Find Ann").run()).await.unwrap().output()
     };
     let requests =
         model.requests().iter().map(|request| serde_json::to_value(&request.chat_history).unwrap()).collect();

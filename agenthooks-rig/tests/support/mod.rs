@@ -44,14 +44,12 @@ impl ScriptedModel {
     /// The answer to `request`: the tool call, or the final text once the
     /// last message carries the tool's result.
     fn answer(&self, request: &CompletionRequest) -> Vec<AssistantContent> {
-        match request.chat_history.last().and_then(tool_result_text) {
-            Some(result) => vec![AssistantContent::text(format!("done: {result}"))],
-            None => {
-                let name = ToolName::new(self.tool.clone()).expect("the script names a tool");
-                let call = ToolCall::from_wire("call-1", ToolFunction::new(name, self.args.clone()));
-                vec![AssistantContent::ToolCall(call)]
-            }
+        if let Some(result) = request.chat_history.last().and_then(tool_result_text) {
+            return vec![AssistantContent::text(format!("done: {result}"))];
         }
+        let name = ToolName::new(self.tool.clone()).expect("the script names a tool");
+        let call = ToolCall::from_wire("call-1", ToolFunction::new(name, self.args.clone()));
+        vec![AssistantContent::ToolCall(call)]
     }
 }
 
