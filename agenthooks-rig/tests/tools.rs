@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::Mutex;
 
-use agenthooks::lifecycle::{AfterLlm, AfterTool, BeforeLlm, BeforeTool, Message};
+use agenthooks::lifecycle::{AfterLlm, AfterTool, BeforeLlm, BeforeTool, Message, ToolError};
 use agenthooks::{hook, Ctx, HookError, Outcome, Session};
 use agenthooks_rig::{BlockedTool, HookedAgent, RunError};
 use agenthooks_tests::{audit_lines, audit_to_temp};
@@ -31,6 +31,23 @@ fn mask_emails(ctx: &mut Ctx<AfterTool>) -> Outcome {
     if let Some(email) = ctx.result.value.get_mut("email") {
         *email = Value::String("***".into());
     }
+    Outcome::Continue
+}
+
+/// What the tool-error and after-tool hooks saw of failed calls, per
+/// session: the tool, and the error or whether the result was an error.
+static TOOL_FAILURES: Mutex<Vec<(String, String, String)>> = Mutex::new(Vec::new());
+
+#[hook(ToolError, tenant = "alerts")]
+async fn alert_on_tool_errors(ctx: &Ctx<ToolError>) {
+    let session = ctx.session().session_id().to_owned();
+    TOOL_FAILURES.lock().unwrap().push((session, ctx.tool.clone(), ctx.error.clone()));
+}
+
+#[hook(AfterTool, tenant = "alerts")]
+fn see_failed_results(ctx: &Ctx<AfterTool>) -> Outcome {
+    let session = ctx.session().session_id().to_owned();
+    TOOL_FAILURES.lock().unwrap().push((session, ctx.tool.clone(), format!("is_error={}", ctx.result.is_error)));
     Outcome::Continue
 }
 
@@ -185,4 +202,21 @@ async fn an_after_llm_hook_rewrites_the_answers_text() {
 
     assert!(answer.starts_with("done: ") && answer.ends_with(" [checked]"), "{answer}");
     assert_eq!(tool.calls().len(), 1, "the tool call of the first answer still ran");
+}
+
+#[tokio::test]
+async fn a_failing_tool_reaches_the_tool_error_point_and_after_tool_sees_an_error() {
+    audit_to_temp();
+    let (model, tool) = (ScriptedModel::calling("crm_lookup", json!({"name": "nobody"})), CrmLookup::default());
+    let agent = HookedAgent::new(rig_agent(&model, &tool));
+
+    agent.prompt(&session("rig-tool-error", "alerts"), "Find nobody").await.unwrap();
+
+    assert_eq!(tool.calls().len(), 1, "the tool ran once");
+    let seen: Vec<_> =
+        TOOL_FAILURES.lock().unwrap().iter().filter(|(id, ..)| id == "rig-tool-error").cloned().collect();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0].1, "crm_lookup");
+    assert!(!seen[0].2.is_empty() && seen[0].2 != "is_error=true", "the tool-error point ran first: {seen:?}");
+    assert_eq!(seen[1].2, "is_error=true");
 }

@@ -4,7 +4,6 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rig_agent::core::completion::{AssistantContent, CompletionRequest, CompletionResponse, Usage};
@@ -85,7 +84,7 @@ impl Transport<MockScript> for ScriptedModel {
 }
 
 /// A CRM lookup tool that records the arguments of every call and answers
-/// with a customer record.
+/// with a customer record; it fails for the name `nobody`.
 #[derive(Clone, Debug, Default)]
 pub struct CrmLookup {
     calls: Arc<Mutex<Vec<Value>>>,
@@ -102,7 +101,7 @@ impl PortableTool for CrmLookup {
     const NAME: &'static str = "crm_lookup";
     type Args = Value;
     type Output = Value;
-    type Error = Infallible;
+    type Error = std::io::Error;
 
     fn description(&self) -> String {
         "Looks a customer up by name".to_owned()
@@ -112,8 +111,11 @@ impl PortableTool for CrmLookup {
         serde_json::json!({"type": "object", "properties": {"name": {"type": "string"}}})
     }
 
-    async fn call(&self, args: Value) -> Result<Value, Infallible> {
+    async fn call(&self, args: Value) -> Result<Value, std::io::Error> {
         self.calls.lock().unwrap_or_else(PoisonError::into_inner).push(args.clone());
+        if args["name"] == "nobody" {
+            return Err(std::io::Error::other("no customer is named nobody"));
+        }
         Ok(serde_json::json!({"name": args["name"], "email": "ann@example.com"}))
     }
 }
