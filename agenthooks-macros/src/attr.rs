@@ -615,7 +615,22 @@ mod tests {
             let parsed = version("version", &syn::parse_quote!(#good)).unwrap();
             assert_eq!((parsed.major, parsed.minor), (major, minor), "{good}");
         }
-        for bad in ["", "2", "2.", ".1", "2.1.0", "v2.1", "02.1", "2.01", "2.x", " 2.1", "2.1 ", "-1.0", "+1.0", "4294967296.0"] {
+        for bad in [
+            "",
+            "2",
+            "2.",
+            ".1",
+            "2.1.0",
+            "v2.1",
+            "02.1",
+            "2.01",
+            "2.x",
+            " 2.1",
+            "2.1 ",
+            "-1.0",
+            "+1.0",
+            "4294967296.0",
+        ] {
             assert!(version("version", &syn::parse_quote!(#bad)).is_err(), "{bad:?}");
         }
     }

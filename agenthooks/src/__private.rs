@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 
 pub use inventory;
 
+use crate::contract::Version;
 pub use crate::error::CarriesHookError;
 pub use crate::executor::{run_async, run_sync};
 use crate::hook::HookFn;
@@ -18,7 +19,6 @@ pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::redact::redacted_text_of;
 pub use crate::registry::{HookRegistration, SinglePoint};
 pub use crate::table::PointTable;
-use crate::contract::Version;
 use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};
 
 /// Boxes an `async fn` hook's future so that every hook of a point has one
@@ -499,13 +499,17 @@ mod tests {
     fn a_contract_mismatch_names_both_versions() {
         let newer = contract_problem("BeforeTool", Some(Version::new(2, 0)), Version::new(2, 13));
         assert!(
-            newer.as_str().starts_with("`BeforeTool` is at contract version 2.0 and this hook is written for 2.13, which is newer"),
+            newer.as_str().starts_with(
+                "`BeforeTool` is at contract version 2.0 and this hook is written for 2.13, which is newer"
+            ),
             "{}",
             newer.as_str()
         );
         let major = contract_problem("BeforeTool", Some(Version::new(3, 0)), Version::new(2, 1));
         assert!(
-            major.as_str().starts_with("`BeforeTool` is at contract version 3.0 and this hook is written for 2.1: a new major"),
+            major
+                .as_str()
+                .starts_with("`BeforeTool` is at contract version 3.0 and this hook is written for 2.1: a new major"),
             "{}",
             major.as_str()
         );

@@ -25,12 +25,7 @@ impl Conflict {
     /// The start-up error for this conflict at the point named `point`,
     /// naming its first two hooks.
     pub(crate) fn to_link_error(&self, point: &'static str) -> LinkError {
-        LinkError::SingleHookConflict {
-            point,
-            tenant: self.tenant,
-            first: self.hooks[0],
-            second: self.hooks[1],
-        }
+        LinkError::SingleHookConflict { point, tenant: self.tenant, first: self.hooks[0], second: self.hooks[1] }
     }
 }
 
@@ -64,7 +59,7 @@ pub(crate) fn guard<P: HookPoint>(conflict: &Conflict) -> Hook<P> {
     Hook::new(meta, HookFn::ObserverClosure(Arc::new(move |_| Ok(Outcome::Block(reason.clone())))))
 }
 
-/// `tenant `acme``, or `every tenant`.
+/// How a message names `tenant`, or every tenant for `None`.
 pub(crate) fn for_tenant(tenant: Option<&str>) -> String {
     tenant.map_or_else(|| "every tenant".to_owned(), |tenant| format!("tenant `{tenant}`"))
 }

@@ -77,7 +77,8 @@ fn a_call_of_the_tenant_with_two_hooks_runs_neither_and_is_blocked_naming_both()
     assert_eq!(ACME_RUNS.load(Ordering::SeqCst), before, "neither of acme's hooks ran");
     assert_eq!((blocked.point, blocked.hook), ("choose_model", SINGLE_POINT_GUARD));
     assert!(
-        blocked.reason.contains("`single_points::acme_small`") && blocked.reason.contains("`single_points::acme_large`"),
+        blocked.reason.contains("`single_points::acme_small`")
+            && blocked.reason.contains("`single_points::acme_large`"),
         "{}",
         blocked.reason
     );
