@@ -1,3 +1,7 @@
+//! Contracts between points and hooks. A hook written for an older minor
+//! version of its point's contract compiles and runs (the mismatches are
+//! compile errors, locked by the ui tests).
+//!
 //! Points that admit one hook per tenant (`#[hookpoint(Point, single)]`):
 //! two hooks linked for one tenant are a start-up error naming both, and a
 //! call of that tenant runs neither; hooks of other tenants run; a hook
@@ -14,7 +18,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use agenthooks::contract::{Version, SINGLE_POINT_GUARD};
 use agenthooks::{config, hook, hookpoint, runtime, Ctx, HookError, LinkError, Outcome, Session};
 use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
-use contract_agent::{choose_model, ChooseModel};
+use contract_agent::{call_tool, choose_model, BeforeTool, ChooseModel};
 
 /// One test at a time, each starting with no configuration.
 fn turn() -> MutexGuard<'static, ()> {
@@ -51,6 +55,22 @@ fn globex_model(ctx: &mut Ctx<ChooseModel>) -> Outcome {
     Outcome::Continue
 }
 
+// `BeforeTool` is at 2.1, in another crate: a hook written for 2.0 fits.
+#[hook(BeforeTool, contract = "2.0")]
+fn written_for_two_zero(ctx: &mut Ctx<BeforeTool>) -> Outcome {
+    ctx.tool.push_str("@2.0");
+    Outcome::Continue
+}
+
+#[test]
+fn a_hook_written_for_an_older_minor_version_of_its_point_runs() {
+    let _turn = turn();
+    assert_eq!(call_tool(&session("acme"), "search".into()), Ok("search@2.0".to_owned()));
+    let point = agenthooks::linked_points().into_iter().find(|point| point.name == "before_tool").unwrap();
+    assert_eq!(point.version, Some(Version::new(2, 1)));
+    assert!(!point.single);
+}
+
 #[test]
 fn verify_linked_names_both_hooks_that_run_for_one_tenant_at_a_single_point() {
     let _turn = turn();
@@ -59,8 +79,8 @@ fn verify_linked_names_both_hooks_that_run_for_one_tenant_at_a_single_point() {
         Err(LinkError::SingleHookConflict {
             point: "choose_model",
             tenant: Some("acme"),
-            first: "single_points::acme_small",
-            second: "single_points::acme_large",
+            first: "contracts::acme_small",
+            second: "contracts::acme_large",
         })
     );
     let message = agenthooks::verify_linked().unwrap_err().to_string();
@@ -77,8 +97,7 @@ fn a_call_of_the_tenant_with_two_hooks_runs_neither_and_is_blocked_naming_both()
     assert_eq!(ACME_RUNS.load(Ordering::SeqCst), before, "neither of acme's hooks ran");
     assert_eq!((blocked.point, blocked.hook), ("choose_model", SINGLE_POINT_GUARD));
     assert!(
-        blocked.reason.contains("`single_points::acme_small`")
-            && blocked.reason.contains("`single_points::acme_large`"),
+        blocked.reason.contains("`contracts::acme_small`") && blocked.reason.contains("`contracts::acme_large`"),
         "{}",
         blocked.reason
     );
@@ -96,12 +115,12 @@ fn a_tenant_with_one_hook_at_a_single_point_runs_it() {
 #[test]
 fn a_hook_switched_off_by_the_configuration_leaves_its_tenant_one_enabled_hook() {
     let _turn = turn();
-    config::apply_str("[hook.\"single_points::acme_large\"]\nenabled = false\n", "test").unwrap();
+    config::apply_str("[hook.\"contracts::acme_large\"]\nenabled = false\n", "test").unwrap();
     assert_eq!(choose_model(&session("acme"), "default".into()), Ok("small".to_owned()));
     assert_eq!(agenthooks::verify_linked(), Ok(()));
 
     // Switched off for acme only: the same.
-    config::apply_str("[hook.\"single_points::acme_small\".tenant.acme]\nenabled = false\n", "test").unwrap();
+    config::apply_str("[hook.\"contracts::acme_small\".tenant.acme]\nenabled = false\n", "test").unwrap();
     assert_eq!(choose_model(&session("acme"), "default".into()), Ok("large".to_owned()));
 
     config::clear();
