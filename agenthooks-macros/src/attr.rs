@@ -2,7 +2,7 @@
 //! `#[hookpoint(Name, name = "…", after = AfterName)]`, each value kept with
 //! its span.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -29,6 +29,17 @@ pub(crate) struct HookArgs {
     /// `rate_limit`, `exceeded`, `retry`, `backoff_ms`, `breaker`,
     /// `store_down`.
     pub(crate) patterns: PatternArgs,
+    /// `contract = "2.0"`: the version of the point's contract the hook is
+    /// written for.
+    pub(crate) contract: Option<VersionArg>,
+}
+
+/// A contract version in quotes, `"major.minor"`, kept with its literal
+/// for the span of errors about it.
+pub(crate) struct VersionArg {
+    pub(crate) major: u32,
+    pub(crate) minor: u32,
+    pub(crate) lit: LitStr,
 }
 
 /// The pattern keys of `#[hook(...)]`, each with the key it was written
@@ -100,6 +111,10 @@ pub(crate) struct PointArgs {
     /// `after_name = "..."`: the after point's name, when not the
     /// `snake_case` of its struct.
     pub(crate) after_name: Option<LitStr>,
+    /// `single`: the point admits one hook per tenant.
+    pub(crate) single: bool,
+    /// `version = "2.1"`: the point's contract version.
+    pub(crate) version: Option<VersionArg>,
 }
 
 impl PointArgs {
@@ -136,7 +151,8 @@ const ON_FAILURE: Choice = Choice { key: "on_failure", words: &[("deny", "Deny")
 const COMPOSE: Choice =
     Choice { key: "compose", words: &[("chain", "Chain"), ("run_all", "RunAll"), ("parallel", "Parallel")] };
 
-/// A key an attribute takes, with an example of its use.
+/// A key an attribute takes, with an example of its use. A key whose
+/// example is its bare name is a flag, written without a value.
 struct Key {
     name: &'static str,
     example: &'static str,
@@ -172,6 +188,11 @@ const HOOK_KEYS: &[Key] = &[
         example: "store_down = \"run\"",
         aliases: &["fail_open", "on_store_error", "store_error"],
     },
+    Key {
+        name: "contract",
+        example: "contract = \"2.0\"",
+        aliases: &["version", "contract_version", "point_version", "requires"],
+    },
 ];
 
 const POINT_KEYS: &[Key] = &[
@@ -180,7 +201,16 @@ const POINT_KEYS: &[Key] = &[
     Key { name: "compose", example: "compose = \"run_all\"", aliases: &["composition", "profile", "strategy"] },
     Key { name: "after", example: "after = AfterSearch", aliases: &["after_point", "post", "then", "on_result"] },
     Key { name: "after_name", example: "after_name = \"after_search\"", aliases: &["after_id"] },
+    Key { name: "single", example: "single", aliases: &["one_hook", "exclusive", "singleton", "unique"] },
+    Key { name: "version", example: "version = \"2.1\"", aliases: &["contract", "contract_version", "ver"] },
 ];
+
+impl Key {
+    /// Whether the key is a flag, written without a value (`single`).
+    fn is_flag(&self) -> bool {
+        self.example == self.name
+    }
+}
 
 /// The longest time limit a hook may declare: 5 minutes.
 pub(crate) const MAX_TIMEOUT_MS: u64 = 300_000;
@@ -198,6 +228,7 @@ impl Parse for HookArgs {
             mode: None,
             matchers: Vec::new(),
             patterns: PatternArgs::default(),
+            contract: None,
         };
         for (key, value) in parse_pairs(input, HOOK_KEYS, &mut errors)? {
             match key.to_string().as_str() {
@@ -212,6 +243,7 @@ impl Parse for HookArgs {
                 "backoff_ms" => args.patterns.backoff_ms = errors.check(patterns::backoff_ms(&value)).map(|v| (key, v)),
                 "breaker" => args.patterns.breaker = errors.check(patterns::breaker(&value)).map(|v| (key, v)),
                 "store_down" => args.patterns.store_down = errors.check(store_down(&value)).map(|v| (key, v)),
+                "contract" => args.contract = errors.check(version("contract", &value)),
                 _ => match lit_str(&value).filter(|_| !is_alias(&key, HOOK_KEYS)) {
                     Some(pattern) => {
                         if let Some(pattern) = errors.check(matcher::pattern(pattern)) {
@@ -251,7 +283,16 @@ impl Parse for PointArgs {
         )?;
         let mut errors = Errors::default();
         errors.check(struct_name(&ident, &POINT_STRUCT));
-        let mut args = PointArgs { ident, name: None, on_failure: None, compose: None, after: None, after_name: None };
+        let mut args = PointArgs {
+            ident,
+            name: None,
+            on_failure: None,
+            compose: None,
+            after: None,
+            after_name: None,
+            single: false,
+            version: None,
+        };
         let (mut after_given, mut after_name_key) = (false, None);
         for (key, value) in parse_pairs(input, POINT_KEYS, &mut errors)? {
             match key.to_string().as_str() {
@@ -266,6 +307,8 @@ impl Parse for PointArgs {
                     args.after_name = errors.check(point_name(&value));
                     after_name_key = Some(key);
                 }
+                "single" => args.single = errors.check(flag(&key, &value)).is_some(),
+                "version" => args.version = errors.check(version("version", &value)),
                 _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
@@ -341,7 +384,22 @@ fn parse_pairs(input: ParseStream, keys: &[Key], errors: &mut Errors) -> syn::Re
             return Err(input.error("remove this extra `,`"));
         }
         let key = input.call(Ident::parse_any)?;
+        let flag = keys.iter().any(|known| key == known.name && known.is_flag());
+        if flag && (input.is_empty() || input.peek(Token![,])) {
+            if pairs.iter().any(|(seen, _)| *seen == key) {
+                errors.push(syn::Error::new(key.span(), format!("duplicate key `{key}`; give it once")));
+            } else {
+                pairs.push((key, Expr::Verbatim(TokenStream::new())));
+            }
+            continue;
+        }
         if !input.peek(Token![=]) {
+            if key == "single" && !flag {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "`single` goes on the point, `#[hookpoint(ChooseModel, single)]`: the point's author decides that it admits one hook per tenant",
+                ));
+            }
             let example = keys.iter().find(|known| key == known.name).map_or("key = value", |known| known.example);
             let error = if input.peek(Token![:]) {
                 format!("write `=` between a key and its value: `{example}`")
@@ -402,6 +460,51 @@ fn lit_str(value: &Expr) -> Option<&LitStr> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit),
         _ => None,
+    }
+}
+
+/// A flag, `single`: written without a value.
+fn flag(key: &Ident, value: &Expr) -> syn::Result<()> {
+    match value {
+        Expr::Verbatim(tokens) if tokens.is_empty() => Ok(()),
+        _ => Err(syn::Error::new_spanned(
+            value,
+            format!("`{key}` takes no value: write it alone, like `#[hookpoint(ChooseModel, {key})]`, or leave it out"),
+        )),
+    }
+}
+
+/// `version = "2.1"` or `contract = "2.0"`: two whole numbers that fit a
+/// `u32`, without leading zeros, in quotes.
+fn version(key: &str, value: &Expr) -> syn::Result<VersionArg> {
+    let rule = format!(
+        "`{key}` takes a contract version `major.minor` in quotes, two whole numbers without leading zeros: `{key} = \"2.1\"`"
+    );
+    let Some(lit) = lit_str(value) else {
+        let message = match value {
+            Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) if float.suffix().is_empty() => {
+                format!("write the version in quotes: `{key} = \"{}\"`", float.base10_digits())
+            }
+            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if int.suffix().is_empty() => {
+                format!("write the version in quotes, with its minor version: `{key} = \"{}.0\"`", int.base10_digits())
+            }
+            _ => rule,
+        };
+        return Err(syn::Error::new_spanned(value, message));
+    };
+    let text = lit.value();
+    let number = |part: &str| {
+        let digits = !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+        let leading_zero = part.len() > 1 && part.starts_with('0');
+        if digits && !leading_zero {
+            part.parse::<u32>().ok()
+        } else {
+            None
+        }
+    };
+    match text.split_once('.').map(|(major, minor)| (number(major), number(minor))) {
+        Some((Some(major), Some(minor))) => Ok(VersionArg { major, minor, lit: lit.clone() }),
+        _ => Err(syn::Error::new_spanned(lit, format!("`{text}` is not a contract version: {rule}"))),
     }
 }
 
@@ -599,7 +702,33 @@ pub(crate) fn is_point_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_point_name;
+    use super::{is_point_name, version};
+
+    #[test]
+    fn versions_are_two_whole_numbers_without_leading_zeros() {
+        for (good, major, minor) in [("2.1", 2, 1), ("0.0", 0, 0), ("10.20", 10, 20), ("4294967295.0", u32::MAX, 0)] {
+            let parsed = version("version", &syn::parse_quote!(#good)).unwrap();
+            assert_eq!((parsed.major, parsed.minor), (major, minor), "{good}");
+        }
+        for bad in [
+            "",
+            "2",
+            "2.",
+            ".1",
+            "2.1.0",
+            "v2.1",
+            "02.1",
+            "2.01",
+            "2.x",
+            " 2.1",
+            "2.1 ",
+            "-1.0",
+            "+1.0",
+            "4294967296.0",
+        ] {
+            assert!(version("version", &syn::parse_quote!(#bad)).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn point_names_are_dot_separated_lowercase_snake_case() {

@@ -27,6 +27,7 @@ static HOOK: HookMeta = HookMeta {
     mode: agenthooks::Mode::Enforce,
     matchers: &[],
     patterns: None,
+    contract: None,
 };
 
 fn audit(c: &mut Criterion) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Ctx;
+use crate::contract::Version;
 use crate::matcher::Matcher;
 use crate::patterns::Patterns;
 use crate::policy::Mode;
@@ -50,6 +51,10 @@ pub struct HookMeta {
     /// [`patterns`](crate::patterns)); `None` when it declares none, and
     /// then the executor checks nothing more.
     pub patterns: Option<&'static Patterns>,
+    /// The contract version of its point the hook is written for
+    /// (`contract = "2.0"`); `None` accepts any version. Checked when the
+    /// hook compiles (see [`contract`](crate::contract)).
+    pub contract: Option<Version>,
 }
 
 impl HookMeta {

@@ -87,6 +87,7 @@ mod tests {
             mode: Mode::Enforce,
             matchers: &[],
             patterns: None,
+            contract: None,
         }
     }
 

@@ -125,7 +125,10 @@ pub(crate) fn reach(hook: &HookMeta) -> Reach {
 ///   ([`LinkError::UnnamedHookCrate`]);
 /// - no hook names a tenant outside its crate's binding
 ///   ([`LinkError::TenantOutsideBinding`]);
-/// - no two hook points share a name ([`LinkError::DuplicatePointName`]).
+/// - no two hook points share a name ([`LinkError::DuplicatePointName`]);
+/// - at most one hook runs for each tenant at each point declared
+///   `single`, with the configuration in force
+///   ([`LinkError::SingleHookConflict`]; see [`contract`](crate::contract)).
 ///
 /// Returns the first problem, in that order. Call it first thing in `main`:
 ///
@@ -150,7 +153,8 @@ pub fn verify_linked() -> Result<(), LinkError> {
             },
         });
     }
-    unique_point_names(&crate::registry::linked_points())
+    unique_point_names(&crate::registry::linked_points())?;
+    crate::registry::single_point_conflict().map_or(Ok(()), Err)
 }
 
 /// Fails on the first name two points share (`points` sorted by name).
@@ -208,6 +212,9 @@ impl fmt::Display for HookMeta {
                 crate::hook::HookKind::Observer => "observer",
             },
         )?;
+        if let Some(contract) = self.contract {
+            write!(f, ", contract {contract}")?;
+        }
         match self.patterns {
             Some(patterns) => write!(f, ", {patterns}]"),
             None => f.write_str("]"),
@@ -236,6 +243,7 @@ mod tests {
             mode: crate::Mode::Enforce,
             matchers: &[],
             patterns: None,
+            contract: None,
         }
     }
 

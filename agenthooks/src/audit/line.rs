@@ -532,6 +532,7 @@ mod member_tests {
         mode: crate::Mode::Enforce,
         matchers: &[],
         patterns: None,
+        contract: None,
     };
 
     fn record(session: Session, status: Status, message: Option<&str>) -> Record {

@@ -259,6 +259,7 @@ fn audit(status: Status, message: &str) {
         mode: Mode::Enforce,
         matchers: &[],
         patterns: None,
+        contract: None,
     };
     let session = Session::new("agenthooks.config");
     let execution = crate::Execution {
