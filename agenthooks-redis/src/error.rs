@@ -18,9 +18,7 @@ pub enum ConnectError {
     /// The namespace is empty, longer than 64 bytes, or holds a character
     /// other than ASCII letters, digits, `_`, `-` and `.`; a key's prefix
     /// must tell deployments apart without ambiguity.
-    #[error(
-        "the namespace `{namespace}` is invalid: use 1 to 64 ASCII letters, digits, `_`, `-` or `.`"
-    )]
+    #[error("the namespace `{namespace}` is invalid: use 1 to 64 ASCII letters, digits, `_`, `-` or `.`")]
     InvalidNamespace {
         /// The namespace given.
         namespace: String,

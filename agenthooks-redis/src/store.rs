@@ -89,7 +89,7 @@ impl RedisStore {
     /// Runs `request`, turning a late answer into `Unreachable`.
     async fn bounded<T>(&self, request: impl Future<Output = Result<T, RedisError>>) -> Result<T, StoreError> {
         match tokio::time::timeout(self.timeout, request).await {
-            Ok(answer) => answer.map_err(store_error),
+            Ok(answer) => answer.map_err(|error| store_error(&error)),
             Err(_) => Err(StoreError::Unreachable(format!("no answer within {:?}", self.timeout))),
         }
     }
@@ -98,7 +98,10 @@ impl RedisStore {
 impl fmt::Debug for RedisStore {
     // The connection is left out: its address may hold a password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisStore").field("namespace", &self.namespace).field("timeout", &self.timeout).finish()
+        f.debug_struct("RedisStore")
+            .field("namespace", &self.namespace)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -142,7 +145,9 @@ impl Store for RedisStore {
                 (Permit::Closed, false) => Outcome::Failure,
                 (Permit::Probe, true) => Outcome::ProbeSucceeded,
                 (Permit::Probe, false) => Outcome::ProbeFailed,
-                (other, _) => return Err(StoreError::Invalid(format!("this store does not know the permit {other:?}"))),
+                (other, _) => {
+                    return Err(StoreError::Invalid(format!("this store does not know the permit {other:?}")))
+                }
             };
             let mut connection = self.connection.clone();
             let [window, probe_after] = scripts::breaker_args(breaker);
@@ -162,7 +167,7 @@ impl Store for RedisStore {
 /// (the connection, a timeout, a server busy or loading) is
 /// `Unreachable`; anything else is an answer this store does not
 /// understand.
-fn store_error(error: RedisError) -> StoreError {
+fn store_error(error: &RedisError) -> StoreError {
     if matches!(error.retry_method(), RetryMethod::NoRetry) {
         StoreError::Invalid(error.to_string())
     } else {

@@ -29,7 +29,7 @@ async fn no_hang<T>(call: impl Future<Output = T>) -> T {
     tokio::time::timeout(HANG, call).await.expect("the call hung instead of returning `Unreachable`")
 }
 
-fn assert_unreachable<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+fn assert_unreachable<T: std::fmt::Debug>(result: &Result<T, StoreError>) {
     assert!(matches!(result, Err(StoreError::Unreachable(_))), "expected `Unreachable`, got {result:?}");
 }
 
@@ -43,9 +43,9 @@ async fn calls_are_unreachable_while_the_server_is_down_and_answer_when_it_is_ba
     let mut slowest = Duration::ZERO;
     for _ in 0..5 {
         let started = Instant::now();
-        assert_unreachable(no_hang(store.admit("k", rate())).await);
-        assert_unreachable(no_hang(store.permit("k", breaker())).await);
-        assert_unreachable(no_hang(store.record("k", breaker(), Permit::Closed, false)).await);
+        assert_unreachable(&no_hang(store.admit("k", rate())).await);
+        assert_unreachable(&no_hang(store.permit("k", breaker())).await);
+        assert_unreachable(&no_hang(store.record("k", breaker(), Permit::Closed, false)).await);
         slowest = slowest.max(started.elapsed() / 3);
     }
     println!("while down: the slowest call returned `Unreachable` after {slowest:?} (timeout {:?})", store.timeout());
@@ -71,8 +71,8 @@ async fn silent_server_is_unreachable_within_the_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("redis://{}/", listener.local_addr().unwrap());
     let store = RedisStore::builder(&url, "deploy").timeout(Duration::from_millis(100)).build().unwrap();
-    assert_unreachable(no_hang(store.admit("k", rate())).await);
-    assert_unreachable(no_hang(store.permit("k", breaker())).await);
+    assert_unreachable(&no_hang(store.admit("k", rate())).await);
+    assert_unreachable(&no_hang(store.permit("k", breaker())).await);
     drop(listener);
 }
 
