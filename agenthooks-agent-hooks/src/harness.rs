@@ -1,12 +1,15 @@
-//! The conformance kit's harness: a small agent written with the host's
-//! points (a scripted model, mock tools that record every invocation),
-//! driven through one session per vector.
+//! The conformance kit's harness: a small agent written with agenthooks'
+//! lifecycle points (a scripted model, mock tools that record every
+//! invocation), a [`Host`] mounted on them, driven through one session per
+//! vector.
 
 use agent_hooks::ctk::{async_trait, Harness, IdentityPair, RunRecord, VectorSetup};
-use agent_hooks::AgentContextBuilder;
+use agenthooks::lifecycle::{self, LlmResponse, Message, ToolCall, ToolResult, Usage};
+use agenthooks::{HookError, Session};
 use serde_json::{json, Value};
 
-use crate::host::{Denied, Host, Setup, Surface};
+use crate::host::{Host, Setup, Surface};
+use crate::lifecycle::LifecycleHost;
 
 /// The capabilities this host really has (AGENT-HOOKS-0.1 §13.1): it calls
 /// a model and tools, and holds 64-bit integers losslessly. It does not
@@ -14,7 +17,14 @@ use crate::host::{Denied, Host, Setup, Surface};
 /// floats) nor `incremental_output` (it buffers, `buffered_output: true`).
 pub const CAPABILITIES: &[&str] = &["model_calls", "tool_calls", "int64_json"];
 
-/// The harness: builds a [`Host`] per vector and runs the mock agent.
+/// The agent's id in the contract contexts (`agent.id`).
+const AGENT: &str = "ctk-agent";
+
+/// The scripted model's id.
+const MODEL: &str = "mock";
+
+/// The harness: builds a [`Host`] per vector, mounts it on the lifecycle
+/// points of the vector's session, and runs the mock agent.
 #[derive(Debug, Default)]
 pub struct AgentHarness {
     run: Option<Run>,
@@ -22,17 +32,12 @@ pub struct AgentHarness {
 }
 
 /// One vector's session.
+#[derive(Debug)]
 struct Run {
-    host: Host,
-    builder: AgentContextBuilder,
+    host: LifecycleHost,
+    session: Session,
     scenario: Value,
     tool_log: Vec<Value>,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Run").field("host", &self.host).field("tool_log", &self.tool_log).finish_non_exhaustive()
-    }
 }
 
 impl AgentHarness {
@@ -43,14 +48,9 @@ impl AgentHarness {
 }
 
 impl Run {
-    /// Emits `ctx`, returning it as the combined verdict left it.
-    async fn emit(&mut self, mut ctx: agent_hooks::AgentContext) -> Result<agent_hooks::AgentContext, Denied> {
-        self.host.emit(&mut ctx).await.map(|()| ctx)
-    }
-
     /// The scripted tool's answer to `args`: the first behaviour whose
     /// `when_args` equals them, or that has none.
-    fn invoke_tool(&mut self, name: &str, args: &Value) -> (Value, bool) {
+    fn invoke_tool(&mut self, name: &str, args: &Value) -> ToolResult {
         self.tool_log.push(json!({ "name": name, "args": args }));
         let tool = self.scenario["tools"].as_array().into_iter().flatten().find(|tool| tool["name"] == name);
         let behaviour = tool
@@ -59,13 +59,28 @@ impl Run {
             .flatten()
             .find(|behaviour| behaviour.get("when_args").is_none_or(|when| when == args));
         match behaviour {
-            Some(behaviour) => (behaviour["return"].clone(), behaviour["is_error"].as_bool().unwrap_or(false)),
-            None => (json!(format!("tool {name} has no behaviour for these arguments")), true),
+            Some(behaviour) if behaviour["is_error"].as_bool().unwrap_or(false) => {
+                ToolResult::error(behaviour["return"].clone())
+            }
+            Some(behaviour) => ToolResult::ok(behaviour["return"].clone()),
+            None => ToolResult::error(format!("tool {name} has no behaviour for these arguments")),
         }
     }
 
-    /// The agent loop; `Err` when a denial ends the session.
-    async fn agent(&mut self) -> Result<Value, Denied> {
+    /// The scripted model's response of `step`.
+    fn respond(step: &Value) -> LlmResponse {
+        let respond = &step["respond"];
+        let calls = respond["tool_calls"].as_array().into_iter().flatten();
+        let calls = calls.filter_map(|call| serde_json::from_value::<ToolCall>(call.clone()).ok()).collect();
+        LlmResponse::new(respond["content"].clone())
+            .with_tool_calls(calls)
+            .with_finish_reason(respond["finish_reason"].as_str().unwrap_or("stop"))
+    }
+
+    /// The agent loop, every moment a lifecycle call; `Err` when a denial
+    /// ends the session.
+    async fn agent(&mut self) -> Result<Value, HookError> {
+        let session = self.session.clone();
         let mut tools: Vec<String> = self.scenario["tools"]
             .as_array()
             .into_iter()
@@ -73,56 +88,41 @@ impl Run {
             .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
             .collect();
         tools.sort();
-        let startup = self.builder.agent_startup(tools);
-        self.emit(startup).await?;
-        let input = self.scenario["input"].clone();
-        let role = input["role"].as_str().unwrap_or("user").to_owned();
-        let ctx = self.builder.input(input["content"].clone(), &role);
-        let ctx = self.emit(ctx).await?;
-        let mut messages = vec![json!({ "role": role, "content": ctx["input"]["content"] })];
+        lifecycle::agent_start(&session, AGENT.into(), tools).await?;
+        // The typed input is text from the user (see the mount's mapping):
+        // every vector's input is.
+        let input = self.scenario["input"]["content"].as_str().unwrap_or_default().to_owned();
+        let input = lifecycle::run_start(&session, AGENT.into(), input).await?;
+        let mut messages = vec![Message::new("user", input)];
         let script = self.scenario["model_script"].as_array().cloned().unwrap_or_default();
         for step in &script {
-            let ctx = self.builder.pre_model_call("mock", messages.clone());
-            let ctx = self.emit(ctx).await?;
-            messages = ctx["messages"].as_array().cloned().unwrap_or(messages);
-            let respond = &step["respond"];
-            let calls = respond["tool_calls"].as_array().cloned().unwrap_or_default();
-            let finish = respond["finish_reason"].as_str().unwrap_or("stop");
-            let ctx = self.builder.post_model_call("mock", respond["content"].clone(), calls, finish);
-            let ctx = self.emit(ctx).await?;
-            let response = &ctx["response"];
-            let calls = response["tool_calls"].as_array().cloned().unwrap_or_default();
-            if calls.is_empty() {
-                let ctx = self.builder.output(response["content"].clone());
-                let ctx = self.emit(ctx).await?;
-                return Ok(ctx["output"]["content"].clone());
+            (messages, _) = lifecycle::before_llm(&session, MODEL.into(), messages, Value::Null).await?;
+            let response = lifecycle::after_llm(&session, MODEL.into(), Self::respond(step), Usage::default()).await?;
+            if response.tool_calls.is_empty() {
+                let output = response.content.as_str().unwrap_or_default().to_owned();
+                return Ok(Value::String(lifecycle::run_end(&session, AGENT.into(), output).await?));
             }
-            messages.push(json!({ "role": "assistant", "content": response["content"].as_str().unwrap_or("") }));
-            for call in &calls {
-                let content = match self.tool_call(call).await {
+            messages.push(Message::new("assistant", response.content.as_str().unwrap_or("")));
+            for call in response.tool_calls {
+                let content = match self.tool_call(&session, call).await {
                     Ok(value) => value,
                     // The tool seam's posture is `continue` (§6.2): the
                     // model is told the call failed, and the loop goes on.
-                    Err(denied) => json!(format!("blocked: {}", denied.reason)),
+                    Err(HookError::Blocked(blocked)) => json!(format!("blocked: {}", blocked.reason)),
+                    Err(error) => return Err(error),
                 };
-                messages.push(json!({ "role": "tool", "content": content }));
+                messages.push(Message::new("tool", content));
             }
         }
         Ok(Value::Null)
     }
 
-    /// One tool call between its two emissions; the result as the
+    /// One tool call between its two lifecycle calls; the result as the
     /// `post_tool_call` verdict leaves it.
-    async fn tool_call(&mut self, call: &Value) -> Result<Value, Denied> {
-        let id = call["id"].as_str().unwrap_or_default().to_owned();
-        let name = call["name"].as_str().unwrap_or_default().to_owned();
-        let ctx = self.builder.pre_tool_call(&id, &name, call["args"].clone());
-        let ctx = self.emit(ctx).await?;
-        let args = ctx["tool_call"]["args"].clone();
-        let (value, is_error) = self.invoke_tool(&name, &args);
-        let ctx = self.builder.post_tool_call(&id, &name, args, value, is_error);
-        let ctx = self.emit(ctx).await?;
-        Ok(ctx["tool_result"]["value"].clone())
+    async fn tool_call(&mut self, session: &Session, call: ToolCall) -> Result<Value, HookError> {
+        let args = lifecycle::before_tool(session, call.name.clone(), call.args, call.id.clone()).await?;
+        let result = self.invoke_tool(&call.name, &args);
+        Ok(lifecycle::after_tool(session, call.name, args, call.id, result).await?.value)
     }
 }
 
@@ -150,8 +150,10 @@ impl Harness for AgentHarness {
             },
         )
         .expect("the harness's hook paths and time limits are valid");
-        let builder = AgentContextBuilder::new("ctk-agent", "agenthooks", &session);
-        self.run = Some(Run { host, builder, scenario: setup.scenario, tool_log: Vec::new() });
+        let tenant = format!("{session}-tenant");
+        let session = Session::new(session).with_tenant(tenant);
+        let host = host.mount_lifecycle(&session, AGENT).expect("the host mounts on its own session");
+        self.run = Some(Run { host, session, scenario: setup.scenario, tool_log: Vec::new() });
     }
 
     async fn run(&mut self) -> RunRecord {
@@ -161,11 +163,10 @@ impl Harness for AgentHarness {
             Err(_) => ("blocked", Value::Null),
         };
         let reason = if outcome == "completed" { "completed" } else { "error" };
-        let shutdown = run.builder.agent_shutdown(reason);
         // Nothing is left to prevent at shutdown (§6.1a): its verdict is
-        // recorded only.
-        let _recorded = run.emit(shutdown).await;
-        let records = run.host.records();
+        // recorded only, and the mount never blocks the call.
+        let _recorded = lifecycle::agent_shutdown(&run.session, AGENT.into(), reason.into()).await;
+        let records = run.host.records().await;
         RunRecord {
             outcome: outcome.to_owned(),
             final_output,

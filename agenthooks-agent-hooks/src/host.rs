@@ -21,19 +21,36 @@ use agenthooks::{runtime, Ctx, HookError, Mode, Outcome, Session};
 use serde_json::Value;
 
 use crate::emission::{Asked, Consulted, Emission, Slot};
+use crate::lifecycle::{Misfit, Refusal};
 use crate::points::{self, EmissionPoint};
 use crate::project::{self, Projection};
 
 /// The identity provider a host declares (AGENT-HOOKS-0.1 §10.1).
 pub use agent_hooks::IdentityProvider;
 
-/// The path prefix of the hooks that carry interceptors: interceptor `i`
-/// is the hook `agent_hooks::interceptor_i`, at order `i`.
-pub(crate) const HOOK_PREFIX: &str = "agent_hooks::interceptor_";
+/// The module of host `n`'s hooks: interceptor `i` is the hook
+/// `agent_hooks::host_n::interceptor_i`, at order `i`, so that hosts of
+/// several sessions live side by side.
+const HOST_MODULE: &str = "agent_hooks::host_";
 
-/// The hook a host mounts when no interceptor is registered: it blocks
-/// every emission (`host_error:no_interceptor`, §7).
-pub(crate) const NO_INTERCEPTOR_HOOK: &str = "agent_hooks::no_interceptor";
+/// The name prefix of a hook that carries an interceptor.
+const INTERCEPTOR_NAME: &str = "interceptor_";
+
+/// The name of the hook a host mounts when no interceptor is registered:
+/// it blocks every emission (`host_error:no_interceptor`, §7).
+const NO_INTERCEPTOR_NAME: &str = "no_interceptor";
+
+/// The index of the interceptor a hook of a host carries.
+pub(crate) fn index_of(hook: &str) -> Option<usize> {
+    let (module, name) = hook.rsplit_once("::")?;
+    module.strip_prefix(HOST_MODULE)?;
+    name.strip_prefix(INTERCEPTOR_NAME)?.parse().ok()
+}
+
+/// Whether `hook` is a host's no-interceptor guard.
+pub(crate) fn is_no_interceptor(hook: &str) -> bool {
+    hook.rsplit_once("::").is_some_and(|(module, name)| module.starts_with(HOST_MODULE) && name == NO_INTERCEPTOR_NAME)
+}
 
 /// The time limit of one interceptor, the contract's recommended default
 /// (§7).
@@ -268,7 +285,7 @@ impl Shared {
             if let Some(consulted) = &state.consulted {
                 return answer(consulted);
             }
-            let index = hook.strip_prefix(HOOK_PREFIX).and_then(|index| index.parse::<usize>().ok());
+            let index = index_of(hook);
             let asked = state.asked.iter().find(|asked| asked.index == index || asked.index.is_none()).cloned();
             match asked {
                 Some(asked) => asked,
@@ -372,7 +389,8 @@ impl Host {
     /// composition `setup` names, in `setup`'s mode.
     pub fn new(session_id: &str, setup: Setup) -> Result<Host, runtime::RegisterError> {
         static TENANTS: AtomicU64 = AtomicU64::new(0);
-        let tenant = format!("agent-hooks-{}", TENANTS.fetch_add(1, Ordering::Relaxed));
+        let host = TENANTS.fetch_add(1, Ordering::Relaxed);
+        let tenant = format!("agent-hooks-{host}");
         let shared = Arc::new(Shared {
             interceptors: setup.interceptors.into_iter().map(Arc::from).collect(),
             resolver: setup.resolver.map(Arc::from),
@@ -383,7 +401,7 @@ impl Host {
         });
         install_approver();
         hosts().lock().unwrap_or_else(PoisonError::into_inner).insert(session_id.to_owned(), Arc::downgrade(&shared));
-        let hooks = mount_all(&shared, &tenant)?;
+        let hooks = mount_all(&shared, &tenant, &format!("{HOST_MODULE}{host}"))?;
         Ok(Host { shared, session: Session::new(session_id).with_tenant(tenant), records: Vec::new(), _hooks: hooks })
     }
 
@@ -398,7 +416,43 @@ impl Host {
     /// emission. `Err` when the action must not proceed.
     pub async fn emit(&mut self, ctx: &mut AgentContext) -> Result<(), Denied> {
         let point = point_of(ctx);
-        let record = self.emission(ctx, point).await;
+        let (projection, input_identity) = self.emission(ctx, point).await;
+        let record = self.finish(ctx, projection, input_identity);
+        self.conclude(point, record)
+    }
+
+    /// Emits `ctx` as [`emit`](Host::emit) does, then reads the target the
+    /// combined verdict permits through `fit`, into the typed value an
+    /// agent consumes. A target `fit` refuses is a failed transform: the
+    /// emission is recorded as denied with `host_error:transform_invalid`
+    /// (no interceptor decided it), and the refusal is returned.
+    pub(crate) async fn emit_fitted<T>(
+        &mut self,
+        ctx: &mut AgentContext,
+        fit: impl FnOnce(&AgentContext) -> Result<T, Misfit>,
+    ) -> Result<T, Refusal> {
+        let point = point_of(ctx);
+        let (mut projection, input_identity) = self.emission(ctx, point).await;
+        let permitted = self.shared.shadow() || projection.combined.decision.permits();
+        let fitted = fit(ctx);
+        if let (true, Err(misfit)) = (permitted, &fitted) {
+            let detail = misfit.to_string();
+            projection.combined = Verdict::host_error(HostError::TransformInvalid, Some(detail));
+            projection.decided_by = None;
+        }
+        let record = self.finish(ctx, projection, input_identity);
+        let concluded = self.conclude(point, record);
+        match fitted {
+            Err(misfit) if permitted => Err(Refusal::Misfit(misfit)),
+            fitted => {
+                concluded.map_err(Refusal::Denied)?;
+                fitted.map_err(Refusal::Misfit)
+            }
+        }
+    }
+
+    /// Keeps `record` and says whether its action proceeds.
+    fn conclude(&mut self, point: InterceptionPoint, record: InterceptionRecord) -> Result<(), Denied> {
         let proceeds = record.proceeds();
         let reason = record.verdict.reason.clone().unwrap_or_default();
         self.records.push(record);
@@ -409,7 +463,13 @@ impl Host {
         }
     }
 
-    async fn emission(&mut self, ctx: &mut AgentContext, point: InterceptionPoint) -> InterceptionRecord {
+    /// The session the host emits on: the contract's `session.id`.
+    pub fn session_id(&self) -> &str {
+        self.session.session_id()
+    }
+
+    /// Runs one emission on the executor and projects what it decided.
+    async fn emission(&mut self, ctx: &mut AgentContext, point: InterceptionPoint) -> (Projection, Option<String>) {
         let shared = Arc::clone(&self.shared);
         // A context the contract's envelope check refuses, or whose
         // identity the provider cannot compute, is denied before any
@@ -417,11 +477,8 @@ impl Host {
         let envelope_ok = agent_hooks::ffi_surface::validate_envelope(&Value::Object(ctx.clone()).to_string()).is_ok();
         let input_identity = match shared.identity_of(ctx) {
             Ok(identity) if envelope_ok => identity,
-            Ok(_) => {
-                let refused = Verdict::host_error(HostError::ContextInvalid, None);
-                return self.finish(ctx, Projection::refused(refused), None);
-            }
-            Err(refused) => return self.finish(ctx, Projection::refused(*refused), None),
+            Ok(_) => return (Projection::refused(Verdict::host_error(HostError::ContextInvalid, None)), None),
+            Err(refused) => return (Projection::refused(*refused), None),
         };
         *shared.state() = Emission::new(shared.interceptors.len());
         let recorder = Recorder::start();
@@ -430,8 +487,7 @@ impl Host {
         let envelope = Value::Object(envelope);
         let result = emit_on(shared.surface.composition.profile, point, &self.session, envelope, target).await;
         let executions = recorder.of_session(self.session.session_id());
-        let projection = project::project(&shared, point, result, &executions, ctx);
-        self.finish(ctx, projection, input_identity)
+        (project::project(&shared, point, result, &executions, ctx), input_identity)
     }
 
     fn finish(&self, ctx: &AgentContext, projection: Projection, input_identity: Option<String>) -> InterceptionRecord {
@@ -464,10 +520,14 @@ impl Drop for Host {
 
 /// Registers every interceptor of `shared` (or the no-interceptor guard)
 /// on the eight points of its composition, for `tenant`.
-fn mount_all(shared: &Arc<Shared>, tenant: &str) -> Result<Vec<Box<dyn Any + Send + Sync>>, runtime::RegisterError> {
+fn mount_all(
+    shared: &Arc<Shared>,
+    tenant: &str,
+    module: &str,
+) -> Result<Vec<Box<dyn Any + Send + Sync>>, runtime::RegisterError> {
     let mut hooks = Vec::new();
     macro_rules! on_points {
-        ($($point:ty),*) => {{ $( mount::<$point>(shared, tenant, &mut hooks)?; )* }};
+        ($($point:ty),*) => {{ $( mount::<$point>(shared, tenant, module, &mut hooks)?; )* }};
     }
     match points::compose_of(shared.surface.composition.profile) {
         agenthooks::Compose::Chain => on_points!(
@@ -507,11 +567,12 @@ fn mount_all(shared: &Arc<Shared>, tenant: &str) -> Result<Vec<Box<dyn Any + Sen
 fn mount<P: EmissionPoint>(
     shared: &Arc<Shared>,
     tenant: &str,
+    module: &str,
     hooks: &mut Vec<Box<dyn Any + Send + Sync>>,
 ) -> Result<(), runtime::RegisterError> {
     let mode = if shared.shadow() { Mode::Shadow } else { Mode::Enforce };
     if shared.interceptors.is_empty() {
-        let guard = runtime::hook::<P>(NO_INTERCEPTOR_HOOK)
+        let guard = runtime::hook::<P>(&format!("{module}::{NO_INTERCEPTOR_NAME}"))
             .tenant(tenant)
             .mode(mode)
             .observer(|_: &Ctx<P>| Outcome::block(HostError::NoInterceptor.to_string()))?;
@@ -520,7 +581,7 @@ fn mount<P: EmissionPoint>(
     }
     for index in 0..shared.interceptors.len() {
         let shared = Arc::clone(shared);
-        let hook = runtime::hook::<P>(&format!("{HOOK_PREFIX}{index}"))
+        let hook = runtime::hook::<P>(&format!("{module}::{INTERCEPTOR_NAME}{index}"))
             .tenant(tenant)
             .order(i32::try_from(index).unwrap_or(i32::MAX))
             .timeout_ms(INTERCEPTOR_TIMEOUT_MS)

@@ -26,14 +26,26 @@
 //!   the executions it reported ([`agenthooks::testing::Recorder`]), with
 //!   the contract's identity and record functions.
 //!
-//! [`AgentHarness`] drives a small agent through the contract's conformance
-//! kit.
+//! An agent built on agenthooks' standard lifecycle points
+//! ([`agenthooks::lifecycle`]) uses contract interceptors through
+//! [`Host::mount_lifecycle`]: one hook per lifecycle point the contract
+//! covers, for the session's tenant, turns each typed call into a contract
+//! emission through the host and maps its verdict back onto the call
+//! (see [`lifecycle`] for the table of points and fields, and every place
+//! where the typed points and the contract disagree). An agent with
+//! moments of its own emits contract contexts directly with
+//! [`Host::emit`].
+//!
+//! [`AgentHarness`] drives a small agent written with the lifecycle points
+//! through the contract's conformance kit, with the host mounted on them.
 
 mod emission;
 mod harness;
 mod host;
+pub mod lifecycle;
 pub mod points;
 mod project;
 
 pub use harness::{AgentHarness, CAPABILITIES};
 pub use host::{Denied, Host, IdentityProvider, Setup, Surface};
+pub use lifecycle::{LifecycleHost, Misfit, MountError, Refusal};

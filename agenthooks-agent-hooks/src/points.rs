@@ -25,6 +25,9 @@ use agent_hooks::InterceptionPoint;
 use agenthooks::{hookpoint, AsyncPoint, Compose, HookError, Session};
 use serde_json::Value;
 
+/// The prefix of every host point's name.
+pub(crate) const POINT_PREFIX: &str = "agent_hooks.";
+
 /// The future of one emission through a point: the target as the hooks
 /// left it, or why the executor stopped the call.
 pub type EmissionFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, HookError>> + Send + 'a>>;

@@ -11,7 +11,8 @@ use agenthooks::{HookError, Status};
 use serde_json::Value;
 
 use crate::emission::{Consulted, Slot};
-use crate::host::{transform_target, write_back, Shared, HOOK_PREFIX, NO_INTERCEPTOR_HOOK};
+use crate::host::{index_of, is_no_interceptor, transform_target, write_back, Shared};
+use crate::points::POINT_PREFIX;
 
 /// What the record says about an emission, before the identities.
 #[derive(Debug)]
@@ -34,11 +35,6 @@ impl Projection {
             resolved_by: None,
         }
     }
-}
-
-/// The index of the interceptor a hook path carries.
-fn index_of(hook: &str) -> Option<usize> {
-    hook.strip_prefix(HOOK_PREFIX)?.parse().ok()
 }
 
 /// The verdict of each slot, for slots the executor ran: what the
@@ -75,7 +71,9 @@ pub(crate) fn project(
     executions: &[Recorded],
     ctx: &mut AgentContext,
 ) -> Projection {
-    let point_name = executions.first().map(|execution| execution.point);
+    // Only the host's own points: a lifecycle point of the same session
+    // (the mount's, or an agent's own hooks) may report in between.
+    let point_name = executions.iter().map(|execution| execution.point).find(|point| point.starts_with(POINT_PREFIX));
     let executions: Vec<&Recorded> =
         executions.iter().filter(|execution| Some(execution.point) == point_name).collect();
     let slots = slot_verdicts(shared, &executions);
@@ -106,7 +104,7 @@ pub(crate) fn project(
     };
     let mut pool = pool;
     let (combined, decided_by) = if shared.surface.mode == EnforcementMode::EvaluateOnly {
-        would_be(&slots, profile, executions.iter().any(|execution| execution.hook == NO_INTERCEPTOR_HOOK))
+        would_be(&slots, profile, executions.iter().any(|execution| is_no_interceptor(execution.hook)))
     } else {
         match result {
             Ok(target) => {
@@ -179,7 +177,7 @@ fn denied(
         Some((slots.get(index)?.clone()?, index))
     };
     match error {
-        HookError::Blocked(blocked) if blocked.hook == NO_INTERCEPTOR_HOOK => {
+        HookError::Blocked(blocked) if is_no_interceptor(blocked.hook) => {
             (Verdict::host_error(HostError::NoInterceptor, None), None)
         }
         HookError::Blocked(blocked) => match slot(blocked.hook) {

@@ -2,7 +2,7 @@
 //! `#[hookpoint(Name, name = "…", after = AfterName)]`, each value kept with
 //! its span.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -25,6 +25,17 @@ pub(crate) struct HookArgs {
     /// written. Whether each key is one of the point's is known only once
     /// the point's type is: the expansion checks it at const evaluation.
     pub(crate) matchers: Vec<MatcherArg>,
+    /// `contract = "2.0"`: the version of the point's contract the hook is
+    /// written for.
+    pub(crate) contract: Option<VersionArg>,
+}
+
+/// A contract version in quotes, `"major.minor"`, kept with its literal
+/// for the span of errors about it.
+pub(crate) struct VersionArg {
+    pub(crate) major: u32,
+    pub(crate) minor: u32,
+    pub(crate) lit: LitStr,
 }
 
 /// `key = "pattern"` in `#[hook(...)]`: the hook runs only for calls whose
@@ -48,6 +59,10 @@ pub(crate) struct PointArgs {
     /// `after_name = "..."`: the after point's name, when not the
     /// `snake_case` of its struct.
     pub(crate) after_name: Option<LitStr>,
+    /// `single`: the point admits one hook per tenant.
+    pub(crate) single: bool,
+    /// `version = "2.1"`: the point's contract version.
+    pub(crate) version: Option<VersionArg>,
 }
 
 impl PointArgs {
@@ -82,7 +97,8 @@ const ON_FAILURE: Choice = Choice { key: "on_failure", words: &[("deny", "Deny")
 const COMPOSE: Choice =
     Choice { key: "compose", words: &[("chain", "Chain"), ("run_all", "RunAll"), ("parallel", "Parallel")] };
 
-/// A key an attribute takes, with an example of its use.
+/// A key an attribute takes, with an example of its use. A key whose
+/// example is its bare name is a flag, written without a value.
 struct Key {
     name: &'static str,
     example: &'static str,
@@ -100,6 +116,11 @@ const HOOK_KEYS: &[Key] = &[
     },
     Key { name: "fallback", example: "fallback = false", aliases: &["fail_open", "on_error", "fallible"] },
     Key { name: "mode", example: "mode = \"shadow\"", aliases: &["shadow", "dry_run", "evaluate_only"] },
+    Key {
+        name: "contract",
+        example: "contract = \"2.0\"",
+        aliases: &["version", "contract_version", "point_version", "requires"],
+    },
 ];
 
 const POINT_KEYS: &[Key] = &[
@@ -108,7 +129,16 @@ const POINT_KEYS: &[Key] = &[
     Key { name: "compose", example: "compose = \"run_all\"", aliases: &["composition", "profile", "strategy"] },
     Key { name: "after", example: "after = AfterSearch", aliases: &["after_point", "post", "then", "on_result"] },
     Key { name: "after_name", example: "after_name = \"after_search\"", aliases: &["after_id"] },
+    Key { name: "single", example: "single", aliases: &["one_hook", "exclusive", "singleton", "unique"] },
+    Key { name: "version", example: "version = \"2.1\"", aliases: &["contract", "contract_version", "ver"] },
 ];
+
+impl Key {
+    /// Whether the key is a flag, written without a value (`single`).
+    fn is_flag(&self) -> bool {
+        self.example == self.name
+    }
+}
 
 /// The longest time limit a hook may declare: 5 minutes.
 pub(crate) const MAX_TIMEOUT_MS: u64 = 300_000;
@@ -125,6 +155,7 @@ impl Parse for HookArgs {
             fallback: None,
             mode: None,
             matchers: Vec::new(),
+            contract: None,
         };
         for (key, value) in parse_pairs(input, HOOK_KEYS, &mut errors)? {
             match key.to_string().as_str() {
@@ -133,6 +164,7 @@ impl Parse for HookArgs {
                 "timeout_ms" => args.timeout_ms = errors.check(timeout_ms(&value)),
                 "fallback" => args.fallback = errors.check(fallback(&value)),
                 "mode" => args.mode = errors.check(choice(&MODE, &value)),
+                "contract" => args.contract = errors.check(version("contract", &value)),
                 _ => match lit_str(&value).filter(|_| !is_alias(&key, HOOK_KEYS)) {
                     Some(pattern) => {
                         if let Some(pattern) = errors.check(matcher::pattern(pattern)) {
@@ -156,7 +188,16 @@ impl Parse for PointArgs {
         )?;
         let mut errors = Errors::default();
         errors.check(struct_name(&ident, &POINT_STRUCT));
-        let mut args = PointArgs { ident, name: None, on_failure: None, compose: None, after: None, after_name: None };
+        let mut args = PointArgs {
+            ident,
+            name: None,
+            on_failure: None,
+            compose: None,
+            after: None,
+            after_name: None,
+            single: false,
+            version: None,
+        };
         let (mut after_given, mut after_name_key) = (false, None);
         for (key, value) in parse_pairs(input, POINT_KEYS, &mut errors)? {
             match key.to_string().as_str() {
@@ -171,6 +212,8 @@ impl Parse for PointArgs {
                     args.after_name = errors.check(point_name(&value));
                     after_name_key = Some(key);
                 }
+                "single" => args.single = errors.check(flag(&key, &value)).is_some(),
+                "version" => args.version = errors.check(version("version", &value)),
                 _ => errors.push(unknown_key(&key, POINT_KEYS)),
             }
         }
@@ -246,7 +289,22 @@ fn parse_pairs(input: ParseStream, keys: &[Key], errors: &mut Errors) -> syn::Re
             return Err(input.error("remove this extra `,`"));
         }
         let key = input.call(Ident::parse_any)?;
+        let flag = keys.iter().any(|known| key == known.name && known.is_flag());
+        if flag && (input.is_empty() || input.peek(Token![,])) {
+            if pairs.iter().any(|(seen, _)| *seen == key) {
+                errors.push(syn::Error::new(key.span(), format!("duplicate key `{key}`; give it once")));
+            } else {
+                pairs.push((key, Expr::Verbatim(TokenStream::new())));
+            }
+            continue;
+        }
         if !input.peek(Token![=]) {
+            if key == "single" && !flag {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "`single` goes on the point, `#[hookpoint(ChooseModel, single)]`: the point's author decides that it admits one hook per tenant",
+                ));
+            }
             let example = keys.iter().find(|known| key == known.name).map_or("key = value", |known| known.example);
             let error = if input.peek(Token![:]) {
                 format!("write `=` between a key and its value: `{example}`")
@@ -307,6 +365,51 @@ fn lit_str(value: &Expr) -> Option<&LitStr> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit),
         _ => None,
+    }
+}
+
+/// A flag, `single`: written without a value.
+fn flag(key: &Ident, value: &Expr) -> syn::Result<()> {
+    match value {
+        Expr::Verbatim(tokens) if tokens.is_empty() => Ok(()),
+        _ => Err(syn::Error::new_spanned(
+            value,
+            format!("`{key}` takes no value: write it alone, like `#[hookpoint(ChooseModel, {key})]`, or leave it out"),
+        )),
+    }
+}
+
+/// `version = "2.1"` or `contract = "2.0"`: two whole numbers that fit a
+/// `u32`, without leading zeros, in quotes.
+fn version(key: &str, value: &Expr) -> syn::Result<VersionArg> {
+    let rule = format!(
+        "`{key}` takes a contract version `major.minor` in quotes, two whole numbers without leading zeros: `{key} = \"2.1\"`"
+    );
+    let Some(lit) = lit_str(value) else {
+        let message = match value {
+            Expr::Lit(ExprLit { lit: Lit::Float(float), .. }) if float.suffix().is_empty() => {
+                format!("write the version in quotes: `{key} = \"{}\"`", float.base10_digits())
+            }
+            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if int.suffix().is_empty() => {
+                format!("write the version in quotes, with its minor version: `{key} = \"{}.0\"`", int.base10_digits())
+            }
+            _ => rule,
+        };
+        return Err(syn::Error::new_spanned(value, message));
+    };
+    let text = lit.value();
+    let number = |part: &str| {
+        let digits = !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+        let leading_zero = part.len() > 1 && part.starts_with('0');
+        if digits && !leading_zero {
+            part.parse::<u32>().ok()
+        } else {
+            None
+        }
+    };
+    match text.split_once('.').map(|(major, minor)| (number(major), number(minor))) {
+        Some((Some(major), Some(minor))) => Ok(VersionArg { major, minor, lit: lit.clone() }),
+        _ => Err(syn::Error::new_spanned(lit, format!("`{text}` is not a contract version: {rule}"))),
     }
 }
 
@@ -504,7 +607,33 @@ pub(crate) fn is_point_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_point_name;
+    use super::{is_point_name, version};
+
+    #[test]
+    fn versions_are_two_whole_numbers_without_leading_zeros() {
+        for (good, major, minor) in [("2.1", 2, 1), ("0.0", 0, 0), ("10.20", 10, 20), ("4294967295.0", u32::MAX, 0)] {
+            let parsed = version("version", &syn::parse_quote!(#good)).unwrap();
+            assert_eq!((parsed.major, parsed.minor), (major, minor), "{good}");
+        }
+        for bad in [
+            "",
+            "2",
+            "2.",
+            ".1",
+            "2.1.0",
+            "v2.1",
+            "02.1",
+            "2.01",
+            "2.x",
+            " 2.1",
+            "2.1 ",
+            "-1.0",
+            "+1.0",
+            "4294967296.0",
+        ] {
+            assert!(version("version", &syn::parse_quote!(#bad)).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn point_names_are_dot_separated_lowercase_snake_case() {

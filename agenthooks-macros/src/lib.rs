@@ -97,6 +97,29 @@ pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
 /// for an `async fn`) so that its early returns come back to the after
 /// point. When no hook is linked to the after point, nothing is cloned: it
 /// costs one more atomic load.
+///
+/// # Single points and contract versions
+///
+/// `single` declares a point that admits one hook per tenant, for a
+/// decision two hooks would fight over; `version = "major.minor"` declares
+/// the version of what the point promises its hooks, which each hook's
+/// `contract = "..."` is checked against when the hook compiles. Both
+/// apply to the after point too. See `agenthooks::contract` for the rules.
+///
+/// ```ignore
+/// #[hookpoint(ChooseModel, single, version = "1.2")]
+/// pub fn choose_model(session: &Session, model: String) -> Result<String, AgentError> {
+///     Ok(model)
+/// }
+/// ```
+///
+/// A second hook linked for a tenant that has one (a hook without `tenant`
+/// counts for every tenant; a hook switched off in the configuration does
+/// not count) cannot be a build error, since hook crates compile apart:
+/// `agenthooks::verify_linked()` fails at start-up naming both, and a call
+/// of that tenant runs neither and is blocked. The version is two whole
+/// numbers without leading zeros in quotes; a point without `version`
+/// declares none, and hooks naming a `contract` for it fail to compile.
 #[proc_macro_attribute]
 pub fn hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::free_hookpoint(args.into(), input.into()).into()
@@ -123,6 +146,24 @@ pub fn hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 /// either; no glob character matches the value exactly). A key the point
 /// does not mark `#[key]` fails to compile, naming the point's keys, and
 /// so does a malformed pattern.
+///
+/// # Contract versions
+///
+/// `contract = "2.0"` says which version of its point's contract the hook
+/// is written for. It compiles against a point declared with the same
+/// major version and the same or a later minor (`version = "2.0"`, `"2.1"`,
+/// `"2.9"`), and fails to compile, at the `contract`, naming both versions,
+/// against any other (`"1.9"`, `"3.0"`), or against a point that declares
+/// no version. A hook without `contract` accepts any version of its point.
+///
+/// ```ignore
+/// // The agent's point: #[hookpoint(BeforeTool, version = "2.1")]
+/// #[hook(BeforeTool, tenant = "acme", contract = "2.0")]
+/// fn audit_tools(ctx: &Ctx<BeforeTool>) {}
+/// ```
+///
+/// A point declared `single` takes one hook per tenant: a second one for a
+/// tenant fails `agenthooks::verify_linked()` at start-up, naming both.
 #[proc_macro_attribute]
 pub fn hook(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::hook(args.into(), input.into()).into()

@@ -26,6 +26,7 @@ static HOOK: HookMeta = HookMeta {
     is_async: false,
     mode: agenthooks::Mode::Enforce,
     matchers: &[],
+    contract: None,
 };
 
 fn audit(c: &mut Criterion) {

@@ -15,6 +15,9 @@ use support::{in_bursts, TemporaryAudit};
 #[path = "support/baseline.rs"]
 mod baseline;
 #[macro_use]
+#[path = "support/hooks.rs"]
+mod hooks;
+#[macro_use]
 #[path = "support/points.rs"]
 mod points;
 mod support;
@@ -23,20 +26,6 @@ point!(NoHooks, no_hooks);
 point!(OneHook, one_hook);
 point!(TenHooks, ten_hooks);
 point!(Wide, wide);
-
-macro_rules! hooks {
-    ($point:ident, $tenant:literal, [$($name:ident)*]) => {
-        const _: () = {
-            $(
-                #[hook($point, tenant = $tenant)]
-                fn $name(ctx: &mut Ctx<$point>) -> Outcome {
-                    ctx.value += 1;
-                    Outcome::Continue
-                }
-            )*
-        };
-    };
-}
 
 hooks!(OneHook, "acme", [only]);
 hooks!(TenHooks, "acme", [h0 h1 h2 h3 h4 h5 h6 h7 h8 h9]);

@@ -2,7 +2,8 @@
 //! compare two builds: `count_calls one 20000` makes 20,000 calls of a
 //! plain `fn` point with one interceptor (`ten`: a point with ten), with a
 //! buffered audit log in a temporary file, flushed every 1,024 records
-//! between calls. The points and hooks are those of the `executor` bench.
+//! between calls; `direct` calls the same body without `#[hookpoint]`, the
+//! baseline. The points and hooks are those of the `executor` bench.
 //!
 //! ```sh
 //! cargo build --release -p agenthooks --example count_calls
@@ -10,51 +11,28 @@
 //!     target/release/examples/count_calls one 20000
 //! ```
 //!
-//! The main thread's total (the `-01` file), divided by the number of
+//! (`direct 20000` with `--toggle-collect='count_calls::baseline::direct'`
+//! for the baseline.) The main thread's total (the `-01` file), divided by the number of
 //! calls, is the instructions one call costs the calling thread, audit
 //! queue included; the audit writer's thread is counted apart.
 
 use std::hint::black_box;
 
 use agenthooks::audit::{self, AuditConfig};
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::Session;
+use baseline::{direct, AgentError};
 
-#[derive(Debug)]
-struct AgentError;
-
-impl From<HookError> for AgentError {
-    fn from(_: HookError) -> Self {
-        AgentError
-    }
-}
-
-macro_rules! point {
-    ($point:ident, $function:ident) => {
-        #[hookpoint($point)]
-        #[inline(never)]
-        fn $function(session: &Session, value: u64) -> Result<u64, AgentError> {
-            black_box(session);
-            Ok(value * 2)
-        }
-    };
-}
+#[path = "../benches/support/baseline.rs"]
+mod baseline;
+#[macro_use]
+#[path = "../benches/support/hooks.rs"]
+mod hooks;
+#[macro_use]
+#[path = "../benches/support/points.rs"]
+mod points;
 
 point!(OneHook, one_hook);
 point!(TenHooks, ten_hooks);
-
-macro_rules! hooks {
-    ($point:ident, $tenant:literal, [$($name:ident)*]) => {
-        const _: () = {
-            $(
-                #[hook($point, tenant = $tenant)]
-                fn $name(ctx: &mut Ctx<$point>) -> Outcome {
-                    ctx.value += 1;
-                    Outcome::Continue
-                }
-            )*
-        };
-    };
-}
 
 hooks!(OneHook, "acme", [only]);
 hooks!(TenHooks, "acme", [h0 h1 h2 h3 h4 h5 h6 h7 h8 h9]);
@@ -71,6 +49,7 @@ fn main() {
     let session = Session::new("s-1").with_tenant("acme");
     let (call, per_call): (Point, u64) = match which.as_str() {
         "ten" => (ten_hooks, 10),
+        "direct" => (direct, 1),
         _ => (one_hook, 1),
     };
     let burst = (1024 / per_call).max(1);

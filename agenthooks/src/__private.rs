@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 
 pub use inventory;
 
+use crate::contract::Version;
 pub use crate::error::CarriesHookError;
 pub use crate::executor::{run_async, run_sync};
 use crate::hook::HookFn;
@@ -16,7 +17,7 @@ pub use crate::hook::{Hook, HookFuture, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS};
 pub use crate::link::LinkedCrate;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::redact::redacted_text_of;
-pub use crate::registry::HookRegistration;
+pub use crate::registry::{HookRegistration, SinglePoint};
 pub use crate::table::PointTable;
 use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};
 
@@ -339,6 +340,32 @@ impl ConstText {
         self
     }
 
+    /// This text, then `number` in decimal digits.
+    const fn push_number(self, number: u32) -> Self {
+        let mut digits = [0u8; 10];
+        let (mut at, mut rest) = (digits.len(), number);
+        loop {
+            at -= 1;
+            #[allow(clippy::cast_possible_truncation)] // a digit, below 10
+            {
+                digits[at] = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        match std::str::from_utf8(digits.split_at(at).1) {
+            Ok(digits) => self.push(digits),
+            Err(_) => self,
+        }
+    }
+
+    /// This text, then `version` as `major.minor`.
+    const fn push_version(self, version: Version) -> Self {
+        self.push_number(version.major).push(".").push_number(version.minor)
+    }
+
     /// This text, then `key` in backticks, after a comma unless `first`.
     const fn join_key(self, key: &str, first: bool) -> Self {
         let text = if first { self } else { self.push(", ") };
@@ -393,6 +420,43 @@ pub const fn matcher_key_problem(point: &str, keys: &[&str], fields: &[&str], ke
     }
 }
 
+/// What is wrong with a hook written for contract `hook` of the point
+/// `point` (written as the hook names it), whose version is `version`: no
+/// text when the point accepts the hook. `#[hook]` evaluates it in a
+/// const, spanned at the user's `contract = "..."`, and panics with the
+/// text.
+pub const fn contract_problem(point: &str, version: Option<Version>, hook: Version) -> ConstText {
+    let Some(version) = version else {
+        return ConstText::join(&["this hook is written for contract "]).push_version(hook).push(" of `").push(point).push(
+            "`, which declares no contract version: remove `contract`, or ask the point's author to declare the version with `#[hookpoint(..., version = \"major.minor\")]`",
+        );
+    };
+    if version.accepts(hook) {
+        return ConstText::EMPTY;
+    }
+    let text = ConstText::join(&["`", point, "` is at contract version "])
+        .push_version(version)
+        .push(" and this hook is written for ")
+        .push_version(hook);
+    if version.major == hook.major {
+        text.push(", which is newer: the hook may rely on what ")
+            .push_version(hook)
+            .push(" adds; write it for ")
+            .push_version(version)
+            .push(" and say `contract = \"")
+            .push_version(version)
+            .push("\"`, or build against the agent whose point is at ")
+            .push_version(hook)
+            .push(" or later")
+    } else {
+        text.push(": a new major version changes what the point promises its hooks; port the hook to ")
+            .push_version(version)
+            .push(" and say `contract = \"")
+            .push_version(version)
+            .push("\"`")
+    }
+}
+
 /// Whether `names` holds `name`.
 const fn contains(names: &[&str], name: &str) -> bool {
     let mut at = 0;
@@ -422,7 +486,42 @@ const fn equal(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{matcher_key_problem, ConstText};
+    use super::{contract_problem, matcher_key_problem, ConstText};
+    use crate::contract::Version;
+
+    #[test]
+    fn a_hook_of_the_same_major_and_an_older_minor_has_no_problem() {
+        assert!(contract_problem("BeforeTool", Some(Version::new(2, 1)), Version::new(2, 0)).is_empty());
+        assert!(contract_problem("BeforeTool", Some(Version::new(2, 1)), Version::new(2, 1)).is_empty());
+    }
+
+    #[test]
+    fn a_contract_mismatch_names_both_versions() {
+        let newer = contract_problem("BeforeTool", Some(Version::new(2, 0)), Version::new(2, 13));
+        assert!(
+            newer.as_str().starts_with(
+                "`BeforeTool` is at contract version 2.0 and this hook is written for 2.13, which is newer"
+            ),
+            "{}",
+            newer.as_str()
+        );
+        let major = contract_problem("BeforeTool", Some(Version::new(3, 0)), Version::new(2, 1));
+        assert!(
+            major
+                .as_str()
+                .starts_with("`BeforeTool` is at contract version 3.0 and this hook is written for 2.1: a new major"),
+            "{}",
+            major.as_str()
+        );
+        let huge = contract_problem("P", Some(Version::new(u32::MAX, 0)), Version::new(0, 0));
+        assert!(huge.as_str().contains("version 4294967295.0 "), "{}", huge.as_str());
+    }
+
+    #[test]
+    fn a_contract_for_a_point_without_version_is_refused() {
+        let text = contract_problem("BeforeTool", None, Version::new(1, 0));
+        assert!(text.as_str().contains("which declares no contract version"), "{}", text.as_str());
+    }
 
     #[test]
     fn a_key_of_the_point_has_no_problem() {

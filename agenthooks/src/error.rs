@@ -164,6 +164,20 @@ pub enum LinkError {
         /// The module declaring the second point.
         second: &'static str,
     },
+    /// More than one hook runs for one tenant at a point that admits one
+    /// (`#[hookpoint(Point, single)]`): calls of that tenant run neither
+    /// and are blocked.
+    #[error("hook point `{point}` admits one hook per tenant, but `{first}` and `{second}` both run for {}; keep one: remove the other's crate from `agenthooks::link!` or bind it to other tenants, give it another `tenant`, or switch it off in the configuration", crate::single::for_tenant(*tenant))]
+    SingleHookConflict {
+        /// The point's name.
+        point: &'static str,
+        /// The tenant both run for; `None` when both run for every tenant.
+        tenant: Option<&'static str>,
+        /// The first hook in chain order, as `crate::module::name`.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
 }
 
 /// A return type that can carry a [`HookError`]: what a method with a

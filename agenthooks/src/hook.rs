@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Ctx;
+use crate::contract::Version;
 use crate::matcher::Matcher;
 use crate::policy::Mode;
 
@@ -45,6 +46,10 @@ pub struct HookMeta {
     /// Its matchers on the point's key arguments (`tool = "fs_*"`): the hook
     /// runs only for calls that match them all. Empty: every call.
     pub matchers: &'static [Matcher],
+    /// The contract version of its point the hook is written for
+    /// (`contract = "2.0"`); `None` accepts any version. Checked when the
+    /// hook compiles (see [`contract`](crate::contract)).
+    pub contract: Option<Version>,
 }
 
 impl HookMeta {

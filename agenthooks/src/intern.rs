@@ -72,6 +72,7 @@ mod tests {
             is_async: false,
             mode: Mode::Enforce,
             matchers: &[],
+            contract: None,
         }
     }
 

@@ -125,7 +125,10 @@ pub(crate) fn reach(hook: &HookMeta) -> Reach {
 ///   ([`LinkError::UnnamedHookCrate`]);
 /// - no hook names a tenant outside its crate's binding
 ///   ([`LinkError::TenantOutsideBinding`]);
-/// - no two hook points share a name ([`LinkError::DuplicatePointName`]).
+/// - no two hook points share a name ([`LinkError::DuplicatePointName`]);
+/// - at most one hook runs for each tenant at each point declared
+///   `single`, with the configuration in force
+///   ([`LinkError::SingleHookConflict`]; see [`contract`](crate::contract)).
 ///
 /// Returns the first problem, in that order. Call it first thing in `main`:
 ///
@@ -150,7 +153,8 @@ pub fn verify_linked() -> Result<(), LinkError> {
             },
         });
     }
-    unique_point_names(&crate::registry::linked_points())
+    unique_point_names(&crate::registry::linked_points())?;
+    crate::registry::single_point_conflict().map_or(Ok(()), Err)
 }
 
 /// Fails on the first name two points share (`points` sorted by name).
@@ -199,7 +203,7 @@ impl fmt::Display for HookMeta {
         }
         write!(
             f,
-            ", order {}, timeout {} ms, {}{}]",
+            ", order {}, timeout {} ms, {}{}",
             self.order,
             self.timeout_ms,
             if self.is_async { "async " } else { "" },
@@ -207,7 +211,11 @@ impl fmt::Display for HookMeta {
                 crate::hook::HookKind::Interceptor => "interceptor",
                 crate::hook::HookKind::Observer => "observer",
             },
-        )
+        )?;
+        if let Some(contract) = self.contract {
+            write!(f, ", contract {contract}")?;
+        }
+        f.write_str("]")
     }
 }
 
@@ -231,6 +239,7 @@ mod tests {
             is_async: false,
             mode: crate::Mode::Enforce,
             matchers: &[],
+            contract: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Hook points: the trait `#[hookpoint]` implements.
 
+use crate::contract::Version;
 use crate::policy::{Compose, OnFailure};
 use crate::table::PointTable;
 
@@ -33,6 +34,16 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// The names of the arguments marked `#[key]`, which hooks may match on
     /// (`#[hook(BeforeTool, tool = "fs_*")]`), in signature order.
     const KEYS: &'static [&'static str] = &[];
+
+    /// The point's contract version (`version = "2.1"`), which hooks
+    /// declaring a `contract` are checked against when they compile;
+    /// `None` when the point declares none (see
+    /// [`contract`](crate::contract)).
+    const VERSION: Option<Version> = None;
+
+    /// Whether the point admits one hook per tenant (`single`; see
+    /// [`contract`](crate::contract)).
+    const SINGLE: bool = false;
 
     /// The value of key argument `KEYS[index]` for this call; `None` past
     /// the last key, or for an `Option` key that is `None`.

@@ -7,7 +7,10 @@
 
 use std::any::{Any, TypeId};
 
+use crate::contract::Version;
+use crate::error::LinkError;
 use crate::hook::{Hook, HookMeta};
+use crate::point::HookPoint;
 
 /// One hook as `#[hook]` registers it: the point it belongs to and the hook,
 /// with its concrete type erased.
@@ -46,10 +49,45 @@ pub struct PointInfo {
     pub fields: &'static [&'static str],
     /// Whether the point is an `async fn` and so accepts `async fn` hooks.
     pub is_async: bool,
+    /// Its contract version (`version = "2.1"`), if it declares one.
+    pub version: Option<Version>,
+    /// Whether it admits one hook per tenant (`single`).
+    pub single: bool,
+}
+
+/// A point declared `single`, as `#[hookpoint]` registers it, for the
+/// start-up check of its hooks.
+#[doc(hidden)]
+pub struct SinglePoint {
+    conflict: fn() -> Option<LinkError>,
+}
+
+impl SinglePoint {
+    /// The registration of the single point `P`.
+    pub const fn new<P: HookPoint>() -> Self {
+        SinglePoint { conflict: single_conflict::<P> }
+    }
+}
+
+impl std::fmt::Debug for SinglePoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SinglePoint").finish_non_exhaustive()
+    }
+}
+
+fn single_conflict<P: HookPoint>() -> Option<LinkError> {
+    P::table().single_conflict()
 }
 
 inventory::collect!(HookRegistration);
 inventory::collect!(PointInfo);
+inventory::collect!(SinglePoint);
+
+/// The first conflict at a single point, building the tables of those
+/// points that no call built yet.
+pub(crate) fn single_point_conflict() -> Option<LinkError> {
+    inventory::iter::<SinglePoint>.into_iter().find_map(|point| (point.conflict)())
+}
 
 /// Every hook linked to point `P`, in no particular order.
 pub(crate) fn hooks_of<P: 'static>() -> Vec<&'static Hook<P>> {

@@ -143,9 +143,7 @@ impl<P: HookPoint> Builder<P> {
 
     fn register(self, kind: HookKind, run: HookFn<P>) -> Result<Registered<P>, RegisterError> {
         let meta = self.meta(kind, run.is_async())?;
-        let id = P::table()
-            .register(Hook::new(meta, run))
-            .map_err(|path| RegisterError::Duplicate { point: P::NAME, path: path.to_owned() })?;
+        let id = P::table().register(Hook::new(meta, run))?;
         Ok(Registered { id, meta, point: PhantomData })
     }
 
@@ -187,6 +185,7 @@ impl<P: HookPoint> Builder<P> {
             is_async,
             mode: self.mode,
             matchers: intern::matchers(matchers),
+            contract: None,
         }))
     }
 }
@@ -356,6 +355,20 @@ pub enum RegisterError {
         key: &'static str,
         /// The pattern given.
         pattern: String,
+    },
+    /// The point admits one hook per tenant (`#[hookpoint(Point, single)]`)
+    /// and another already runs for the tenant (or, for a hook of every
+    /// tenant, for some tenant).
+    #[error("cannot register hook `{path}` at `{point}`: the point admits one hook per tenant and `{in_place}` already runs for {}; remove that one first, or register this one for another tenant", crate::single::for_tenant(tenant.as_deref()))]
+    Occupied {
+        /// The point's name.
+        point: &'static str,
+        /// The path given.
+        path: String,
+        /// The tenant both would run for; `None` for every tenant.
+        tenant: Option<String>,
+        /// The hook in place, as `crate::module::name`.
+        in_place: &'static str,
     },
     /// `fallback(true)` on a point whose failures deny the call.
     #[error("cannot register a hook with `fallback(true)` at `{point}`: the point's failure policy denies the call when a hook fails, and a hook cannot loosen it")]

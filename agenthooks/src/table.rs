@@ -14,10 +14,13 @@ use arc_swap::{ArcSwapOption, Guard};
 use rustc_hash::FxHashMap;
 
 use crate::config::{self, Config, Writer};
+use crate::error::LinkError;
 use crate::hook::{Hook, HookMeta};
 use crate::link::{self, Reach};
 use crate::matcher::Chain;
 use crate::point::HookPoint;
+use crate::runtime::RegisterError;
+use crate::single::{self, Conflict};
 use crate::{intern, registry};
 
 const UNKNOWN: u8 = 0;
@@ -190,8 +193,10 @@ impl<P: HookPoint> PointTable<P> {
     }
 
     /// Adds `hook`, registered at run time; fails, adding nothing, when a
-    /// hook with the same path already runs at the point.
-    pub(crate) fn register(&self, hook: Hook<P>) -> Result<u64, &'static str> {
+    /// hook with the same path already runs at the point, or when the point
+    /// is single and another hook already runs for one of the hook's
+    /// tenants.
+    pub(crate) fn register(&self, hook: Hook<P>) -> Result<u64, RegisterError> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         self.ensure_built();
         let writer = config::writer();
@@ -199,13 +204,25 @@ impl<P: HookPoint> PointTable<P> {
         let path = hook.meta.path;
         let linked = registry::hooks_of::<P>().into_iter().any(|linked| linked.meta.path == path);
         if linked || registered.iter().any(|(_, other)| other.meta.path == path) {
-            return Err(path);
+            return Err(RegisterError::Duplicate { point: P::NAME, path: path.to_owned() });
         }
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         registered.push((id, hook));
         drop(registered);
-        self.rebuild_with(writer.config());
+        let built = self.build(writer.config());
+        if let Some(occupied) = built.occupied_by_another(path) {
+            self.registered.lock().unwrap_or_else(PoisonError::into_inner).retain(|(other, _)| *other != id);
+            return Err(occupied);
+        }
+        self.publish(built);
         Ok(id)
+    }
+
+    /// The first tenant for which more than one hook runs at this single
+    /// point, as a start-up error; `None` for a point that is not single.
+    pub(crate) fn single_conflict(&self) -> Option<LinkError> {
+        self.ensure_built();
+        self.load().conflicts.first().map(|conflict| conflict.to_link_error(P::NAME))
     }
 
     /// Removes the hook registered with `id`, if it is still there.
@@ -226,9 +243,22 @@ impl<P: HookPoint> PointTable<P> {
     /// holds the [writer](config::writer) lock, so that two writers never
     /// publish each other's stale tables.
     fn rebuild_with(&self, config: &Config) {
+        self.publish(self.build(config));
+    }
+
+    /// The table of the point's hooks with `config`.
+    fn build(&self, config: &Config) -> Built<P> {
         let hooks = self.hooks();
         let any_registered = hooks.iter().any(|(hook, _)| hook.run.is_closure());
-        let chains = Chains::new(hooks.into_iter(), config);
+        Built { chains: Chains::new(hooks.into_iter(), config), any_registered }
+    }
+
+    /// Swaps `built` in: calls from now on run on it.
+    fn publish(&self, built: Built<P>) {
+        let Built { chains, any_registered } = built;
+        for conflict in &chains.conflicts {
+            tracing::error!(target: "agenthooks::contract", "{}", conflict.to_link_error(P::NAME));
+        }
         let state = if chains.is_empty() {
             EMPTY
         } else if any_registered {
@@ -258,6 +288,28 @@ impl<P: HookPoint> PointTable<P> {
         let registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
         let linked = registry::hooks_of::<P>().into_iter().map(|hook| (hook.clone(), link::reach(hook.meta)));
         linked.chain(registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared))).collect()
+    }
+}
+
+/// A table built and not yet published.
+struct Built<P: 'static> {
+    chains: Chains<P>,
+    /// Whether it holds hooks registered at run time.
+    any_registered: bool,
+}
+
+impl<P: HookPoint> Built<P> {
+    /// The error that refuses the registered hook `path` when, at a single
+    /// point, another hook runs for one of its tenants.
+    fn occupied_by_another(&self, path: &'static str) -> Option<RegisterError> {
+        let conflict = self.chains.conflicts.iter().find(|conflict| conflict.hooks.contains(&path))?;
+        let in_place = conflict.hooks.iter().find(|other| **other != path).copied().unwrap_or(path);
+        Some(RegisterError::Occupied {
+            point: P::NAME,
+            path: path.to_owned(),
+            tenant: conflict.tenant.map(str::to_owned),
+            in_place,
+        })
     }
 }
 
@@ -309,6 +361,9 @@ pub(crate) struct Chains<P: 'static> {
     /// For each tenant with hooks of its own: those merged with
     /// `every_tenant`, in chain order.
     by_tenant: FxHashMap<&'static str, Chain<P>>,
+    /// At a single point, each chain that held more than one hook, which
+    /// the point's guard replaced; sorted, the chain of every tenant first.
+    conflicts: Vec<Conflict>,
 }
 
 impl<P: HookPoint> Chains<P> {
@@ -348,7 +403,26 @@ impl<P: HookPoint> Chains<P> {
             .map(|(tenant, hooks)| (*tenant, settle(&mut hooks.iter().chain(&every), Some(tenant))))
             .filter(|(_, chain)| !chain.is_empty())
             .collect();
-        Chains { every_tenant: settle(&mut every.iter(), None), by_tenant }
+        let mut chains = Chains { every_tenant: settle(&mut every.iter(), None), by_tenant, conflicts: Vec::new() };
+        if P::SINGLE {
+            chains.guard_conflicts();
+        }
+        chains
+    }
+
+    /// At a single point, replaces each chain of more than one hook with
+    /// the point's guard, which runs none of them and blocks the call, and
+    /// records the conflict.
+    fn guard_conflicts(&mut self) {
+        let tenants = self.by_tenant.iter_mut().map(|(tenant, chain)| (Some(*tenant), chain));
+        for (tenant, chain) in std::iter::once((None, &mut self.every_tenant)).chain(tenants) {
+            if chain.len() > 1 {
+                let conflict = Conflict { tenant, hooks: chain.hooks().iter().map(|hook| hook.meta.path).collect() };
+                *chain = Chain::new(vec![single::guard::<P>(&conflict)]);
+                self.conflicts.push(conflict);
+            }
+        }
+        self.conflicts.sort_by(|a, b| a.tenant.cmp(&b.tenant));
     }
 
     /// Whether `other` runs the same hooks with the same settings for every
@@ -360,6 +434,7 @@ impl<P: HookPoint> Chains<P> {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| std::ptr::eq(a.meta, b.meta))
         };
         same(&self.every_tenant, &other.every_tenant)
+            && self.conflicts == other.conflicts
             && self.by_tenant.len() == other.by_tenant.len()
             && self
                 .by_tenant

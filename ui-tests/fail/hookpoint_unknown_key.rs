@@ -1,6 +1,6 @@
 use agenthooks::{hookpoint, HookError, Session};
 
-#[hookpoint(BeforeSearch, version = 2)]
+#[hookpoint(BeforeSearch, stage = 2)]
 pub fn search(_session: &Session, query: String) -> Result<String, HookError> {
     Ok(query)
 }

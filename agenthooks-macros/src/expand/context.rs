@@ -162,6 +162,21 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
     let compose = args.compose.as_ref().map_or_else(|| quote!(Chain), |variant| quote!(#variant));
     let algebra = algebra(fields);
     let keys = keys(fields);
+    let version = args.version.as_ref().map_or_else(
+        || quote!(::core::option::Option::None),
+        |version| {
+            let (major, minor) = (version.major, version.minor);
+            quote!(::core::option::Option::Some(::agenthooks::contract::Version::new(#major, #minor)))
+        },
+    );
+    let single = args.single;
+    let single_point = single.then(|| {
+        quote! {
+            ::agenthooks::__private::inventory::submit! {
+                ::agenthooks::__private::SinglePoint::new::<#ident>()
+            }
+        }
+    });
     quote! {
         #(#docs)*
         #[doc = #doc]
@@ -185,6 +200,8 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
             const ON_FAILURE: ::agenthooks::OnFailure = #on_failure;
             const COMPOSE: ::agenthooks::Compose = ::agenthooks::Compose::#compose;
             const FIELDS: &'static [&'static str] = &[#(#field_names),*];
+            const VERSION: ::core::option::Option<::agenthooks::contract::Version> = #version;
+            const SINGLE: bool = #single;
 
             fn table() -> &'static ::agenthooks::__private::PointTable<Self> {
                 static __AGENTHOOKS_TABLE: ::agenthooks::__private::PointTable<#ident> =
@@ -206,8 +223,12 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
                 module: ::core::module_path!(),
                 fields: <#ident as ::agenthooks::HookPoint>::FIELDS,
                 is_async: #is_async,
+                version: <#ident as ::agenthooks::HookPoint>::VERSION,
+                single: #single,
             }
         }
+
+        #single_point
     }
 }
 

@@ -2,13 +2,13 @@
 //! turns its return value into an outcome and an `inventory` registration.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{parse_quote, FnArg, Path, PathArguments, Type};
 
 use super::{parse_item, recover, with_errors};
 use crate::ast::{Hook, Kind};
-use crate::attr::{HookArgs, MatcherArg};
+use crate::attr::{HookArgs, MatcherArg, VersionArg};
 use crate::errors::Errors;
 use crate::item::RawFn;
 
@@ -118,6 +118,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     };
     let kind_meta = format_ident!("{kind}");
     let (matchers, matcher_checks) = matchers(args, &point);
+    let (contract, contract_check) = contract(args, &point);
     // Spanned at the point's path, like every use of the point: when the
     // path names no hook point, each use fails at the same token for the
     // same reason, and the compiler reports it once.
@@ -137,6 +138,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
                 is_async: #is_async,
                 mode: ::agenthooks::Mode::#mode,
                 matchers: #matchers,
+                contract: #contract,
             },
             __agenthooks_run,
         );
@@ -151,10 +153,36 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
         const _: () = {
             #fallback_check
             #matcher_checks
+            #contract_check
             #run_fn
             #registration
         };
     }
+}
+
+/// The hook's contract, as `HookMeta::contract`, and its check against
+/// the point's version. The check runs at const evaluation, spanned at the
+/// user's version: a point that does not accept the hook fails the build
+/// there, with a message naming both versions.
+fn contract(args: &HookArgs, point: &TokenStream) -> (TokenStream, TokenStream) {
+    let Some(VersionArg { major, minor, lit }) = &args.contract else {
+        return (quote!(::core::option::Option::None), TokenStream::new());
+    };
+    let version = quote!(::agenthooks::contract::Version::new(#major, #minor));
+    let named = args.point.to_token_stream().to_string().replace(' ', "");
+    let check = quote_spanned! {lit.span()=>
+        const _: () = {
+            const PROBLEM: ::agenthooks::__private::ConstText = ::agenthooks::__private::contract_problem(
+                #named,
+                <#point as ::agenthooks::HookPoint>::VERSION,
+                #version,
+            );
+            if !PROBLEM.is_empty() {
+                ::core::panic!("{}", PROBLEM.as_str());
+            }
+        };
+    };
+    (quote!(::core::option::Option::Some(#version)), check)
 }
 
 /// The hook's matchers, as `HookMeta::matchers`, and a check of each key

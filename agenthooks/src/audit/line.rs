@@ -518,6 +518,7 @@ mod member_tests {
         is_async: false,
         mode: crate::Mode::Enforce,
         matchers: &[],
+        contract: None,
     };
 
     fn record(session: Session, status: Status, message: Option<&str>) -> Record {

@@ -258,6 +258,7 @@ fn audit(status: Status, message: &str) {
         is_async: false,
         mode: Mode::Enforce,
         matchers: &[],
+        contract: None,
     };
     let session = Session::new("agenthooks.config");
     let execution = crate::Execution {

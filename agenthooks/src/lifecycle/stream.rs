@@ -149,7 +149,7 @@ impl HookPoint for StreamEvent {
 }
 
 inventory::submit! {
-    PointInfo { name: StreamEvent::NAME, module: module_path!(), fields: StreamEvent::FIELDS, is_async: false }
+    PointInfo { name: StreamEvent::NAME, module: module_path!(), fields: StreamEvent::FIELDS, is_async: false, version: None, single: false }
 }
 
 /// Opens the stream of one response for `session`: its events go through
