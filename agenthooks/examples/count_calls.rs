@@ -4,6 +4,10 @@
 //! buffered audit log in a temporary file, flushed every 1,024 records
 //! between calls; `direct` calls the same body without `#[hookpoint]`, the
 //! baseline. The points and hooks are those of the `executor` bench.
+//! `stream_none`, `stream_observer` and `stream_interceptor` send text
+//! deltas through a stream with no hook, one pass-through observer or one
+//! pass-through interceptor (count `count_calls::stream_event`), and
+//! `stream_direct` forwards them without a stream (`count_calls::event_direct`).
 //!
 //! ```sh
 //! cargo build --release -p agenthooks --example count_calls
@@ -19,7 +23,8 @@
 use std::hint::black_box;
 
 use agenthooks::audit::{self, AuditConfig};
-use agenthooks::Session;
+use agenthooks::lifecycle::{self, Event, EventStream, StreamEvent};
+use agenthooks::{hook, Ctx, Outcome, Session};
 use baseline::{direct, AgentError};
 
 #[path = "../benches/support/baseline.rs"]
@@ -37,6 +42,45 @@ point!(TenHooks, ten_hooks);
 hooks!(OneHook, "acme", [only]);
 hooks!(TenHooks, "acme", [h0 h1 h2 h3 h4 h5 h6 h7 h8 h9]);
 
+#[hook(StreamEvent, tenant = "interceptor")]
+fn pass_through(_ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    Outcome::Continue
+}
+
+#[hook(StreamEvent, tenant = "observer")]
+fn watch(_ctx: &Ctx<StreamEvent>) -> Outcome {
+    Outcome::Continue
+}
+
+/// One event through an open stream: what a streamed response pays per
+/// event.
+#[inline(never)]
+fn stream_event(stream: &mut EventStream<'_>, event: Event) -> usize {
+    stream.event(event).expect("no stream hook fails").map(black_box).count()
+}
+
+/// One event forwarded as it is: the baseline of [`stream_event`].
+#[inline(never)]
+fn event_direct(event: Event) -> usize {
+    black_box(event);
+    1
+}
+
+/// Sends `events` text deltas through a stream of `tenant` (`None`: the
+/// baseline, forwarded without a stream).
+fn stream_events(tenant: Option<&str>, events: u64) {
+    let session = Session::new("s-1").with_tenant(tenant.unwrap_or("nobody"));
+    let mut stream = lifecycle::stream(&session).expect("the audit log takes the stream");
+    for _ in 0..events {
+        let event = Event::new("text_delta", "a short delta");
+        black_box(match tenant {
+            Some(_) => stream_event(&mut stream, event),
+            None => event_direct(event),
+        });
+    }
+    stream.finish().expect("the passes are audited");
+}
+
 /// A benchmarked point's signature.
 type Point = fn(&Session, u64) -> Result<u64, AgentError>;
 
@@ -46,6 +90,17 @@ fn main() {
     let calls: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let _guard = audit::init(AuditConfig::new(dir.path().join("audit.jsonl"))).expect("the audit log starts");
+    let stream_tenant = match which.as_str() {
+        "stream_none" => Some(Some("nobody")),
+        "stream_interceptor" => Some(Some("interceptor")),
+        "stream_observer" => Some(Some("observer")),
+        "stream_direct" => Some(None),
+        _ => None,
+    };
+    if let Some(tenant) = stream_tenant {
+        stream_events(tenant, calls);
+        return;
+    }
     let session = Session::new("s-1").with_tenant("acme");
     let (call, per_call): (Point, u64) = match which.as_str() {
         "ten" => (ten_hooks, 10),

@@ -45,7 +45,9 @@ pub struct PointTable<P: 'static> {
     state: AtomicU8,
     /// The table when the state is `FIXED` or `EMPTY`: one of `leaked`.
     fixed: AtomicPtr<Chains<P>>,
-    /// The table when the state is `SWAPPED`; once set, never emptied.
+    /// The table when the state is `SWAPPED`; emptied once the state has
+    /// left `SWAPPED`, so that removed closures are dropped (a call that
+    /// finds it empty reads the state again).
     swapped: ArcSwapOption<Chains<P>>,
     built: OnceLock<()>,
     /// Hooks registered at run time, each with the id its handle removes.
@@ -150,7 +152,11 @@ impl<P: HookPoint> PointTable<P> {
     #[inline]
     pub(crate) fn load(&self) -> Loaded<P> {
         match self.state.load(Ordering::Acquire) {
-            SWAPPED => Loaded::Swapped(self.swapped.load()),
+            SWAPPED => match self.swapped.load() {
+                chains if chains.is_some() => Loaded::Swapped(chains),
+                // The state has just left `SWAPPED`.
+                _ => self.load(),
+            },
             UNKNOWN => {
                 self.ensure_built();
                 self.load()
@@ -162,7 +168,11 @@ impl<P: HookPoint> PointTable<P> {
     /// The table as it is now, for a call that awaits.
     pub(crate) fn hold(&self) -> Held<P> {
         match self.state.load(Ordering::Acquire) {
-            SWAPPED => Held::Swapped(self.swapped.load_full().expect("a swapped table is set before its state")),
+            SWAPPED => match self.swapped.load_full() {
+                Some(chains) => Held::Swapped(chains),
+                // The state has just left `SWAPPED`.
+                None => self.hold(),
+            },
             UNKNOWN => {
                 self.ensure_built();
                 self.hold()
@@ -188,7 +198,7 @@ impl<P: HookPoint> PointTable<P> {
         self.built.get_or_init(|| {
             let writer = config::writer();
             tables().lock().unwrap_or_else(PoisonError::into_inner).push(P::table());
-            self.rebuild_with(writer.config());
+            drop(self.rebuild_with(writer.config()));
         });
     }
 
@@ -211,10 +221,14 @@ impl<P: HookPoint> PointTable<P> {
         drop(registered);
         let built = self.build(writer.config());
         if let Some(occupied) = built.occupied_by_another(path) {
-            self.registered.lock().unwrap_or_else(PoisonError::into_inner).retain(|(other, _)| *other != id);
+            let refused = self.take_registered(id);
+            drop(writer);
+            drop((built, refused));
             return Err(occupied);
         }
-        self.publish(built);
+        let replaced = self.publish(built);
+        drop(writer);
+        drop(replaced);
         Ok(id)
     }
 
@@ -225,25 +239,32 @@ impl<P: HookPoint> PointTable<P> {
         self.load().conflicts.first().map(|conflict| conflict.to_link_error(P::NAME))
     }
 
-    /// Removes the hook registered with `id`, if it is still there.
+    /// Removes the hook registered with `id`, if it is still there. Its
+    /// closure is dropped once every lock is released, so that a closure
+    /// whose drop removes another hook cannot deadlock.
     pub(crate) fn unregister(&self, id: u64) {
         self.ensure_built();
         let writer = config::writer();
-        let mut registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
-        let before = registered.len();
-        registered.retain(|(other, _)| *other != id);
-        let removed = registered.len() != before;
-        drop(registered);
-        if removed {
-            self.rebuild_with(writer.config());
-        }
+        let removed = self.take_registered(id);
+        let replaced = removed.is_some().then(|| self.rebuild_with(writer.config()));
+        drop(writer);
+        drop((removed, replaced));
     }
 
-    /// Builds the table anew with `config` and publishes it. The caller
-    /// holds the [writer](config::writer) lock, so that two writers never
-    /// publish each other's stale tables.
-    fn rebuild_with(&self, config: &Config) {
-        self.publish(self.build(config));
+    /// Takes the hook registered with `id` out of the registered hooks.
+    fn take_registered(&self, id: u64) -> Option<(u64, Hook<P>)> {
+        let mut registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = registered.iter().position(|(other, _)| *other == id)?;
+        Some(registered.remove(index))
+    }
+
+    /// Builds the table anew with `config` and publishes it; returns the
+    /// table it replaced (see [`Self::publish`]). The caller holds the
+    /// [writer](config::writer) lock, so that two writers never publish
+    /// each other's stale tables.
+    #[must_use = "the replaced table is dropped by the caller, after its locks"]
+    fn rebuild_with(&self, config: &Config) -> Option<Arc<Chains<P>>> {
+        self.publish(self.build(config))
     }
 
     /// The table of the point's hooks with `config`.
@@ -253,8 +274,12 @@ impl<P: HookPoint> PointTable<P> {
         Built { chains: Chains::new(hooks.into_iter(), config), any_registered }
     }
 
-    /// Swaps `built` in: calls from now on run on it.
-    fn publish(&self, built: Built<P>) {
+    /// Swaps `built` in: calls from now on run on it. Returns the
+    /// reference-counted table it replaced, for the caller to drop once it
+    /// has released its locks: it may hold the last reference to a removed
+    /// closure.
+    #[must_use = "the replaced table is dropped by the caller, after its locks"]
+    fn publish(&self, built: Built<P>) -> Option<Arc<Chains<P>>> {
         let Built { chains, any_registered } = built;
         for conflict in &chains.conflicts {
             tracing::error!(target: "agenthooks::contract", "{}", conflict.to_link_error(P::NAME));
@@ -267,19 +292,22 @@ impl<P: HookPoint> PointTable<P> {
             FIXED
         };
         if state == SWAPPED {
-            self.swapped.store(Some(Arc::new(chains)));
-        } else {
-            let mut leaked = self.leaked.lock().unwrap_or_else(PoisonError::into_inner);
-            let fixed = if let Some(fixed) = leaked.iter().find(|fixed| fixed.same_hooks(&chains)) {
-                *fixed
-            } else {
-                let fixed: &'static Chains<P> = Box::leak(Box::new(chains));
-                leaked.push(fixed);
-                fixed
-            };
-            self.fixed.store(std::ptr::from_ref(fixed).cast_mut(), Ordering::Release);
+            let replaced = self.swapped.swap(Some(Arc::new(chains)));
+            self.state.store(state, Ordering::Release);
+            return replaced;
         }
+        let mut leaked = self.leaked.lock().unwrap_or_else(PoisonError::into_inner);
+        let fixed = if let Some(fixed) = leaked.iter().find(|fixed| fixed.same_hooks(&chains)) {
+            *fixed
+        } else {
+            let fixed: &'static Chains<P> = Box::leak(Box::new(chains));
+            leaked.push(fixed);
+            fixed
+        };
+        self.fixed.store(std::ptr::from_ref(fixed).cast_mut(), Ordering::Release);
+        drop(leaked);
         self.state.store(state, Ordering::Release);
+        self.swapped.swap(None)
     }
 
     /// Every hook of the point, linked or registered, as declared, with
@@ -323,7 +351,9 @@ trait AnyTable: Sync {
 
 impl<P: HookPoint> AnyTable for PointTable<P> {
     fn rebuild(&'static self, config: &Config) {
-        self.rebuild_with(config);
+        // A rebuild for a configuration removes no hook: every closure the
+        // replaced table holds is still registered, so none is dropped here.
+        drop(self.rebuild_with(config));
     }
 
     fn registered(&'static self) -> Vec<&'static HookMeta> {

@@ -327,3 +327,51 @@ fn a_registered_hook_with_a_matcher_runs_only_for_calls_whose_key_matches() {
         RegisterError::InvalidPattern { key: "name", pattern: String::new() }
     );
 }
+
+// --- dropping ----------------------------------------------------------------
+
+#[hookpoint(Owning)]
+fn owning(session: &Session, query: String) -> Result<String, AgentError> {
+    Ok(query)
+}
+
+#[test]
+fn removing_a_hook_drops_its_closure_even_when_it_was_the_points_last_registered_hook() {
+    audit_to_temp();
+    let owned = Arc::new(());
+    let held = Arc::clone(&owned);
+    let hook = runtime::hook::<Owning>("plugin::holder")
+        .observer(move |_: &Ctx<Owning>| {
+            let _ = &held;
+            Outcome::Continue
+        })
+        .unwrap();
+    owning(&session("acme"), "q".into()).unwrap();
+    assert_eq!(Arc::strong_count(&owned), 2, "the table holds the closure while it is registered");
+    hook.remove();
+    assert_eq!(Arc::strong_count(&owned), 1, "the removed closure was dropped, not kept by a stale table");
+}
+
+#[test]
+fn a_closure_whose_drop_removes_another_hook_is_dropped_without_deadlock() {
+    audit_to_temp();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let inner = runtime::hook::<Owning>("plugin::inner").observer(|_: &Ctx<Owning>| Outcome::Continue).unwrap();
+        let outer = runtime::hook::<Owning>("plugin::outer")
+            .observer(move |_: &Ctx<Owning>| {
+                // The closure owns the other hook's handle: dropping the
+                // closure removes that hook.
+                let _ = &inner;
+                Outcome::Continue
+            })
+            .unwrap();
+        outer.remove();
+        done.send(
+            runtime::registered().iter().filter(|meta| ["plugin::inner", "plugin::outer"].contains(&meta.path)).count(),
+        )
+        .unwrap();
+    });
+    let left = finished.recv_timeout(Duration::from_secs(30)).expect("removing the hook returned (no deadlock)");
+    assert_eq!(left, 0, "both hooks are gone");
+}

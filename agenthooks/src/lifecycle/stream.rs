@@ -218,14 +218,19 @@ impl EventStream<'_> {
     /// hook's failure. Keep no event of a stream that failed.
     #[inline]
     pub fn event(&mut self, event: Event) -> Result<Emitted, HookError> {
-        match self.table.clone() {
-            None => Ok(Emitted::one(event)),
-            Some(table) => {
-                let mut out = Emitted::none();
-                self.flow(table.select(self.session.tenant_id()), event, 0, &mut out)?;
-                Ok(out)
-            }
+        if self.table.is_none() {
+            return Ok(Emitted::one(event));
         }
+        self.hooked(event)
+    }
+
+    /// [`Self::event`] when the tenant's chain has hooks.
+    #[inline(never)]
+    fn hooked(&mut self, event: Event) -> Result<Emitted, HookError> {
+        let table = self.table.clone().expect("a stream with hooks holds their table");
+        let mut out = Emitted::none();
+        self.flow(table.select(self.session.tenant_id()), event, 0, &mut out)?;
+        Ok(out)
     }
 
     /// Runs `event` through the hooks of `chain` from position `from` on,
@@ -292,35 +297,31 @@ impl Drop for EventStream<'_> {
 }
 
 /// The events one incoming event became, in the order to emit them.
+///
+/// The first is held apart, so that the common case, one event out for one
+/// in, moves the event without allocating.
 #[derive(Debug)]
-pub struct Emitted(Events);
-
-#[derive(Debug)]
-enum Events {
-    None,
-    One(Event),
-    Many(VecDeque<Event>),
+pub struct Emitted {
+    first: Option<Event>,
+    rest: VecDeque<Event>,
 }
 
 impl Emitted {
     fn none() -> Self {
-        Emitted(Events::None)
+        Emitted { first: None, rest: VecDeque::new() }
     }
 
     #[inline]
     fn one(event: Event) -> Self {
-        Emitted(Events::One(event))
+        Emitted { first: Some(event), rest: VecDeque::new() }
     }
 
     fn push(&mut self, event: Event) {
-        self.0 = match std::mem::replace(&mut self.0, Events::None) {
-            Events::None => Events::One(event),
-            Events::One(first) => Events::Many(VecDeque::from([first, event])),
-            Events::Many(mut events) => {
-                events.push_back(event);
-                Events::Many(events)
-            }
-        };
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(event);
+        } else {
+            self.rest.push_back(event);
+        }
     }
 }
 
@@ -329,22 +330,14 @@ impl Iterator for Emitted {
 
     #[inline]
     fn next(&mut self) -> Option<Event> {
-        match &mut self.0 {
-            Events::None => None,
-            Events::One(_) => match std::mem::replace(&mut self.0, Events::None) {
-                Events::One(event) => Some(event),
-                _ => None,
-            },
-            Events::Many(events) => events.pop_front(),
+        match self.first.take() {
+            Some(event) => Some(event),
+            None => self.rest.pop_front(),
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = match &self.0 {
-            Events::None => 0,
-            Events::One(_) => 1,
-            Events::Many(events) => events.len(),
-        };
+        let len = usize::from(self.first.is_some()) + self.rest.len();
         (len, Some(len))
     }
 }
