@@ -152,6 +152,16 @@ impl<P: HookPoint> PointTable<P> {
     #[inline]
     pub(crate) fn load(&self) -> Loaded<P> {
         match self.state.load(Ordering::Acquire) {
+            FIXED | EMPTY => Loaded::Fixed(self.fixed()),
+            _ => self.load_other(),
+        }
+    }
+
+    /// [`Self::load`] of a swapped table or one not built yet: out of line,
+    /// so that the fixed table's path stays a few instructions inlined.
+    #[inline(never)]
+    fn load_other(&self) -> Loaded<P> {
+        match self.state.load(Ordering::Acquire) {
             SWAPPED => match self.swapped.load() {
                 chains if chains.is_some() => Loaded::Swapped(chains),
                 // The state has just left `SWAPPED`.

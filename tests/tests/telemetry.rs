@@ -221,8 +221,12 @@ impl io::Write for Captured {
 fn a_plain_tracing_subscriber_sees_hook_spans() {
     let captured = Captured::default();
     let writer = captured.clone();
-    let subscriber =
-        tracing_subscriber::fmt().with_writer(move || writer.clone()).with_span_events(FmtSpan::CLOSE).finish();
+    // Without colours, whatever features the build unifies on the crate.
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .with_span_events(FmtSpan::CLOSE)
+        .finish();
     tracing::subscriber::with_default(subscriber, || {
         let _ = call("blocked");
     });
