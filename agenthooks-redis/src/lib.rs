@@ -30,30 +30,26 @@
 //!
 //! # Example
 //!
-//! Connect once at start-up and hand the store to the executor as an
-//! `Arc<dyn Store>`; every replica names the same server and namespace:
+//! Connect once at start-up and install the store as the process's store,
+//! before the first call of a hooked point; every replica names the same
+//! server and namespace:
 //!
 //! ```no_run
-//! use std::num::NonZeroU32;
 //! use std::sync::Arc;
 //! use std::time::Duration;
 //!
-//! use agenthooks::store::{Rate, Store};
 //! use agenthooks_redis::RedisStore;
 //!
 //! # async fn start() -> Result<(), Box<dyn std::error::Error>> {
-//! let store: Arc<dyn Store> = Arc::new(
-//!     RedisStore::builder("redis://redis.internal:6379/0", "acme-prod")
-//!         .timeout(Duration::from_millis(100))
-//!         .connect()
-//!         .await?,
-//! );
+//! let store = RedisStore::builder("redis://redis.internal:6379/0", "acme-prod")
+//!     .timeout(Duration::from_millis(100))
+//!     .connect()
+//!     .await?;
 //!
-//! // What the executor does for a hook limited to 60 calls a minute.
-//! let rate = Rate::new(NonZeroU32::new(60).unwrap(), Duration::from_secs(60)).unwrap();
-//! if store.admit("search_hooks::quota/tenant-7", rate).await? {
-//!     // the hook runs
-//! }
+//! // From now on every rate limit and circuit breaker of this process, such
+//! // as `#[hook(Search, rate_limit = "60/1m per tenant")]`, counts in Redis,
+//! // shared with the other replicas.
+//! agenthooks::store::install(Arc::new(store));
 //! # Ok(())
 //! # }
 //! ```
