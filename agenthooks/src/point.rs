@@ -45,6 +45,14 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// [`contract`](crate::contract)).
     const SINGLE: bool = false;
 
+    /// Whether the point's hooks may declare a rate limit, a retry or a
+    /// breaker (see [`patterns`](crate::patterns)). `false` for
+    /// [`StreamEvent`](crate::lifecycle::StreamEvent), whose hooks run once
+    /// per event of a stream: a hook declaring a pattern there fails to
+    /// compile, and the runtime builder refuses it
+    /// ([`RegisterError::PatternsNotAllowed`](crate::runtime::RegisterError::PatternsNotAllowed)).
+    const ALLOWS_PATTERNS: bool = true;
+
     /// The value of key argument `KEYS[index]` for this call; `None` past
     /// the last key, or for an `Option` key that is `None`.
     #[doc(hidden)]

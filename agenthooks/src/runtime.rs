@@ -268,6 +268,10 @@ impl<P: HookPoint> Builder<P> {
 
     /// The patterns the builder was given, checked; `None` for none.
     fn patterns(&self, is_async: bool) -> Result<Option<Patterns>, RegisterError> {
+        let declared = self.rate_limit.is_some() || self.retry.is_some() || self.breaker.is_some();
+        if declared && !P::ALLOWS_PATTERNS {
+            return Err(RegisterError::PatternsNotAllowed { point: P::NAME });
+        }
         let rate_limit = match self.rate_limit {
             None => None,
             Some((limit, window, per)) => {
@@ -511,6 +515,13 @@ pub enum RegisterError {
     /// `fallback(true)` on a point whose failures deny the call.
     #[error("cannot register a hook with `fallback(true)` at `{point}`: the point's failure policy denies the call when a hook fails, and a hook cannot loosen it")]
     FallbackNotAllowed {
+        /// The point's name.
+        point: &'static str,
+    },
+    /// A rate limit, retry or breaker on a point whose hooks run once per
+    /// event of a stream (see [`HookPoint::ALLOWS_PATTERNS`]).
+    #[error("cannot register a hook with a rate limit, retry or breaker at `{point}`: its hooks run once per event of a stream and take none; put the limit on the point that opens the stream, e.g. `lifecycle.before_llm`")]
+    PatternsNotAllowed {
         /// The point's name.
         point: &'static str,
     },

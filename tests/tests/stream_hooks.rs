@@ -5,9 +5,12 @@
 //! passes are counted in one line per hook when the stream ends.
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use agenthooks::lifecycle::{self, Event, StreamEvent};
-use agenthooks::{hook, Ctx, HookError, Outcome, Session};
+use agenthooks::patterns::Per;
+use agenthooks::runtime::{self, RegisterError};
+use agenthooks::{hook, Ctx, HookError, HookPoint, Outcome, Session};
 use agenthooks_tests::{audit_lines, audit_to_temp};
 use serde_json::{json, Value};
 
@@ -166,4 +169,24 @@ fn with_no_stream_hook_events_pass_through_unaudited() {
     let session = Session::new("stream-quiet").with_tenant("quiet");
     assert_eq!(run(&session, answer()).unwrap(), answer());
     assert!(lines_of("stream-quiet").is_empty());
+}
+
+#[test]
+fn a_stream_hook_registered_with_a_rate_limit_or_breaker_is_refused_and_never_runs() {
+    audit_to_temp();
+    let limited = runtime::hook::<StreamEvent>("plugin::cap_deltas")
+        .tenant("refused")
+        .rate_limit(100, Duration::from_secs(60), Per::Tenant)
+        .interceptor(|_ctx: &mut Ctx<StreamEvent>| Outcome::block("should never run"));
+    let broken = runtime::hook::<StreamEvent>("plugin::trip_deltas")
+        .tenant("refused")
+        .breaker(3, Duration::from_secs(60), Duration::from_secs(30))
+        .observer(|_ctx: &Ctx<StreamEvent>| Outcome::block("should never run"));
+    for refused in [limited.map(|_| ()), broken.map(|_| ())] {
+        let error = refused.unwrap_err();
+        assert_eq!(error, RegisterError::PatternsNotAllowed { point: StreamEvent::NAME });
+        assert!(error.to_string().contains("before_llm"), "{error}");
+    }
+    let session = Session::new("stream-refused").with_tenant("refused");
+    assert_eq!(run(&session, answer()).unwrap(), answer());
 }

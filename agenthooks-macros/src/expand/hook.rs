@@ -122,6 +122,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
     let kind_meta = format_ident!("{kind}");
     let (matchers, matcher_checks) = matchers(args, &point);
     let patterns = patterns(&args.patterns);
+    let patterns_check = patterns_allowed(args, &point);
     let (contract, contract_check) = contract(args, &point);
     // Spanned at the point's path, like every use of the point: when the
     // path names no hook point, each use fails at the same token for the
@@ -159,6 +160,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
             #fallback_check
             #matcher_checks
             #contract_check
+            #patterns_check
             #run_fn
             #registration
         };
@@ -188,6 +190,33 @@ fn contract(args: &HookArgs, point: &TokenStream) -> (TokenStream, TokenStream) 
         };
     };
     (quote!(::core::option::Option::Some(#version)), check)
+}
+
+/// A check, for each pattern the hook declares, that the point's hooks may
+/// declare one (see `HookPoint::ALLOWS_PATTERNS`). It runs at const
+/// evaluation, spanned at the user's key: a stream hook's pattern fails the
+/// build there. A hook declaring no pattern gets no check.
+fn patterns_allowed(args: &HookArgs, point: &TokenStream) -> TokenStream {
+    let PatternArgs { rate_limit, retry, breaker, .. } = &args.patterns;
+    let keys = [
+        rate_limit.as_ref().map(|(key, _)| key),
+        retry.as_ref().map(|(key, _)| key),
+        breaker.as_ref().map(|(key, _)| key),
+    ];
+    let named = args.point.to_token_stream().to_string().replace(' ', "");
+    let checks = keys.into_iter().flatten().map(|key| {
+        let message = format!(
+            "`{named}` hooks run once per event of a stream and take no rate limit, retry or breaker: remove `{key}`, and put the limit on the point that opens the stream, e.g. `#[hook(BeforeLlm, rate_limit = \"100/1m per tenant\")]`"
+        );
+        quote_spanned! {key.span()=>
+            const _: () = {
+                if !<#point as ::agenthooks::HookPoint>::ALLOWS_PATTERNS {
+                    ::core::panic!("{}", #message);
+                }
+            };
+        }
+    });
+    quote!(#(#checks)*)
 }
 
 /// The hook's matchers, as `HookMeta::matchers`, and a check of each key

@@ -133,6 +133,9 @@ impl HookPoint for StreamEvent {
     const COMPOSE: Compose = Compose::Chain;
     const FIELDS: &'static [&'static str] = &["kind", "data"];
     const KEYS: &'static [&'static str] = &["kind"];
+    // Hooks run once per event, not once per call: a limit belongs on the
+    // point that opens the stream.
+    const ALLOWS_PATTERNS: bool = false;
 
     fn table() -> &'static PointTable<Self> {
         static TABLE: PointTable<StreamEvent> = PointTable::new();
