@@ -10,7 +10,7 @@ pub mod tamper;
 
 use std::io;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use agenthooks::audit::{self, AuditConfig, AuditGuard};
 use agenthooks::HookError;
@@ -43,6 +43,18 @@ pub fn audit_to_temp() -> &'static Path {
             })
         })
         .path()
+}
+
+/// One test at a time, each starting with this binary's audit log (see
+/// [`audit_to_temp`]) and no configuration: for the tests of a binary that
+/// apply configurations, which are the process's. Hold the guard for the
+/// whole test.
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
+    audit_to_temp();
+    agenthooks::config::clear();
+    turn
 }
 
 /// Every complete line of this test binary's audit log (see

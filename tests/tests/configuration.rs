@@ -6,21 +6,12 @@
 //! The configuration is the process's: the tests here take turns.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agenthooks::config::{self, ConfigError, Watcher};
 use agenthooks::{hook, hookpoint, runtime, Ctx, HookError, Outcome, Session};
-use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
-
-/// One test at a time, each starting with no configuration.
-fn turn() -> MutexGuard<'static, ()> {
-    static TURN: Mutex<()> = Mutex::new(());
-    let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
-    audit_to_temp();
-    config::clear();
-    turn
-}
+use agenthooks_tests::{audit_lines, one_at_a_time, AgentError};
 
 fn session(tenant: &str) -> Session {
     Session::new("s-config").with_tenant(tenant)
@@ -61,7 +52,7 @@ fn secret(tenant: &str) -> Result<Vec<String>, AgentError> {
 
 #[test]
 fn a_hook_switched_off_does_not_run_and_writes_no_line_until_switched_back_on() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let applied = config::apply_str("[hook.\"configuration::first\"]\nenabled = false\n", "test").unwrap();
     assert_eq!(applied.changed, ["configuration::first: off"]);
     let lines_before = audit_lines().iter().filter(|line| line.contains("\"configuration::first\"")).count();
@@ -75,7 +66,7 @@ fn a_hook_switched_off_does_not_run_and_writes_no_line_until_switched_back_on() 
 
 #[test]
 fn order_mode_and_settings_change_per_hook_and_per_tenant() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     config::apply_str(
         "[hook.\"configuration::first\"]\norder = 25\n\n[hook.\"configuration::blocks_secrets\"]\nmode = \"shadow\"\n\n[hook.\"configuration::blocks_secrets\".tenant.acme]\nmode = \"enforce\"\n",
         "test",
@@ -91,7 +82,7 @@ fn order_mode_and_settings_change_per_hook_and_per_tenant() {
 
 #[test]
 fn the_kill_switch_and_disabled_crates_stop_every_hook_they_cover() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     config::apply_str("disable_all = true\n", "test").unwrap();
     assert_eq!(trail("acme"), Vec::<String>::new());
     assert!(secret("acme").is_ok());
@@ -103,14 +94,14 @@ fn the_kill_switch_and_disabled_crates_stop_every_hook_they_cover() {
 
 #[test]
 fn managed_only_runs_only_the_hooks_the_file_names() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     config::apply_str("managed_only = true\n[hook.\"configuration::second\"]\n", "test").unwrap();
     assert_eq!(trail("acme"), ["second"]);
 }
 
 #[test]
 fn an_invalid_file_is_refused_with_its_position_and_the_previous_configuration_stays() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     config::apply_str("[hook.\"configuration::first\"]\nenabled = false\n", "test").unwrap();
     let error = config::apply_str("[hook.\"configuration::second\"]\nenabled = false\ntimeout_ms = -3\n", "bad.toml")
         .unwrap_err();
@@ -131,7 +122,7 @@ fn an_invalid_file_is_refused_with_its_position_and_the_previous_configuration_s
 
 #[test]
 fn names_that_match_no_hook_are_reported_and_audited_with_the_digest_and_the_changes() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let text = "[hook.\"configuration::frist\"]\nenabled = false\n[hook.\"configuration::second\"]\ntimeout_ms = 200\n";
     let applied = config::apply_str(text, "hooks.toml").unwrap();
     assert_eq!(applied.unknown_hooks, ["configuration::frist"]);
@@ -160,7 +151,7 @@ fn takes_40_ms(_ctx: &Ctx<Slow>) {
 
 #[test]
 fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     assert!(slow(&session("acme"), "q".into()).is_ok());
     config::apply_str("[hook.\"configuration::takes_40_ms\"]\ntimeout_ms = 5\n", "test").unwrap();
     let error = slow(&session("acme"), "q".into()).unwrap_err().0;
@@ -220,7 +211,7 @@ fn eventually(mut done: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn a_watched_file_reloads_while_100_000_calls_run_and_no_call_sees_half_a_configuration() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hooks.toml");
     // Both hooks on, or both off: a call that ran one without the other

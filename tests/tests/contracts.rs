@@ -13,21 +13,11 @@
 //! The configuration is the process's: the tests here take turns.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use agenthooks::contract::{Version, SINGLE_POINT_GUARD};
 use agenthooks::{config, hook, hookpoint, runtime, Ctx, HookError, LinkError, Outcome, Session};
-use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
+use agenthooks_tests::{audit_lines, one_at_a_time, AgentError};
 use contract_agent::{call_tool, choose_model, BeforeTool, ChooseModel};
-
-/// One test at a time, each starting with no configuration.
-fn turn() -> MutexGuard<'static, ()> {
-    static TURN: Mutex<()> = Mutex::new(());
-    let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
-    audit_to_temp();
-    config::clear();
-    turn
-}
 
 fn session(tenant: &str) -> Session {
     Session::new("s-single").with_tenant(tenant)
@@ -64,7 +54,7 @@ fn written_for_two_zero(ctx: &mut Ctx<BeforeTool>) -> Outcome {
 
 #[test]
 fn a_hook_written_for_an_older_minor_version_of_its_point_runs() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     assert_eq!(call_tool(&session("acme"), "search".into()), Ok("search@2.0".to_owned()));
     let point = agenthooks::linked_points().into_iter().find(|point| point.name == "before_tool").unwrap();
     assert_eq!(point.version, Some(Version::new(2, 1)));
@@ -73,7 +63,7 @@ fn a_hook_written_for_an_older_minor_version_of_its_point_runs() {
 
 #[test]
 fn verify_linked_names_both_hooks_that_run_for_one_tenant_at_a_single_point() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     assert_eq!(
         agenthooks::verify_linked(),
         Err(LinkError::SingleHookConflict {
@@ -89,7 +79,7 @@ fn verify_linked_names_both_hooks_that_run_for_one_tenant_at_a_single_point() {
 
 #[test]
 fn a_call_of_the_tenant_with_two_hooks_runs_neither_and_is_blocked_naming_both() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let before = ACME_RUNS.load(Ordering::SeqCst);
     let Err(HookError::Blocked(blocked)) = choose_model(&session("acme"), "default".into()) else {
         panic!("a call of acme must be blocked");
@@ -107,14 +97,14 @@ fn a_call_of_the_tenant_with_two_hooks_runs_neither_and_is_blocked_naming_both()
 
 #[test]
 fn a_tenant_with_one_hook_at_a_single_point_runs_it() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     assert_eq!(choose_model(&session("globex"), "default".into()), Ok("globex-tuned".to_owned()));
     assert_eq!(choose_model(&session("initech"), "default".into()), Ok("default".to_owned()));
 }
 
 #[test]
 fn a_hook_switched_off_by_the_configuration_leaves_its_tenant_one_enabled_hook() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     config::apply_str("[hook.\"contracts::acme_large\"]\nenabled = false\n", "test").unwrap();
     assert_eq!(choose_model(&session("acme"), "default".into()), Ok("small".to_owned()));
     assert_eq!(agenthooks::verify_linked(), Ok(()));
@@ -156,7 +146,7 @@ fn set_retriever(name: &'static str) -> impl Fn(&mut Ctx<PickRetriever>) -> Outc
 
 #[test]
 fn registering_a_second_hook_for_an_occupied_tenant_names_the_hook_in_place() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let acme =
         runtime::hook::<PickRetriever>("plugin::acme_vectors").tenant("acme").interceptor(set_retriever("vectors"));
     let acme = acme.expect("the first hook of acme is registered");
@@ -204,7 +194,7 @@ fn set_language(name: &'static str) -> impl Fn(&mut Ctx<PickLanguage>) -> Outcom
 
 #[test]
 fn a_hook_of_every_tenant_occupies_each_tenant_of_a_single_point() {
-    let _turn = turn();
+    let _turn = one_at_a_time();
     let every = runtime::hook::<PickLanguage>("plugin::english").interceptor(set_language("en"));
     let _every = every.expect("the first hook is registered");
     let acme = runtime::hook::<PickLanguage>("plugin::acme_german").tenant("acme").interceptor(set_language("de"));
