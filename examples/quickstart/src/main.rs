@@ -14,7 +14,7 @@ use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{HookError, Session};
 use search_agent::{AgentError, Filters, SearchAgent};
 
-agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex");
+agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex", initech_hooks => "initech");
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,7 +26,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let agent = SearchAgent::demo();
-    let calls = [("acme", "rust"), ("globex", "rust"), ("initech", "rust"), ("acme", "globex report")];
+    let calls = [
+        ("acme", "rust"),
+        ("globex", "rust"),
+        ("initech", "rust"),
+        ("initech", "salary bands"),
+        ("acme", "globex report"),
+    ];
     for (turn, (tenant, query)) in (1..).zip(calls) {
         let session = Session::new(format!("session-{tenant}")).with_tenant(tenant).with_turn(turn);
         println!("\n[{tenant}] search {query:?}");
@@ -45,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A hook asks for approval: the call returns the approval's id, bound to
     // exactly this search; a person grants it, and the agent calls again.
-    let session = Session::new("session-acme").with_tenant("acme").with_turn(5);
+    let session = Session::new("session-acme").with_tenant("acme").with_turn(6);
     let query = "confidential roadmap";
     println!("\n[acme] search {query:?}");
     let filters = Filters { region: None, max_results: 10 };
@@ -90,7 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&config, "[hook.\"acme_hooks::no_competitor_research\"]\nenabled = false\n")?;
     println!("\n(the operator switches acme_hooks::no_competitor_research off in {})", config.display());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let session = Session::new("session-acme").with_tenant("acme").with_turn(6);
+    let session = Session::new("session-acme").with_tenant("acme").with_turn(7);
     let filters = Filters { region: None, max_results: 10 };
     let docs = agent.search(&session, "globex report".into(), filters).await?;
     println!("[acme] search \"globex report\"\n  the search ran ({} documents): the rule is off", docs.len());
