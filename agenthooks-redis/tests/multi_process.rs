@@ -1,10 +1,11 @@
 //! Four OS processes, each with its own store, share one rate limit on one
 //! server: together they never get more than the limit.
 //!
-//! The test binary runs itself four times as the worker (an ignored test,
-//! told what to do by environment variables); each worker connects, says
-//! `ready`, waits for `go` on its standard input so that all four start at
-//! once, makes its calls concurrently and prints what it was admitted.
+//! The test binary runs this same test four more times, as workers: a run
+//! that finds the server's URL in its environment is a worker. Each worker
+//! connects, says `ready`, waits for `go` on its standard input so that all
+//! four start at once, makes its calls concurrently and prints what it was
+//! admitted.
 
 mod support;
 
@@ -32,12 +33,20 @@ fn shared_rate() -> Rate {
 
 #[test]
 fn four_processes_share_one_limit_and_never_exceed_it() {
+    if let Ok(url) = std::env::var(URL_VAR) {
+        return work(&url);
+    }
     let Some(server) = RedisServer::start() else { return };
     let exe = std::env::current_exe().unwrap();
     let mut workers: Vec<(Child, BufReader<ChildStdout>)> = (0..PROCESSES)
         .map(|_| {
             let mut child = Command::new(&exe)
-                .args(["--exact", "worker_process_admits_its_calls", "--ignored", "--nocapture", "--test-threads=1"])
+                .args([
+                    "--exact",
+                    "four_processes_share_one_limit_and_never_exceed_it",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
                 .env(URL_VAR, server.url())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -79,16 +88,13 @@ fn wait_for_line(stdout: &mut BufReader<ChildStdout>, prefix: &str) -> String {
     }
 }
 
-#[test]
-#[ignore = "a worker process of `four_processes_share_one_limit_and_never_exceed_it`"]
-fn worker_process_admits_its_calls() {
-    let url = std::env::var(URL_VAR)
-        .expect("run by `four_processes_share_one_limit_and_never_exceed_it`, which sets the server's URL");
+/// One worker: its share of the calls on the server at `url`.
+fn work(url: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let admitted = runtime.block_on(async {
         // A generous timeout: four processes start at once on a busy machine.
         let store = Arc::new(
-            RedisStore::builder(&url, "shared").timeout(Duration::from_secs(5)).connect().await.expect("connects"),
+            RedisStore::builder(url, "shared").timeout(Duration::from_secs(5)).connect().await.expect("connects"),
         );
         println!("ready");
         let mut go = String::new();
