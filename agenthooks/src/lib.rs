@@ -72,6 +72,7 @@ mod sink;
 pub mod store;
 mod table;
 pub mod telemetry;
+mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod unwind;

@@ -21,6 +21,7 @@ use crate::matcher::Chain;
 use crate::point::HookPoint;
 use crate::runtime::RegisterError;
 use crate::single::{self, Conflict};
+use crate::tenants::ByTenant;
 use crate::{intern, registry};
 
 const UNKNOWN: u8 = 0;
@@ -400,7 +401,7 @@ pub(crate) struct Chains<P: 'static> {
     every_tenant: Chain<P>,
     /// For each tenant with hooks of its own: those merged with
     /// `every_tenant`, in chain order.
-    by_tenant: FxHashMap<&'static str, Chain<P>>,
+    by_tenant: ByTenant<Chain<P>>,
     /// At a single point, each chain that held more than one hook, which
     /// the point's guard replaced; sorted, the chain of every tenant first.
     conflicts: Vec<Conflict>,
@@ -454,7 +455,7 @@ impl<P: HookPoint> Chains<P> {
     /// the point's guard, which runs none of them and blocks the call, and
     /// records the conflict.
     fn guard_conflicts(&mut self) {
-        let tenants = self.by_tenant.iter_mut().map(|(tenant, chain)| (Some(*tenant), chain));
+        let tenants = self.by_tenant.iter_mut().map(|(tenant, chain)| (Some(tenant), chain));
         for (tenant, chain) in std::iter::once((None, &mut self.every_tenant)).chain(tenants) {
             if chain.len() > 1 {
                 let conflict = Conflict { tenant, hooks: chain.hooks().iter().map(|hook| hook.meta.path).collect() };
