@@ -172,6 +172,7 @@ fn a_set_that_no_configuration_names_blocks_every_call() {
     let result = unnamed.decide_for(&Session::new("s-1"), "before_search", Resource::new("Index", "docs"), &());
     assert!(matches!(&result, Err(RequestError::Unconfigured { name }) if name == "nowhere"), "{result:?}");
     // `one_at_a_time` cleared the configuration: `search` is named nowhere.
-    assert!(block_reason(search_of("docs")).starts_with("cedar: cannot decide: no configuration names the policy set `search`"));
+    assert!(block_reason(search_of("docs"))
+        .starts_with("cedar: cannot decide: no configuration names the policy set `search`"));
     assert!(std::ptr::eq(unnamed, Policies::configured("nowhere")), "one set per name");
 }

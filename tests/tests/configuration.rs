@@ -301,7 +301,14 @@ fn a_section_is_committed_with_the_configuration_and_cleared_without_it() {
     assert_eq!(applied.files.len(), 1);
     assert_eq!((applied.files[0].section.as_str(), &applied.files[0].path), ("limits", &dir.path().join("limits.txt")));
     let line = audit_lines().into_iter().rev().find(|line| line.contains("applied configuration sha256:")).unwrap();
-    assert!(line.contains(&format!("files: [limits] {} sha256:{}", applied.files[0].path.display(), applied.files[0].digest)), "{line}");
+    assert!(
+        line.contains(&format!(
+            "files: [limits] {} sha256:{}",
+            applied.files[0].path.display(),
+            applied.files[0].digest
+        )),
+        "{line}"
+    );
 
     config::apply_str("disable_all = false\n", "test").unwrap();
     assert_eq!(limit(), None, "a configuration without the section clears it");
@@ -341,7 +348,10 @@ fn a_table_no_crate_reads_is_reported_and_audited_as_an_unknown_section() {
     assert!(line.contains("unknown sections: limitz"), "{line}");
     // A top-level value that is not a table is still an error.
     let error = config::apply_str("disable_al = true\n", "bad.toml").unwrap_err();
-    assert!(matches!(&error, ConfigError::Invalid { line: 1, .. }) && error.to_string().contains("disable_al"), "{error}");
+    assert!(
+        matches!(&error, ConfigError::Invalid { line: 1, .. }) && error.to_string().contains("disable_al"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -169,7 +169,9 @@ pub enum ConfigError {
     /// A section another crate reads (such as `[cedar]`) is invalid, or a
     /// file it names cannot be read or is invalid: fix it at the place
     /// given, in the configuration file or in the file named.
-    #[error("{origin}:{line}:{column}: in section `[{section}]`: {message}; the previous configuration stays in force")]
+    #[error(
+        "{origin}:{line}:{column}: in section `[{section}]`: {message}; the previous configuration stays in force"
+    )]
     Section {
         /// The section's name.
         section: String,

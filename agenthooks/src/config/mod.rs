@@ -242,8 +242,7 @@ pub fn clear() -> Applied {
             }
         })
         .collect();
-    let installed =
-        Installed { digest: hex(&Sha256::digest(b"")), commits, unknown_sections: Vec::new(), files: &[] };
+    let installed = Installed { digest: hex(&Sha256::digest(b"")), commits, unknown_sections: Vec::new(), files: &[] };
     install(Config::default(), installed, "no configuration")
 }
 
@@ -313,8 +312,7 @@ fn install(config: Config, installed: Installed<'_>, source: &str) -> Applied {
             let _ = write!(message, "; {label}: {}", list.join(", "));
         }
     }
-    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() || !applied.unknown_sections.is_empty()
-    {
+    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() || !applied.unknown_sections.is_empty() {
         tracing::warn!(target: "agenthooks::config", "{message}");
     }
     audit(Status::Ok, &message);

@@ -52,7 +52,9 @@ enum Said {
     Skip,
     Block,
     Ask,
-    Failed { panicked: bool },
+    Failed {
+        panicked: bool,
+    },
     TimedOut,
 }
 
