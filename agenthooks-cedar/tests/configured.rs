@@ -116,7 +116,7 @@ fn an_invalid_policy_file_refuses_the_configuration_and_the_policies_and_hook_se
     // broken policy file: neither takes effect.
     let broken = dir.path().join("broken.cedar");
     replace(&broken, BROKEN);
-    replace(&file, &format!("[cedar]\nsearch = \"broken.cedar\"\n"));
+    replace(&file, "[cedar]\nsearch = \"broken.cedar\"\n");
     let error = config::apply_file(&file).unwrap_err();
     let ConfigError::Section { section, origin, line, column, .. } = &error else {
         panic!("expected a section error, got {error:?}")
