@@ -44,17 +44,15 @@ pub(super) struct Asked {
     pub(super) prompt: String,
 }
 
-/// What a hook said, without its text.
+/// What a hook said, without its text. A `Note` is a `Continue` whose
+/// text is the note.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Said {
-    /// `Continue`, or `Note` when the run has a text: the note.
     Continue,
     Skip,
     Block,
     Ask,
-    Failed {
-        panicked: bool,
-    },
+    Failed { panicked: bool },
     TimedOut,
 }
 
