@@ -54,11 +54,13 @@ impl Decision {
         &self.in_error
     }
 
-    /// `Outcome::Continue` if allowed, else `Outcome::Block` with reason
-    /// `cedar: ` and the decision.
+    /// `Outcome::Note` if allowed, else `Outcome::Block`, each with
+    /// `cedar: ` and the decision: the call goes on, or stops, and the
+    /// hook's audit line names the policies that decided either way
+    /// (`cedar: allow by acme-search`, `cedar: deny by forbid-shell`).
     pub fn outcome(&self) -> Outcome {
         if self.allowed {
-            Outcome::Continue
+            Outcome::note(format!("cedar: {self}"))
         } else {
             Outcome::block(format!("cedar: {self}"))
         }

@@ -57,7 +57,8 @@ pub enum PolicyError {
     },
 }
 
-fn more_errors(more: usize) -> String {
+/// What a parse error adds after its first message: how many more errors.
+pub(crate) fn more_errors(more: usize) -> String {
     match more {
         0 => String::new(),
         1 => " (and 1 more error)".to_owned(),
@@ -119,4 +120,14 @@ pub enum RequestError {
     /// entities (Cedar rejected the entity store).
     #[error("the session cannot be made a Cedar principal: {0}")]
     Principal(#[source] Box<cedar_policy::entities_errors::EntitiesError>),
+    /// The set is one of the configuration ([`Policies::configured`]) and
+    /// no configuration applied names it: name its policy file under
+    /// `[cedar]` in the configuration file.
+    ///
+    /// [`Policies::configured`]: crate::Policies::configured
+    #[error("no configuration names the policy set `{name}`: add `{name} = \"<policy file>\"` under `[cedar]` in the configuration file")]
+    Unconfigured {
+        /// The set's name.
+        name: String,
+    },
 }

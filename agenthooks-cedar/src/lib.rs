@@ -63,14 +63,15 @@
 //!
 //! # In the audit log
 //!
-//! A denied call's hook execution is audited with status `blocked` and the
-//! decision as its `hook.block_reason`: the ids of the `forbid` policies
-//! that denied it, or `no policy permits` (Cedar denies by default), and the
-//! ids of policies that failed to evaluate. An allowed call's execution is
-//! audited with status `ok`; the audit line of an `ok` execution carries no
-//! message, so the ids of the `permit` policies that allowed it are not in
-//! the log. A hook that must keep them calls [`Policies::decide`] and
-//! records [`Decision::policies`] itself.
+//! Every decision is in the hook's audit line, with the ids of the policies
+//! that decided it. A denied call's hook execution is audited with status
+//! `blocked` and the decision as its `hook.block_reason`: the ids of the
+//! `forbid` policies that denied it, or `no policy permits` (Cedar denies
+//! by default). An allowed call goes on through `Outcome::Note`: its
+//! execution is audited with status `ok` and the decision as its
+//! `hook.message`, naming the `permit` policies that allowed it
+//! (`cedar: allow by acme-search`). Either way the ids of policies that
+//! failed to evaluate follow (`; in error: p1`).
 //!
 //! # Policies
 //!
@@ -80,12 +81,87 @@
 //! replaces the set whole, or, when the new file is invalid, keeps the set in
 //! force and returns the error with the line and column Cedar reports.
 //!
+//! # Policy files in the configuration file
+//!
+//! A deployment names its policy files in the configuration file it
+//! already reloads for its hooks (`agenthooks::config`), in a `[cedar]`
+//! section: one policy set per name, a file each, relative to the
+//! configuration file's directory. A hook reads a set with
+//! [`Policies::configured`]:
+//!
+//! ```toml
+//! [hook."initech_hooks::search::cedar"]
+//! timeout_ms = 50
+//!
+//! [cedar]
+//! search = "policies/search.cedar"
+//! tools = "/etc/agent/tools.cedar"
+//! ```
+//!
+//! ```
+//! use agenthooks::{config, hook, hookpoint, Ctx, HookError, Outcome, Session};
+//! use agenthooks_cedar::{Policies, Resource};
+//! use std::sync::LazyLock;
+//!
+//! # #[derive(Debug)]
+//! # struct AgentError(HookError);
+//! # impl From<HookError> for AgentError {
+//! #     fn from(error: HookError) -> Self { AgentError(error) }
+//! # }
+//! #[hookpoint(BeforeSearch)]
+//! fn search(session: &Session, index: String) -> Result<(), AgentError> {
+//!     Ok(())
+//! }
+//!
+//! static SEARCH: LazyLock<&Policies> = LazyLock::new(|| Policies::configured("search"));
+//!
+//! #[hook(BeforeSearch)]
+//! fn cedar(ctx: &Ctx<BeforeSearch>) -> Outcome {
+//!     SEARCH.check(ctx, Resource::new("Index", &ctx.index), &())
+//! }
+//!
+//! let dir = tempfile::tempdir()?;
+//! let (file, policies) = (dir.path().join("hooks.toml"), dir.path().join("search.cedar"));
+//! std::fs::write(&file, "[cedar]\nsearch = \"search.cedar\"\n")?;
+//! std::fs::write(&policies, "@id(\"docs\")\npermit(principal, action, resource == Index::\"docs\");\n")?;
+//! let (watcher, applied) = config::Watcher::start(&file, std::time::Duration::from_secs(1))?;
+//! assert_eq!(applied.files[0].path, policies);
+//!
+//! let session = Session::new("s-1");
+//! assert!(search(&session, "docs".into()).is_ok());
+//! assert!(search(&session, "payroll".into()).is_err());
+//!
+//! // An invalid policy file refuses the whole configuration: the hook
+//! // settings and the policies in force stay.
+//! std::fs::write(&policies, "@id(\"docs\")\npermit(principal, action,);\n")?;
+//! let error = config::apply_file(&file).unwrap_err();
+//! assert!(error.to_string().contains("search.cedar:2:"), "{error}");
+//! assert!(search(&session, "docs".into()).is_ok());
+//! # drop(watcher);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Applying a configuration (or the [`Watcher`] noticing that the
+//! configuration file or one of the policy files it names changed) reads
+//! and parses every policy file first; only when all of them and the hook
+//! settings are valid are the hook settings and every named set replaced,
+//! each whole. An invalid policy file refuses the whole configuration with
+//! `ConfigError::Section`, naming the section, the file, the line and the
+//! column; the hook settings and the policies in force stay. A set that
+//! no configuration names holds no policy, and a hook that puts a call to
+//! it blocks the call ([`RequestError::Unconfigured`]). The configuration's
+//! audit line names each policy file with its SHA-256 digest.
+//!
 //! [Cedar]: https://www.cedarpolicy.com
+//! [`Watcher`]: agenthooks::config::Watcher
 
+mod configured;
 mod decision;
 mod error;
 mod policies;
 mod request;
+
+pub use configured::SECTION;
 
 pub use decision::Decision;
 pub use error::{PolicyError, Position, RequestError};

@@ -8,11 +8,12 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use agenthooks::{Ctx, HookPoint, Outcome, Session};
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 use cedar_policy::{Authorizer, PolicyId, PolicySet};
 use miette::Diagnostic;
 use serde::Serialize;
 
+use crate::configured;
 use crate::request::{self, Resource};
 use crate::{Decision, PolicyError, Position, RequestError};
 
@@ -43,7 +44,10 @@ const TEXT: &str = "<text>";
 /// # Ok::<(), agenthooks_cedar::PolicyError>(())
 /// ```
 pub struct Policies {
-    current: ArcSwap<PolicySet>,
+    /// `None` for a set of the configuration that no configuration names.
+    current: ArcSwapOption<PolicySet>,
+    /// The name of a set of the configuration (see [`Policies::configured`]).
+    configured: Option<Box<str>>,
     authorizer: Authorizer,
 }
 
@@ -54,26 +58,79 @@ impl Policies {
     }
 
     fn new(set: PolicySet) -> Self {
-        Policies { current: ArcSwap::from_pointee(set), authorizer: Authorizer::new() }
+        Policies { current: ArcSwapOption::from_pointee(set), configured: None, authorizer: Authorizer::new() }
+    }
+
+    /// The set of the configuration named `name`, holding `set` (`None`:
+    /// not configured yet).
+    pub(crate) fn of_config(name: &str, set: Option<PolicySet>) -> Self {
+        Policies {
+            current: ArcSwapOption::new(set.map(Arc::new)),
+            configured: Some(name.into()),
+            authorizer: Authorizer::new(),
+        }
+    }
+
+    /// The policy set `name` of the deployment's configuration file: the
+    /// policies of the file its `[cedar]` section names for `name`,
+    /// replaced whenever a configuration is applied (`agenthooks::config`,
+    /// its `Watcher` included), and kept when one is refused.
+    ///
+    /// Until a configuration names it, or once one no longer does, the set
+    /// holds no policy and every call put to it is blocked with
+    /// [`RequestError::Unconfigured`]: a policy hook fails closed. The same
+    /// set is returned for the same name, for the life of the process;
+    /// keep it in a `static` rather than looking it up on every call.
+    ///
+    /// ```
+    /// use agenthooks::config;
+    /// use agenthooks_cedar::Policies;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("search.cedar"), r#"
+    ///     @id("acme-search")
+    ///     permit(principal in Tenant::"acme", action, resource);
+    /// "#)?;
+    /// std::fs::write(dir.path().join("hooks.toml"), "[cedar]\nsearch = \"search.cedar\"\n")?;
+    ///
+    /// let search = Policies::configured("search");
+    /// config::apply_file(dir.path().join("hooks.toml"))?;
+    /// assert_eq!(search.ids(), ["acme-search"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn configured(name: &str) -> &'static Policies {
+        configured::policies(name)
+    }
+
+    /// Puts `set` in force (`None`: no policy, every call refused).
+    pub(crate) fn store(&self, set: Option<PolicySet>) {
+        self.current.store(set.map(Arc::new));
     }
 
     /// Replaces the policies with those of `text`; on error, keeps the ones
-    /// in force and says why.
+    /// in force and says why. For a set of the configuration
+    /// ([`Policies::configured`]), the next configuration applied replaces
+    /// them again.
     pub fn reload(&self, text: &str) -> Result<(), PolicyError> {
-        self.current.store(Arc::new(parse(TEXT, text)?));
+        self.current.store(Some(Arc::new(parse(TEXT, text)?)));
         Ok(())
     }
 
     /// Replaces the policies with those of the file at `path`; on error,
-    /// keeps the ones in force and says why.
+    /// keeps the ones in force and says why. For a set of the configuration
+    /// ([`Policies::configured`]), the next configuration applied replaces
+    /// them again.
     pub fn reload_file(&self, path: impl AsRef<Path>) -> Result<(), PolicyError> {
-        self.current.store(Arc::new(read(path.as_ref())?));
+        self.current.store(Some(Arc::new(read(path.as_ref())?)));
         Ok(())
     }
 
-    /// The ids of the policies in force, sorted.
+    /// The ids of the policies in force, sorted (none for a set of the
+    /// configuration that no configuration names).
     pub fn ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self.current.load().policies().map(|policy| policy.id().to_string()).collect();
+        let current = self.current.load();
+        let mut ids: Vec<String> =
+            current.iter().flat_map(|set| set.policies()).map(|policy| policy.id().to_string()).collect();
         ids.sort_unstable();
         ids
     }
@@ -100,16 +157,21 @@ impl Policies {
         resource: Resource<'_>,
         context: &C,
     ) -> Result<Decision, RequestError> {
+        let current = self.current.load();
+        let Some(set) = current.as_deref() else {
+            return Err(RequestError::Unconfigured { name: self.configured.as_deref().unwrap_or_default().to_owned() });
+        };
         let (request, entities) = request::build(session, action, resource, context)?;
-        let response = self.authorizer.is_authorized(&request, &self.current.load(), &entities);
+        let response = self.authorizer.is_authorized(&request, set, &entities);
         Ok(Decision::of(&response))
     }
 
-    /// A hook's whole body: `Continue` when the policies allow the call,
-    /// else `Block` with the decision as its reason ("cedar: deny by
-    /// forbid-shell"), which the audit log records. A call that cannot be
-    /// put to the policies is blocked too, saying why: a policy hook fails
-    /// closed.
+    /// A hook's whole body: `Note` when the policies allow the call (it
+    /// goes on, and the audit line names the permit policies: "cedar: allow
+    /// by acme-search"), else `Block` with the decision as its reason
+    /// ("cedar: deny by forbid-shell"), which the audit log records too. A
+    /// call that cannot be put to the policies is blocked, saying why: a
+    /// policy hook fails closed.
     pub fn check<P: HookPoint, C: Serialize + ?Sized>(
         &self,
         ctx: &Ctx<P>,
@@ -134,7 +196,10 @@ impl FromStr for Policies {
 
 impl fmt::Debug for Policies {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policies").field("ids", &self.ids()).finish_non_exhaustive()
+        f.debug_struct("Policies")
+            .field("configured", &self.configured)
+            .field("ids", &self.ids())
+            .finish_non_exhaustive()
     }
 }
 
@@ -144,7 +209,7 @@ fn read(path: &Path) -> Result<PolicySet, PolicyError> {
 }
 
 /// The static policies of `text`, each renamed after its `@id`.
-fn parse(origin: &str, text: &str) -> Result<PolicySet, PolicyError> {
+pub(crate) fn parse(origin: &str, text: &str) -> Result<PolicySet, PolicyError> {
     let parsed = PolicySet::from_str(text).map_err(|errors| {
         let offset = errors.labels().and_then(|mut labels| labels.next()).map_or(0, |label| label.offset());
         PolicyError::Parse {

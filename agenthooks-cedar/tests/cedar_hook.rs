@@ -70,11 +70,12 @@ fn audit_line_of(session_id: &str) -> serde_json::Value {
 }
 
 #[test]
-fn a_permitted_call_goes_on_and_is_audited_ok() {
+fn a_permitted_call_goes_on_and_the_permit_ids_reach_its_audit_line() {
     assert_eq!(call("s-allow", "acme", "search", "/"), Ok(()));
     let line = audit_line_of("s-allow");
     assert_eq!(line["hook.status"], "ok");
     assert_eq!(line["hook.tenant_id"], "acme");
+    assert_eq!(line["hook.message"], "cedar: allow by acme-search");
 }
 
 #[test]
@@ -134,7 +135,7 @@ fn an_allow_names_the_permit_policies_that_decided() {
         .unwrap();
     assert!(decision.is_allowed());
     assert_eq!(decision.policies(), ["acme-search"]);
-    assert_eq!(decision.outcome(), Outcome::Continue);
+    assert_eq!(decision.outcome(), Outcome::note("cedar: allow by acme-search"));
 }
 
 /// A reading: Cedar has no floating-point numbers, so it cannot be put to

@@ -12,7 +12,7 @@ use crate::{HookMeta, Session};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
-    /// The hook returned `Continue`.
+    /// The hook returned `Continue`, or `Note` (its note is the message).
     Ok,
     /// The hook returned `Block`: the call stopped.
     Blocked,
@@ -74,7 +74,7 @@ impl fmt::Display for Status {
 /// One hook execution, as it ended.
 ///
 /// It carries no argument value: `message` is the hook's own text (its error,
-/// panic message or block reason) with every redacted argument value already
+/// panic message, block reason or note) with every redacted argument value already
 /// replaced by `[REDACTED]`.
 #[derive(Clone, Copy, Debug)]
 pub struct Execution<'a> {
@@ -88,8 +88,9 @@ pub struct Execution<'a> {
     pub duration: Duration,
     /// The block reason (status `Blocked`), the error or panic message
     /// (`Error`), the time-out description (`Timeout`), the prompt (`Ask`),
-    /// who decided (`Approved`, `Denied`), or what the hook would have done
-    /// (`Shadow`).
+    /// who decided (`Approved`, `Denied`), what the hook would have done
+    /// (`Shadow`), or the note of a hook that returned `Outcome::Note`
+    /// (`Ok`).
     pub message: Option<&'a str>,
     /// The argument fields the hook changed (or, in shadow mode, would
     /// have changed): names only, never values.

@@ -168,6 +168,54 @@ macro_rules! link {
     };
 }
 
+/// Registers a section of the configuration file: the top-level table
+/// `[name]`, which `prepare` (a [`config::Prepare`] function) reads and
+/// checks every time a configuration is applied, and whose
+/// [`config::Commit`] runs only once the whole configuration is accepted
+/// (see [`config`]'s "Sections other crates read"). A section is known as
+/// soon as its crate is linked, before any configuration is applied.
+///
+/// ```
+/// use agenthooks::config::{self, Commit, SectionError, SectionInput};
+/// use std::sync::Mutex;
+///
+/// static GREETING: Mutex<String> = Mutex::new(String::new());
+///
+/// #[derive(serde::Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct Greeting {
+///     #[serde(default)]
+///     text: String,
+/// }
+///
+/// fn prepare(input: &SectionInput<'_>) -> Result<Commit, SectionError> {
+///     let Greeting { text } = input.settings()?;
+///     if text.len() > 20 {
+///         return Err(input.error_at(Some("text"), "a greeting is at most 20 bytes"));
+///     }
+///     Ok(Commit::new(move || *GREETING.lock().unwrap() = text))
+/// }
+///
+/// agenthooks::config_section!("greeting", prepare);
+///
+/// config::apply_str("[greeting]\ntext = \"hello\"\n", "hooks.toml")?;
+/// assert_eq!(*GREETING.lock().unwrap(), "hello");
+///
+/// let error = config::apply_str("[greeting]\ntext = \"hello, and welcome to the agent\"\n", "hooks.toml")
+///     .unwrap_err();
+/// assert!(error.to_string().starts_with("hooks.toml:2:8: in section `[greeting]`"), "{error}");
+/// assert_eq!(*GREETING.lock().unwrap(), "hello", "the greeting in force stays");
+/// # Ok::<(), agenthooks::config::ConfigError>(())
+/// ```
+#[macro_export]
+macro_rules! config_section {
+    ($name:expr, $prepare:expr $(,)?) => {
+        $crate::__private::inventory::submit! {
+            $crate::config::Section::new($name, $prepare)
+        }
+    };
+}
+
 /// The tenants of one `link!` binding: `*`, `"acme"` or `["acme", …]`.
 #[doc(hidden)]
 #[macro_export]

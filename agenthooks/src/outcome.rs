@@ -26,6 +26,15 @@ pub enum Outcome {
     /// approval bound to exactly this call is granted (see
     /// [`approval`](crate::approval)); the hook's own changes are discarded.
     Ask(String),
+    /// Go on exactly as [`Continue`](Outcome::Continue) does, and write the
+    /// text into this hook's audit line (`hook.message`, status `ok`): what
+    /// the hook decided and why, when letting the call go on is itself a
+    /// decision worth keeping (the policies that permitted it, the rule
+    /// that matched). A note, not an "allow": it carries no authority over
+    /// the other hooks, which run and decide as after `Continue`; only the
+    /// audit line differs. Its text is scrubbed of `#[redact]` values like a
+    /// block reason.
+    Note(String),
 }
 
 impl Outcome {
@@ -44,6 +53,19 @@ impl Outcome {
     /// ```
     pub fn ask(prompt: impl Into<String>) -> Self {
         Outcome::Ask(prompt.into())
+    }
+
+    /// `Outcome::Note` with the given text: the call goes on as with
+    /// `Continue`, and the text goes into this hook's audit line.
+    ///
+    /// ```
+    /// use agenthooks::Outcome;
+    ///
+    /// let decision = Outcome::note("allowed by policy acme-search");
+    /// assert_eq!(decision, Outcome::Note("allowed by policy acme-search".into()));
+    /// ```
+    pub fn note(text: impl Into<String>) -> Self {
+        Outcome::Note(text.into())
     }
 }
 

@@ -50,7 +50,8 @@ symbols! {
         /// The reason a hook blocked the call (audit line).
         HOOK_BLOCK_REASON = "hook.block_reason";
         /// What an asking, approving, denying or shadow execution says: the
-        /// prompt, who decided, what the hook would have done (audit line).
+        /// prompt, who decided, what the hook would have done; or the note of
+        /// a hook that let the call go on (`Outcome::Note`) (audit line).
         HOOK_MESSAGE = "hook.message";
         /// The argument fields a hook changed, names only (audit line).
         HOOK_CHANGED = "hook.changed";

@@ -4,7 +4,8 @@
 //!
 //! Each point has five hooks, `h0` to `h4` in chain order; what each does
 //! on a call is written in the call's `script` argument. The model below is
-//! the table, written as code independently of the executor.
+//! the table, written as code independently of the executor. A note
+//! (`Outcome::Note`) is a continue for the table, with or without a change.
 
 use std::collections::BTreeSet;
 
@@ -18,6 +19,10 @@ enum Step {
     Continue,
     /// Adds 1 to field `f{k}`.
     Change(usize),
+    /// Goes on with a note for the audit line.
+    Note,
+    /// Adds 1 to field `f{k}` and goes on with a note.
+    ChangeNote(usize),
     Skip,
     Block,
     Ask,
@@ -28,6 +33,8 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         3 => Just(Step::Continue),
         3 => (0..3usize).prop_map(Step::Change),
+        1 => Just(Step::Note),
+        1 => (0..3usize).prop_map(Step::ChangeNote),
         1 => Just(Step::Skip),
         1 => Just(Step::Block),
         1 => Just(Step::Ask),
@@ -53,6 +60,16 @@ enum Compose {
     Parallel,
 }
 
+impl Step {
+    /// The field the step changes, if any.
+    fn changes(self) -> Option<usize> {
+        match self {
+            Step::Change(k) | Step::ChangeNote(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
 /// The README's table, as code.
 fn model(script: &[Step; 5], compose: Compose, let_through: bool) -> Ended {
     let mut fields = [0u32; 3];
@@ -60,8 +77,8 @@ fn model(script: &[Step; 5], compose: Compose, let_through: bool) -> Ended {
         Compose::Chain => {
             for (hook, step) in script.iter().enumerate() {
                 match step {
-                    Step::Continue => {}
-                    Step::Change(k) => fields[*k] += 1,
+                    Step::Continue | Step::Note => {}
+                    Step::Change(k) | Step::ChangeNote(k) => fields[*k] += 1,
                     Step::Skip => break,
                     Step::Block => return Ended::Blocked(hook),
                     Step::Ask => return Ended::AskedBy(hook),
@@ -80,14 +97,14 @@ fn model(script: &[Step; 5], compose: Compose, let_through: bool) -> Ended {
             let mut changers: Vec<(usize, usize)> = Vec::new();
             let mut conflict = None;
             for (hook, step) in script.iter().enumerate() {
-                if let Step::Change(k) = step {
-                    if let Some(&(_, first)) = changers.iter().find(|(field, _)| field == k) {
+                if let Some(k) = step.changes() {
+                    if let Some(&(_, first)) = changers.iter().find(|(field, _)| *field == k) {
                         if compose == Compose::Parallel {
                             conflict.get_or_insert(Ended::Conflict(first, hook));
                         }
                     }
-                    changers.push((*k, hook));
-                    fields[*k] += 1;
+                    changers.push((k, hook));
+                    fields[k] += 1;
                 }
             }
             if compose == Compose::Parallel {
@@ -103,10 +120,15 @@ fn model(script: &[Step; 5], compose: Compose, let_through: bool) -> Ended {
 fn act(hook: usize, script: &[Step; 5], fields: [&mut u32; 3]) -> Result<Outcome, String> {
     Ok(match script[hook] {
         Step::Continue => Outcome::Continue,
-        Step::Change(k) => {
+        Step::Note => Outcome::note(format!("h{hook} notes")),
+        Step::Change(k) | Step::ChangeNote(k) => {
             let [f0, f1, f2] = fields;
             *[f0, f1, f2].into_iter().nth(k).expect("three fields") += 1;
-            Outcome::Continue
+            if script[hook] == Step::ChangeNote(k) {
+                Outcome::note(format!("h{hook} changes f{k} and notes"))
+            } else {
+                Outcome::Continue
+            }
         }
         Step::Skip => Outcome::Skip,
         Step::Block => Outcome::block(format!("h{hook} blocks")),

@@ -259,3 +259,111 @@ fn a_watched_file_reloads_while_100_000_calls_run_and_no_call_sees_half_a_config
     assert_eq!(counted(&session("acme"), 0).unwrap(), 11);
     drop(watcher);
 }
+
+// --- sections other crates read ----------------------------------------------
+
+/// The section `[limits]` of this test: a number it commits to `LIMIT`, at
+/// most 100, and a file it reads.
+static LIMIT: std::sync::Mutex<Option<(u32, String)>> = std::sync::Mutex::new(None);
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Limits {
+    max: Option<u32>,
+    file: Option<String>,
+}
+
+fn prepare_limits(input: &config::SectionInput<'_>) -> Result<config::Commit, config::SectionError> {
+    let Limits { max, file } = input.settings()?;
+    if max.is_some_and(|max| max > 100) {
+        return Err(input.error_at(Some("max"), "`max` is at most 100"));
+    }
+    let text = file.map(|file| input.read(&file)).transpose()?.map(|(_, text)| text);
+    let limit = max.map(|max| (max, text.unwrap_or_default()));
+    Ok(config::Commit::new(move || *LIMIT.lock().unwrap() = limit))
+}
+
+agenthooks::config_section!("limits", prepare_limits);
+
+fn limit() -> Option<(u32, String)> {
+    LIMIT.lock().unwrap().clone()
+}
+
+#[test]
+fn a_section_is_committed_with_the_configuration_and_cleared_without_it() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("limits.txt"), "from the file").unwrap();
+    let path = dir.path().join("hooks.toml");
+    std::fs::write(&path, "[limits]\nmax = 7\nfile = \"limits.txt\"\n").unwrap();
+    let applied = config::apply_file(&path).unwrap();
+    assert_eq!(limit(), Some((7, "from the file".to_owned())), "relative to the configuration's directory");
+    assert_eq!(applied.files.len(), 1);
+    assert_eq!((applied.files[0].section.as_str(), &applied.files[0].path), ("limits", &dir.path().join("limits.txt")));
+    let line = audit_lines().into_iter().rev().find(|line| line.contains("applied configuration sha256:")).unwrap();
+    assert!(
+        line.contains(&format!(
+            "files: [limits] {} sha256:{}",
+            applied.files[0].path.display(),
+            applied.files[0].digest
+        )),
+        "{line}"
+    );
+
+    config::apply_str("disable_all = false\n", "test").unwrap();
+    assert_eq!(limit(), None, "a configuration without the section clears it");
+}
+
+#[test]
+fn an_invalid_section_refuses_the_whole_configuration_and_the_hook_settings_and_section_stay() {
+    let _turn = one_at_a_time();
+    config::apply_str("[hook.\"configuration::first\"]\nenabled = false\n[limits]\nmax = 5\n", "test").unwrap();
+    let refused = "[hook.\"configuration::second\"]\nenabled = false\n\n[limits]\nmax = 500\n";
+    let error = config::apply_str(refused, "bad.toml").unwrap_err();
+    match &error {
+        ConfigError::Section { section, origin, line, column, .. } => {
+            assert_eq!((section.as_str(), origin.as_str(), *line, *column), ("limits", "bad.toml", 5, 7));
+        }
+        other => panic!("expected a section error, got {other:?}"),
+    }
+    assert!(error.to_string().starts_with("bad.toml:5:7: in section `[limits]`: `max` is at most 100"), "{error}");
+    assert_eq!(trail("acme"), ["second"], "the previous hook settings stay");
+    assert_eq!(limit(), Some((5, String::new())), "the previous section stays");
+
+    // A value of the wrong type, and a file that cannot be read, too.
+    let error = config::apply_str("[limits]\nmax = \"many\"\n", "bad.toml").unwrap_err();
+    assert!(matches!(&error, ConfigError::Section { line: 2, column: 7, .. }), "{error:?}");
+    let error = config::apply_str("[limits]\nmax = 1\nfile = \"/nonexistent/limits.txt\"\n", "bad.toml").unwrap_err();
+    assert!(error.to_string().contains("cannot read `/nonexistent/limits.txt`"), "{error}");
+    assert_eq!(limit(), Some((5, String::new())));
+}
+
+#[test]
+fn a_table_no_crate_reads_is_reported_and_audited_as_an_unknown_section() {
+    let _turn = one_at_a_time();
+    let applied = config::apply_str("[limitz]\nmax = 5\n[hook.\"configuration::first\"]\norder = 1\n", "test").unwrap();
+    assert_eq!(applied.unknown_sections, ["limitz"]);
+    assert!(applied.unknown_hooks.is_empty());
+    let line = audit_lines().into_iter().rev().find(|line| line.contains("applied configuration sha256:")).unwrap();
+    assert!(line.contains("unknown sections: limitz"), "{line}");
+    // A top-level value that is not a table is still an error.
+    let error = config::apply_str("disable_al = true\n", "bad.toml").unwrap_err();
+    assert!(
+        matches!(&error, ConfigError::Invalid { line: 1, .. }) && error.to_string().contains("disable_al"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_watcher_applies_a_file_a_section_reads_when_only_that_file_changed() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = (dir.path().join("hooks.toml"), dir.path().join("limits.txt"));
+    replace(&file, "one");
+    replace(&path, "[limits]\nmax = 1\nfile = \"limits.txt\"\n");
+    let (watcher, _) = Watcher::start(&path, Duration::from_millis(5)).unwrap();
+    assert_eq!(limit(), Some((1, "one".to_owned())));
+    replace(&file, "two");
+    assert!(eventually(|| limit() == Some((1, "two".to_owned()))), "the edited file is applied: {:?}", limit());
+    drop(watcher);
+}

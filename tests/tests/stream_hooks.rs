@@ -190,3 +190,20 @@ fn a_stream_hook_registered_with_a_rate_limit_or_breaker_is_refused_and_never_ru
     let session = Session::new("stream-refused").with_tenant("refused");
     assert_eq!(run(&session, answer()).unwrap(), answer());
 }
+
+#[hook(StreamEvent, tenant = "noting", kind = "tool_call")]
+fn notes_tool_calls(ctx: &Ctx<StreamEvent>) -> Outcome {
+    Outcome::note(format!("tool call seen: {}", ctx.data["name"].as_str().unwrap_or_default()))
+}
+
+#[test]
+fn a_stream_hook_that_notes_lets_the_event_through_and_its_note_is_audited() {
+    audit_to_temp();
+    let session = Session::new("stream-noting").with_tenant("noting");
+    let events = vec![Event::new("tool_call", json!({ "name": "search" })), Event::new("text_delta", "done")];
+    let emitted = run(&session, events.clone()).unwrap();
+    assert_eq!(emitted, events, "a note changes no event");
+    let lines = lines_of("stream-noting");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!((field(&lines[0], "hook.status"), field(&lines[0], "hook.message")), ("ok", "tool call seen: search"));
+}

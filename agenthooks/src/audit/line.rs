@@ -6,7 +6,7 @@
 //! What one hook execution leaves in the log: the [`Record`] the calling
 //! thread hands over, and the [`Entry`] line the writer makes of it. A
 //! record holds no argument value. Its message (block reason, error, panic
-//! or time-out text) was already scrubbed of `#[redact]` values by the
+//! or time-out text, note) was already scrubbed of `#[redact]` values by the
 //! executor, and is cut to [`MAX_MESSAGE`] bytes so that a queued record's
 //! size is bounded. Member names come from [`symbol`](crate::symbol).
 //!
@@ -307,7 +307,8 @@ fn capped(message: &str) -> Box<str> {
 /// or `null`), `session_id`, `trace_id`, `span_id`, `turn`, `hook.error`
 /// (status `error` or `timeout` only), `hook.block_reason` (status `blocked`
 /// only), `hook.message` (status `ask`, `approved`, `denied`, `shadow`,
-/// `rate_limited`, `breaker_open` or `store_down`),
+/// `rate_limited`, `breaker_open` or `store_down`; with status `ok`, the
+/// note of a hook that returned `Outcome::Note`, or what a stream hook did),
 /// `hook.changed` (the arguments an interceptor changed, when any),
 /// `hook.approval_id` (an approval asked for, granted or denied),
 /// `hook.let_through` (`true` when a failure was let through),
@@ -361,8 +362,10 @@ pub struct Entry<'a> {
     /// replaced by `[REDACTED]`.
     #[serde(rename = "hook.block_reason", borrow, default)]
     pub block_reason: Option<Cow<'a, str>>,
-    /// The prompt (status `ask`), who decided (`approved`, `denied`), or what
-    /// a shadow hook would have done (`shadow`).
+    /// The prompt (status `ask`), who decided (`approved`, `denied`), what
+    /// a shadow hook would have done (`shadow`), or the note of a hook that
+    /// let the call go on with `Outcome::Note` (`ok`, e.g. `cedar: allow by
+    /// acme-search`), redacted values replaced by `[REDACTED]`.
     #[serde(rename = "hook.message", borrow, default)]
     pub message: Option<Cow<'a, str>>,
     /// The argument fields the hook changed (or, in shadow mode, would

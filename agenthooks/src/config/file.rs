@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::hook::MAX_TIMEOUT_MS;
@@ -64,25 +65,47 @@ impl File {
     pub(super) const EMPTY: File =
         File { disable_all: false, managed_only: false, disable_crates: Vec::new(), hook: BTreeMap::new() };
 
-    /// Parses and checks `text`, read from `source`.
-    pub(super) fn parse(text: &str, source: &str) -> Result<Self, ConfigError> {
+    /// Parses and checks `text`, read from `source`: the hook settings, and
+    /// the tables left for the sections other crates read (every top-level
+    /// table but `hook`).
+    pub(super) fn parse<'t>(text: &'t str, source: &str) -> Result<(Self, Tables<'t>), ConfigError> {
         let at = |span: std::ops::Range<usize>, message: String| {
             let (line, column) = position(text, span.start);
             ConfigError::Invalid { origin: source.to_owned(), line, column, message }
         };
-        let file: File = toml::from_str(text).map_err(|error| {
+        let toml_error = |error: toml::de::Error| {
             let message = error.message().to_owned();
             match error.span() {
                 Some(span) => at(span, message),
                 None => ConfigError::Invalid { origin: source.to_owned(), line: 1, column: 1, message },
             }
-        })?;
+        };
+        let mut root = DeTable::parse(text).map_err(toml_error)?;
+        let names: Vec<String> = root
+            .get_ref()
+            .iter()
+            .filter(|(key, value)| !FIELDS.contains(&key.get_ref().as_ref()) && value.get_ref().is_table())
+            .map(|(key, _)| key.get_ref().to_string())
+            .collect();
+        let tables = names
+            .into_iter()
+            .filter_map(|name| root.get_mut().remove_entry(name.as_str()).map(|(_, table)| (name, table)))
+            .collect();
+        let file = File::deserialize(toml::de::Deserializer::from(root)).map_err(toml_error)?;
         for settings in file.hook.values() {
             settings.check(true).map_err(|(span, message)| at(span, message))?;
         }
-        Ok(file)
+        Ok((file, tables))
     }
 }
+
+/// The top-level tables of a file that are not the hook settings', by name:
+/// the sections' parts.
+pub(super) type Tables<'t> = BTreeMap<String, Spanned<DeValue<'t>>>;
+
+/// The top-level keys of the hook settings: every other top-level table
+/// is a section's.
+const FIELDS: [&str; 4] = ["disable_all", "managed_only", "disable_crates", "hook"];
 
 impl Settings {
     /// Checks what serde cannot: the range of `timeout_ms`, and tenants
@@ -109,7 +132,7 @@ impl Settings {
 }
 
 /// The line and column, both from 1, of byte `offset` of `text`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
@@ -143,6 +166,25 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// A section another crate reads (such as `[cedar]`) is invalid, or a
+    /// file it names cannot be read or is invalid: fix it at the place
+    /// given, in the configuration file or in the file named.
+    #[error(
+        "{origin}:{line}:{column}: in section `[{section}]`: {message}; the previous configuration stays in force"
+    )]
+    Section {
+        /// The section's name.
+        section: String,
+        /// The file the problem is in: the configuration file, or a file
+        /// the section names.
+        origin: String,
+        /// The line of the problem, from 1.
+        line: usize,
+        /// The column of the problem, from 1.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 #[cfg(test)]
@@ -150,7 +192,7 @@ mod tests {
     use super::*;
 
     fn invalid(text: &str) -> (usize, usize, String) {
-        match File::parse(text, "hooks.toml") {
+        match File::parse(text, "hooks.toml").map(|(file, _)| file) {
             Err(ConfigError::Invalid { line, column, message, .. }) => (line, column, message),
             other => panic!("expected an invalid file, got {other:?}"),
         }
@@ -158,7 +200,7 @@ mod tests {
 
     #[test]
     fn a_file_parses_into_its_settings() {
-        let file = File::parse(
+        let (file, _) = File::parse(
             "disable_crates = [\"globex_hooks\"]\n[hook.\"acme::eu_only\"]\nenabled = false\ntimeout_ms = 20\n[hook.\"acme::eu_only\".tenant.acme]\nmode = \"shadow\"\n",
             "hooks.toml",
         )

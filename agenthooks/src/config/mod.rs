@@ -34,9 +34,32 @@
 //!
 //! Every configuration applied or refused is an audit line of its own
 //! (`hook.impl` = `agenthooks::config::apply`): the file's SHA-256 digest,
-//! where it came from and what changed.
+//! where it came from, what changed, and the files its sections read, each
+//! with its digest.
+//!
+//! # Sections other crates read
+//!
+//! A crate can have its own settings and files named in the same file,
+//! reloaded and refused with it: it registers a section with
+//! [`config_section!`](crate::config_section), a top-level table of its
+//! name. `agenthooks-cedar` reads its policy files this way:
+//!
+//! ```toml
+//! [cedar]
+//! search = "policies/search.cedar"   # relative to this file's directory
+//! ```
+//!
+//! A configuration is applied in two steps: every section prepares its part
+//! (reads and checks its files, changing nothing), then, only when all of
+//! them and the hook settings are valid, the hook settings are swapped in
+//! and every section commits. One invalid section, or file it names,
+//! refuses the whole configuration with a [`ConfigError::Section`] naming
+//! the section, the file, the line and the column; the hook settings and
+//! every section's state in force stay. See [`SectionInput`] for what a
+//! section's preparation can do.
 
 mod file;
+mod section;
 mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,11 +71,13 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 pub use file::ConfigError;
+pub use section::{Commit, Prepare, Section, SectionError, SectionFile, SectionInput};
 pub use watch::{Watcher, CONFIG_ENV};
 
 use crate::policy::Mode;
 use crate::{intern, HookKind, HookMeta, Session, Status};
 use file::{File, Settings};
+use section::FileRead;
 
 /// A configuration in force: what each hook's settings become.
 #[derive(Debug, Default)]
@@ -136,41 +161,108 @@ pub struct Applied {
     pub unknown_hooks: Vec<String>,
     /// Crates in `disable_crates` that no hook comes from.
     pub unknown_crates: Vec<String>,
+    /// Top-level tables that no linked crate registered as a section (see
+    /// [`config_section!`](crate::config_section)).
+    pub unknown_sections: Vec<String>,
+    /// The files the sections read, by section, with their digests.
+    pub files: Vec<SectionFile>,
 }
 
-/// Reads the file at `path` and applies it; see [`apply_str`].
+/// Reads the file at `path` and applies it; see [`apply_str`]. Relative
+/// paths in its sections are read from the file's directory.
 pub fn apply_file(path: impl AsRef<Path>) -> Result<Applied, ConfigError> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read { path: path.to_owned(), error })?;
-    apply_str(&text, &path.display().to_string())
+    apply_in(&text, &path.display().to_string(), dir_of(path)).0
+}
+
+/// The directory relative paths in the file at `path` are read from.
+fn dir_of(path: &Path) -> &Path {
+    path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// Applies the configuration `text` (read from `source`, for errors and the
-/// audit line) to every point, replacing the one in force. Refused whole
-/// when it does not parse or says something invalid; the refusal is an
-/// audit line too.
+/// audit line) to every point and every section, replacing the one in
+/// force; relative paths in its sections are read from the current
+/// directory. Refused whole when it does not parse or says something
+/// invalid, or one of its sections is; the refusal is an audit line too.
 pub fn apply_str(text: &str, source: &str) -> Result<Applied, ConfigError> {
+    apply_in(text, source, Path::new(".")).0
+}
+
+/// [`apply_str`] with relative paths read from `dir`; also returns every
+/// file the sections read (for the watcher), applied or refused.
+fn apply_in(text: &str, source: &str, dir: &Path) -> (Result<Applied, ConfigError>, Vec<FileRead>) {
     let digest = hex(&Sha256::digest(text.as_bytes()));
-    let file = match File::parse(text, source) {
-        Ok(file) => file,
-        Err(error) => {
-            audit(Status::Error, &format!("refused configuration sha256:{digest}: {error}"));
-            return Err(error);
-        }
+    let refused = |error: ConfigError| {
+        audit(Status::Error, &format!("refused configuration sha256:{digest}: {error}"));
+        error
     };
-    Ok(install(Config { file }, digest, source))
+    let (file, tables) = match File::parse(text, source) {
+        Ok(parsed) => parsed,
+        Err(error) => return (Err(refused(error)), Vec::new()),
+    };
+    let sections = section::registered();
+    let mut files = Vec::new();
+    let mut commits = Vec::new();
+    let mut failed = None;
+    for section in &sections {
+        let input = SectionInput::new(section, tables.get(section.name()), text, source, dir);
+        let prepared = section.prepare(&input);
+        files.extend(input.into_files());
+        match prepared {
+            Ok(commit) => commits.push(commit),
+            Err(error) => {
+                failed.get_or_insert_with(|| error.into_config_error(section.name()));
+            }
+        }
+    }
+    if let Some(error) = failed {
+        return (Err(refused(error)), files);
+    }
+    let unknown_sections =
+        tables.keys().filter(|name| !sections.iter().any(|section| section.name() == *name)).cloned().collect();
+    let applied = install(Config { file }, Installed { digest, commits, unknown_sections, files: &files }, source);
+    (Ok(applied), files)
 }
 
-/// Removes the configuration in force: every hook runs as it was built.
+/// Removes the configuration in force: every hook runs as it was built,
+/// and every section is given an empty table.
 pub fn clear() -> Applied {
-    install(Config::default(), hex(&Sha256::digest(b"")), "no configuration")
+    let sections = section::registered();
+    let dir = Path::new(".");
+    let commits = sections
+        .iter()
+        .filter_map(|section| match section.prepare(&SectionInput::new(section, None, "", "", dir)) {
+            Ok(commit) => Some(commit),
+            Err(error) => {
+                let error = error.into_config_error(section.name());
+                tracing::error!(target: "agenthooks::config", "a section refused to be cleared: {error}");
+                None
+            }
+        })
+        .collect();
+    let installed = Installed { digest: hex(&Sha256::digest(b"")), commits, unknown_sections: Vec::new(), files: &[] };
+    install(Config::default(), installed, "no configuration")
 }
 
-fn install(config: Config, digest: String, source: &str) -> Applied {
+/// What a configuration brings besides its hook settings.
+struct Installed<'f> {
+    digest: String,
+    commits: Vec<Commit>,
+    unknown_sections: Vec<String>,
+    files: &'f [FileRead],
+}
+
+fn install(config: Config, installed: Installed<'_>, source: &str) -> Applied {
+    let Installed { digest, commits, unknown_sections, files } = installed;
     let hooks: Vec<&'static HookMeta> = crate::linked_hooks().into_iter().chain(crate::runtime::registered()).collect();
     let mut writer = writer();
     let before = writer.config.replace(config).unwrap_or_default();
     crate::table::rebuild_all(&writer);
+    for commit in commits {
+        commit.run();
+    }
     let after = writer.config();
     let applied = Applied {
         changed: hooks.iter().filter_map(|hook| change(hook, &before, after)).collect(),
@@ -189,20 +281,38 @@ fn install(config: Config, digest: String, source: &str) -> Applied {
             .filter(|krate| !hooks.iter().any(|hook| hook.crate_name == *krate))
             .cloned()
             .collect(),
+        unknown_sections,
+        files: files
+            .iter()
+            .filter_map(|read| {
+                Some(SectionFile {
+                    section: read.section.to_owned(),
+                    path: read.path.clone(),
+                    digest: read.digest.clone()?,
+                })
+            })
+            .collect(),
         digest,
     };
     drop(writer);
     let mut message = format!("applied configuration sha256:{} from {source}", applied.digest);
+    let files: Vec<String> = applied
+        .files
+        .iter()
+        .map(|file| format!("[{}] {} sha256:{}", file.section, file.path.display(), file.digest))
+        .collect();
     for (label, list) in [
         ("changed", &applied.changed),
+        ("files", &files),
         ("unknown hooks", &applied.unknown_hooks),
         ("unknown crates", &applied.unknown_crates),
+        ("unknown sections", &applied.unknown_sections),
     ] {
         if !list.is_empty() {
             let _ = write!(message, "; {label}: {}", list.join(", "));
         }
     }
-    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() {
+    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() || !applied.unknown_sections.is_empty() {
         tracing::warn!(target: "agenthooks::config", "{message}");
     }
     audit(Status::Ok, &message);

@@ -5,20 +5,26 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{apply_str, Applied, ConfigError};
+use sha2::{Digest, Sha256};
+
+use super::section::FileRead;
+use super::{apply_in, dir_of, hex, Applied, ConfigError};
 
 /// The environment variable naming the configuration file that
 /// [`Watcher::from_env`] watches.
 pub const CONFIG_ENV: &str = "AGENTHOOKS_CONFIG";
 
-/// Watches a configuration file and applies it whenever it changes.
+/// Watches a configuration file, and the files its sections read (such as
+/// policy files), and applies the configuration whenever one of them
+/// changes.
 ///
-/// The file is read every `interval`. A new content is applied once it has
-/// stayed the same for one interval, so that a file rewritten in place is
-/// never applied half-written (writing a copy and renaming it over the file
-/// makes a change take effect at the next read instead). A content that is
-/// refused (see [`apply_str`]) stays refused until the file changes again;
-/// [`Watcher::last_error`] tells why. Dropping the watcher stops it.
+/// The files are read every `interval`. A new content is applied once it
+/// has stayed the same for one interval, so that a file rewritten in place
+/// is never applied half-written (writing a copy and renaming it over the
+/// file makes a change take effect at the next read instead). A content
+/// that is refused (see [`apply_str`](super::apply_str)) stays refused until one of the files
+/// changes again; [`Watcher::last_error`] tells why. Dropping the watcher
+/// stops it.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -47,13 +53,14 @@ impl Watcher {
     pub fn start(path: impl Into<PathBuf>, interval: Duration) -> Result<(Watcher, Applied), ConfigError> {
         let path = path.into();
         let text = read(&path)?;
-        let applied = apply_str(&text, &path.display().to_string())?;
+        let (applied, files) = apply_in(&text, &path.display().to_string(), dir_of(&path));
+        let applied = applied?;
         let shared = Arc::new(Shared::default());
         let thread = std::thread::Builder::new()
             .name("agenthooks-config".into())
             .spawn({
                 let shared = Arc::clone(&shared);
-                move || watch(&path, interval, &shared, text)
+                move || watch(&path, interval, &shared, Contents::of(text, files))
             })
             .map_err(|error| ConfigError::Read { path: PathBuf::new(), error })?;
         Ok((Watcher { shared, thread: Some(thread) }, applied))
@@ -87,9 +94,36 @@ fn read(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|error| ConfigError::Read { path: path.to_owned(), error })
 }
 
-/// The watcher's loop: `applied` is the text in force.
-fn watch(path: &Path, interval: Duration, shared: &Shared, mut applied: String) {
-    let mut pending: Option<String> = None;
+/// What the watcher compares: the configuration's text, and the digest
+/// of each file its sections read (`None`: unreadable).
+#[derive(PartialEq, Eq)]
+struct Contents {
+    text: String,
+    files: Vec<(PathBuf, Option<String>)>,
+}
+
+impl Contents {
+    /// The contents a configuration was applied, or refused, with.
+    fn of(text: String, files: Vec<FileRead>) -> Self {
+        Contents { text, files: files.into_iter().map(|file| (file.path, file.digest)).collect() }
+    }
+
+    /// The contents now, of the configuration at `path` and of the files
+    /// `known` names.
+    fn now(path: &Path, known: &Contents) -> Result<Self, ConfigError> {
+        let files = known.files.iter().map(|(file, _)| (file.clone(), digest_of(file))).collect();
+        Ok(Contents { text: read(path)?, files })
+    }
+}
+
+/// The digest of the file at `path` as a section reads it (as text).
+fn digest_of(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok().map(|text| hex(&Sha256::digest(text.as_bytes())))
+}
+
+/// The watcher's loop: `applied` is what was applied (or refused) last.
+fn watch(path: &Path, interval: Duration, shared: &Shared, mut applied: Contents) {
+    let mut pending: Option<Contents> = None;
     loop {
         let stop = shared.stop.lock().unwrap_or_else(PoisonError::into_inner);
         let (stop, _) = shared.wake.wait_timeout(stop, interval).unwrap_or_else(PoisonError::into_inner);
@@ -97,20 +131,20 @@ fn watch(path: &Path, interval: Duration, shared: &Shared, mut applied: String) 
             return;
         }
         drop(stop);
-        let outcome = match read(path) {
-            Ok(text) if text == applied => {
+        let outcome = match Contents::now(path, &applied) {
+            Ok(now) if now == applied => {
                 pending = None;
                 continue;
             }
             // Changed, and the same as one interval ago: settled.
-            Ok(text) if pending.as_ref() == Some(&text) => {
+            Ok(now) if pending.as_ref() == Some(&now) => {
                 pending = None;
-                let outcome = apply_str(&text, &path.display().to_string()).map(drop);
-                applied = text;
-                outcome
+                let (outcome, files) = apply_in(&now.text, &path.display().to_string(), dir_of(path));
+                applied = Contents::of(now.text, files);
+                outcome.map(drop)
             }
-            Ok(text) => {
-                pending = Some(text);
+            Ok(now) => {
+                pending = Some(now);
                 continue;
             }
             Err(error) => Err(error),

@@ -44,7 +44,8 @@ pub(super) struct Asked {
     pub(super) prompt: String,
 }
 
-/// What a hook said, without its text.
+/// What a hook said, without its text. A `Note` is a `Continue` whose
+/// text is the note.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Said {
     Continue,
@@ -163,6 +164,7 @@ fn judge<P: HookPoint>(
             );
         }
         Ended::Returned(Outcome::Skip) => (Said::Skip, None),
+        Ended::Returned(Outcome::Note(note)) => (Said::Continue, Some(note)),
         Ended::Returned(Outcome::Block(reason)) => (Said::Block, Some(reason)),
         Ended::Returned(Outcome::Ask(prompt)) => (Said::Ask, Some(prompt)),
         Ended::Failed(message) => (Said::Failed { panicked: false }, Some(message)),
@@ -258,10 +260,14 @@ pub(super) fn close(report: Report<'_>, execution: &Execution<'_>, at: Instant) 
 
 /// What a hook in shadow mode would have done, for its audit line.
 fn would(said: Said, text: Option<&str>, changed: Changed) -> String {
+    let noting = |would: String| match text {
+        Some(note) => format!("{would}, noting: {note}"),
+        None => would,
+    };
     let text = text.unwrap_or_default();
     match said {
-        Said::Continue if changed.is_empty() => "would continue".to_owned(),
-        Said::Continue => format!("would change {}", changed.names().collect::<Vec<_>>().join(", ")),
+        Said::Continue if changed.is_empty() => noting("would continue".to_owned()),
+        Said::Continue => noting(format!("would change {}", changed.names().collect::<Vec<_>>().join(", "))),
         Said::Skip => "would skip the rest of the chain".to_owned(),
         Said::Block => format!("would block: {text}"),
         Said::Ask => format!("would ask for approval: {text}"),

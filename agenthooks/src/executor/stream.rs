@@ -1,6 +1,7 @@
 //! One stream hook on one stream event (see `lifecycle::stream`): run it
 //! as a plain `fn` hook is run, judge what it made of the event, and audit
-//! it unless it passed the event unchanged, which is only counted.
+//! it unless it passed the event unchanged without a note
+//! (`Outcome::Note`), which is only counted.
 //!
 //! An audited stream hook's span opens once it has returned: a pass has no
 //! span, so that a stream costs little per event.
@@ -82,10 +83,11 @@ pub(crate) fn apply(
     }
     let Run { ended, duration, snapshot, .. } = run_plain(hook, ctx);
     let shadow = meta.mode == Mode::Shadow;
-    let (skip, instead) = match &ended {
-        Ended::Returned(Outcome::Continue) => (false, ctx.take_instead()),
-        Ended::Returned(Outcome::Skip) => (true, ctx.take_instead()),
-        _ => {
+    let (skip, note, instead) = match ended {
+        Ended::Returned(Outcome::Continue) => (false, None, ctx.take_instead()),
+        Ended::Returned(Outcome::Note(note)) => (false, Some(note), ctx.take_instead()),
+        Ended::Returned(Outcome::Skip) => (true, None, ctx.take_instead()),
+        ended => {
             if let Some(before) = snapshot {
                 discard(std::mem::replace(&mut **ctx, before));
             }
@@ -93,23 +95,34 @@ pub(crate) fn apply(
         }
     };
     let changed = Changed::new(StreamEvent::FIELDS, snapshot.as_ref().map_or(0, |before| ctx.changed_fields(before)));
-    if instead.is_none() && changed.is_empty() && !skip {
+    if instead.is_none() && changed.is_empty() && !skip && note.is_none() {
         discard(snapshot);
         return Ok(Applied::Passed(duration));
     }
-    let message = instead.as_deref().map(replaced_message);
+    let replaced = instead.as_deref().map(replaced_message);
+    // A note is audited with what the hook made of the event, if anything.
+    let noting = |said: String| match &note {
+        Some(note) => format!("{said}, noting: {note}"),
+        None => said,
+    };
     if shadow {
         if let Some(before) = snapshot {
             discard(std::mem::replace(&mut **ctx, before));
         }
-        let would = match (&message, skip) {
-            (Some(message), _) => format!("would have {message}"),
+        let would = match (replaced, skip) {
+            (Some(replaced), _) => format!("would have {replaced}"),
             (None, true) => "would skip the rest of the chain".to_owned(),
+            (None, false) if changed.is_empty() => "would continue".to_owned(),
             (None, false) => format!("would change {}", changed.names().collect::<Vec<_>>().join(", ")),
         };
+        let would = noting(would);
         audit(&Execution { message: Some(&would), ..Execution::new(meta, session, Status::Shadow, duration) })?;
         return Ok(Applied::Audited);
     }
+    let message = match replaced {
+        Some(replaced) => Some(noting(replaced)),
+        None => note,
+    };
     discard(snapshot);
     let status = if skip { Status::Skip } else { Status::Ok };
     let changed = if instead.is_some() { Changed::default() } else { changed };

@@ -199,7 +199,9 @@ fn new_span(hook: &'static HookMeta, session: &Session) -> Option<Box<Span>> {
 fn record(span: &Span, execution: &Execution<'_>) {
     span.record(HOOK_STATUS, execution.status.as_str());
     span.record(HOOK_DURATION_MS, millis(execution.duration));
-    if let Some(message) = execution.message {
+    // A note (`Outcome::Note`, status `ok`) is no error: the audit line
+    // keeps it.
+    if let Some(message) = execution.message.filter(|_| execution.status != Status::Ok) {
         span.record(HOOK_ERROR, message);
     }
     if let Status::Blocked | Status::Timeout | Status::Error | Status::Denied = execution.status {
