@@ -1,6 +1,7 @@
 //! The standard lifecycle's cost: every lifecycle point called with nothing
 //! hooked (one atomic load each), and one stream event with nothing hooked
-//! and with one pass-through hook. Run with
+//! and with one pass-through hook, through `EventStream::event` and
+//! through `EventStream::forward`. Run with
 //! `cargo bench -p agenthooks --bench lifecycle`.
 
 use std::future::Future;
@@ -97,6 +98,32 @@ fn stream_events(session: &Session, iters: u64, data: &Value) -> std::time::Dura
     spent
 }
 
+/// [`stream_events`] through [`lifecycle::EventStream::forward`].
+fn forward_stream_events(session: &Session, iters: u64, data: &Value) -> std::time::Duration {
+    let mut stream = lifecycle::stream(session).expect("the audit log takes the stream");
+    let start = std::time::Instant::now();
+    for _ in 0..iters {
+        stream
+            .forward(black_box(Event::new("text_delta", data.clone())), |event| {
+                black_box(event);
+            })
+            .expect("no hook fails");
+    }
+    let spent = start.elapsed();
+    stream.finish().expect("the passes are audited");
+    spent
+}
+
+/// The baseline of [`stream_events`]: the same events, forwarded as they
+/// are made, without a stream.
+fn forward_events(iters: u64, data: &Value) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    for _ in 0..iters {
+        black_box(black_box(Event::new("text_delta", data.clone())));
+    }
+    start.elapsed()
+}
+
 fn lifecycle(c: &mut Criterion) {
     let _audit = TemporaryAudit::start();
     let session = Session::new("s-1");
@@ -107,10 +134,11 @@ fn lifecycle(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("stream_event");
-    // What making and dropping the events costs, without a stream.
+    // What making, forwarding and dropping the events costs, without a
+    // stream, timed as the streams are.
     for (name, data) in [("null_data", Value::Null), ("text_data", Value::String("a short delta".into()))] {
         group.bench_function(format!("baseline_event_only_{name}"), |b| {
-            b.iter(|| black_box(Event::new("text_delta", data.clone())));
+            b.iter_custom(|iters| forward_events(iters, &data));
         });
     }
     for (name, tenant) in [
@@ -125,6 +153,12 @@ fn lifecycle(c: &mut Criterion) {
         let text = Value::String("a short delta".into());
         group.bench_function(format!("{name}_text_data"), |b| {
             b.iter_custom(|iters| stream_events(&session, iters, &text));
+        });
+        group.bench_function(format!("{name}_null_data_forward"), |b| {
+            b.iter_custom(|iters| forward_stream_events(&session, iters, &Value::Null));
+        });
+        group.bench_function(format!("{name}_text_data_forward"), |b| {
+            b.iter_custom(|iters| forward_stream_events(&session, iters, &text));
         });
     }
     group.finish();

@@ -398,10 +398,10 @@ fn tables() -> &'static Mutex<Vec<&'static dyn AnyTable>> {
 pub(crate) struct Chains<P: 'static> {
     /// Hooks without a tenant: the chain of a call that has no tenant, or
     /// whose tenant has no hook of its own.
-    every_tenant: Chain<P>,
+    every_tenant: Arc<Chain<P>>,
     /// For each tenant with hooks of its own: those merged with
     /// `every_tenant`, in chain order.
-    by_tenant: ByTenant<Chain<P>>,
+    by_tenant: ByTenant<Arc<Chain<P>>>,
     /// At a single point, each chain that held more than one hook, which
     /// the point's guard replaced; sorted, the chain of every tenant first.
     conflicts: Vec<Conflict>,
@@ -437,7 +437,7 @@ impl<P: HookPoint> Chains<P> {
                 .filter_map(|hook| Some(Hook { meta: config.settle(hook.meta, tenant)?, run: hook.run.clone() }))
                 .collect();
             chain.sort_by_key(|hook| hook.meta.chain_key());
-            Chain::new(chain)
+            Arc::new(Chain::new(chain))
         };
         let by_tenant = own
             .iter()
@@ -459,7 +459,7 @@ impl<P: HookPoint> Chains<P> {
         for (tenant, chain) in std::iter::once((None, &mut self.every_tenant)).chain(tenants) {
             if chain.len() > 1 {
                 let conflict = Conflict { tenant, hooks: chain.hooks().iter().map(|hook| hook.meta.path).collect() };
-                *chain = Chain::new(vec![single::guard::<P>(&conflict)]);
+                *chain = Arc::new(Chain::new(vec![single::guard::<P>(&conflict)]));
                 self.conflicts.push(conflict);
             }
         }
@@ -490,6 +490,13 @@ impl<P: HookPoint> Chains<P> {
     /// The chain of a call of `tenant`, before matchers.
     #[inline]
     pub(crate) fn select(&self, tenant: Option<&str>) -> &Chain<P> {
+        self.select_shared(tenant)
+    }
+
+    /// [`Self::select`], as a chain that outlives this table: what a
+    /// stream holds, so that its events pay no lookup.
+    #[inline]
+    pub(crate) fn select_shared(&self, tenant: Option<&str>) -> &Arc<Chain<P>> {
         tenant
             .filter(|_| !self.by_tenant.is_empty())
             .and_then(|tenant| self.by_tenant.get(tenant))

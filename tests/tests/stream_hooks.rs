@@ -75,6 +75,17 @@ fn run(session: &Session, events: Vec<Event>) -> Result<Vec<Event>, HookError> {
     Ok(emitted)
 }
 
+/// [`run`] through `EventStream::forward`.
+fn forwarded(session: &Session, events: Vec<Event>) -> Result<Vec<Event>, HookError> {
+    let mut stream = lifecycle::stream(session)?;
+    let mut emitted = Vec::new();
+    for event in events {
+        stream.forward(event, |event| emitted.push(event))?;
+    }
+    stream.finish()?;
+    Ok(emitted)
+}
+
 fn lines_of(session_id: &str) -> Vec<String> {
     let member = format!(r#""session_id":"{session_id}""#);
     audit_lines().into_iter().filter(|line| line.contains(&member)).collect()
@@ -169,6 +180,27 @@ fn with_no_stream_hook_events_pass_through_unaudited() {
     let session = Session::new("stream-quiet").with_tenant("quiet");
     assert_eq!(run(&session, answer()).unwrap(), answer());
     assert!(lines_of("stream-quiet").is_empty());
+}
+
+#[test]
+fn forward_hands_out_the_events_that_event_returns_in_the_same_order() {
+    audit_to_temp();
+    let cases = [
+        ("pipeline", answer()),
+        ("skipping", vec![Event::new("delta", "hi"), Event::new("final", "bye")]),
+        ("quiet", answer()),
+    ];
+    for (tenant, events) in cases {
+        let gathered = run(&Session::new("stream-gathered").with_tenant(tenant), events.clone()).unwrap();
+        let forwarded = forwarded(&Session::new("stream-forwarded").with_tenant(tenant), events).unwrap();
+        assert_eq!(forwarded, gathered, "tenant {tenant}");
+    }
+    let error = forwarded(
+        &Session::new("stream-forward-failing").with_tenant("failing"),
+        vec![Event::new("text_delta", "fine"), Event::new("boom", "x")],
+    )
+    .unwrap_err();
+    assert!(matches!(&error, HookError::Panicked { message, .. } if message == "the filter broke"), "{error:?}");
 }
 
 #[test]

@@ -29,7 +29,7 @@
 //! each event a branch.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -38,7 +38,7 @@ use crate::executor::stream::{self as pipeline, Applied};
 use crate::matcher::Chain;
 use crate::point::HookPoint;
 use crate::policy::{Compose, OnFailure};
-use crate::table::{Held, PointTable};
+use crate::table::PointTable;
 use crate::{Ctx, HookError, PointInfo, Session};
 
 /// One event of a streamed response: a text delta, a tool-call delta, a
@@ -112,6 +112,11 @@ impl StreamEvent {
         StreamEvent { kind: event.kind, data: event.data, instead: None }
     }
 
+    /// What a stream's context holds between two events: nothing to free.
+    fn between_events() -> Self {
+        StreamEvent { kind: Cow::Borrowed(""), data: Value::Null, instead: None }
+    }
+
     /// What a hook made of the event: the events it became, if it
     /// suppressed or expanded it.
     pub(crate) fn take_instead(&mut self) -> Option<Vec<Event>> {
@@ -179,35 +184,44 @@ inventory::submit! {
 /// ```
 pub fn stream(session: &Session) -> Result<EventStream<'_>, HookError> {
     let table = StreamEvent::table();
-    let table = if table.is_hooked() { Some(table.hold()) } else { None };
-    let table = table.filter(|table| !table.select(session.tenant_id()).is_empty());
-    let passes = match &table {
-        Some(table) => {
-            let chain = table.select(session.tenant_id());
-            pipeline::ready(chain)?;
-            vec![pipeline::Passes::default(); chain.len()]
+    let chain =
+        if table.is_hooked() { Some(Arc::clone(table.hold().select_shared(session.tenant_id()))) } else { None };
+    let hooked = match chain.filter(|chain| !chain.is_empty()) {
+        Some(chain) => {
+            pipeline::ready(&chain)?;
+            let passes = vec![pipeline::Passes::default(); chain.len()];
+            Some(Hooked { ctx: Ctx::new(StreamEvent::between_events(), session), passes, chain })
         }
-        None => Vec::new(),
+        None => None,
     };
-    Ok(EventStream { session, table, passes })
+    Ok(EventStream { session, hooked })
 }
 
 /// The stream of one response, open until [`finish`](Self::finish)ed or
 /// dropped. See [`stream`].
 pub struct EventStream<'s> {
     session: &'s Session,
-    /// The table of stream hooks as the stream began; `None` when the
-    /// tenant's chain is empty.
-    table: Option<Held<StreamEvent>>,
+    /// `None` when the tenant's chain is empty.
+    hooked: Option<Hooked>,
+}
+
+/// What a stream with hooks holds, all of it set up when the stream opens
+/// so that an event pays for its hooks and nothing else: no lookup of the
+/// tenant's chain, no new context.
+struct Hooked {
+    /// The tenant's chain of stream hooks as the stream began.
+    chain: Arc<Chain<StreamEvent>>,
     /// For each hook of the chain, the events it passed unchanged.
     passes: Vec<pipeline::Passes>,
+    /// The context every event goes through, one at a time.
+    ctx: Ctx<StreamEvent>,
 }
 
 impl std::fmt::Debug for EventStream<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventStream")
             .field("session", self.session)
-            .field("hooks", &self.passes.len())
+            .field("hooks", &self.hooked.as_ref().map_or(0, |hooked| hooked.passes.len()))
             .finish_non_exhaustive()
     }
 }
@@ -221,53 +235,52 @@ impl EventStream<'_> {
     /// hook's failure. Keep no event of a stream that failed.
     #[inline]
     pub fn event(&mut self, event: Event) -> Result<Emitted, HookError> {
-        if self.table.is_none() {
-            return Ok(Emitted::one(event));
-        }
-        self.hooked(event)
-    }
-
-    /// [`Self::event`] when the tenant's chain has hooks.
-    #[inline(never)]
-    fn hooked(&mut self, event: Event) -> Result<Emitted, HookError> {
-        let table = self.table.clone().expect("a stream with hooks holds their table");
-        let mut out = Emitted::none();
-        self.flow(table.select(self.session.tenant_id()), event, 0, &mut out)?;
-        Ok(out)
-    }
-
-    /// Runs `event` through the hooks of `chain` from position `from` on,
-    /// adding what comes out to `out`.
-    fn flow(
-        &mut self,
-        chain: &Chain<StreamEvent>,
-        event: Event,
-        from: usize,
-        out: &mut Emitted,
-    ) -> Result<(), HookError> {
-        let mut ctx = Ctx::new(StreamEvent::new(event), self.session);
-        for (position, hook) in chain.hooks().iter().enumerate().skip(from) {
-            if !chain.matches(position, &ctx) {
-                continue;
-            }
-            match pipeline::apply(hook, &mut ctx, self.session)? {
-                Applied::Passed(duration) => self.passes[position].add(duration),
-                Applied::Audited => {}
-                Applied::Skipped => break,
-                Applied::Replaced { events, skip_rest } => {
-                    for event in events {
-                        if skip_rest {
-                            out.push(event);
-                        } else {
-                            self.flow(chain, event, position + 1, out)?;
-                        }
-                    }
-                    return Ok(());
-                }
+        match &mut self.hooked {
+            None => Ok(Emitted::one(event)),
+            Some(hooked) => {
+                let mut out = Out::default();
+                hooked.forward(event, self.session, &mut |event| out.push(event))?;
+                Ok(out.into_emitted())
             }
         }
-        out.push(ctx.into_args().into_event());
-        Ok(())
+    }
+
+    /// [`Self::event`], handing each event to emit to `emit` as it comes
+    /// out instead of gathering them: with nothing hooked, `emit(event)`
+    /// and a branch. For an agent whose forwarding needs no `.await` and
+    /// cannot fail; one that awaits a channel uses [`Self::event`], which
+    /// costs a few nanoseconds more per event (moving it through the
+    /// iterator).
+    ///
+    /// Fails as [`Self::event`] does; the events of this event already
+    /// handed to `emit` (before a later hook failed on one it expanded
+    /// into) belong to the failed stream too.
+    ///
+    /// ```
+    /// use agenthooks::lifecycle::{self, Event};
+    /// use agenthooks::Session;
+    ///
+    /// let session = Session::new("s-1");
+    /// let mut stream = lifecycle::stream(&session)?;
+    /// let mut shown = String::new();
+    /// for delta in ["Hel", "lo"] {
+    ///     stream.forward(Event::new("text_delta", delta), |event| {
+    ///         shown.push_str(event.data.as_str().unwrap_or_default());
+    ///     })?;
+    /// }
+    /// stream.finish()?;
+    /// assert_eq!(shown, "Hello");
+    /// # Ok::<(), agenthooks::HookError>(())
+    /// ```
+    #[inline]
+    pub fn forward(&mut self, event: Event, mut emit: impl FnMut(Event)) -> Result<(), HookError> {
+        match &mut self.hooked {
+            None => {
+                emit(event);
+                Ok(())
+            }
+            Some(hooked) => hooked.forward(event, self.session, &mut emit),
+        }
     }
 
     /// Ends the stream: writes one audit line per hook that passed events
@@ -279,15 +292,58 @@ impl EventStream<'_> {
     }
 
     fn report_passes(&mut self) -> Result<(), HookError> {
-        let Some(table) = self.table.take() else { return Ok(()) };
-        let passes = std::mem::take(&mut self.passes);
+        let Some(Hooked { chain, passes, .. }) = self.hooked.take() else { return Ok(()) };
         let mut first_error = None;
-        for (hook, passes) in table.select(self.session.tenant_id()).hooks().iter().zip(passes) {
+        for (hook, passes) in chain.hooks().iter().zip(passes) {
             if let Err(error) = pipeline::report_passes(hook, self.session, passes) {
                 first_error.get_or_insert(error);
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+}
+
+impl Hooked {
+    /// [`EventStream::forward`] when the tenant's chain has hooks.
+    #[inline(never)]
+    fn forward(&mut self, event: Event, session: &Session, emit: &mut impl FnMut(Event)) -> Result<(), HookError> {
+        self.flow(session, event, 0, emit)
+    }
+
+    /// Runs `event` through the hooks of the chain from position `from`
+    /// on, handing what comes out to `emit`.
+    fn flow(
+        &mut self,
+        session: &Session,
+        event: Event,
+        from: usize,
+        emit: &mut impl FnMut(Event),
+    ) -> Result<(), HookError> {
+        *self.ctx = StreamEvent::new(event);
+        for (position, hook) in self.chain.hooks().iter().enumerate().skip(from) {
+            if !self.chain.matches(position, &self.ctx) {
+                continue;
+            }
+            match pipeline::apply(hook, &mut self.ctx, session)? {
+                Applied::Passed(duration) => self.passes[position].add(duration),
+                Applied::Audited => {}
+                Applied::Skipped => break,
+                Applied::Replaced { events, skip_rest } => {
+                    // The event this context held is replaced: the context
+                    // is free for the events that replace it.
+                    for event in events {
+                        if skip_rest {
+                            emit(event);
+                        } else {
+                            self.flow(session, event, position + 1, emit)?;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        emit(std::mem::replace(&mut *self.ctx, StreamEvent::between_events()).into_event());
+        Ok(())
     }
 }
 
@@ -299,32 +355,52 @@ impl Drop for EventStream<'_> {
     }
 }
 
+/// The events one incoming event became, gathered in order.
+#[derive(Default)]
+struct Out {
+    first: Option<Event>,
+    rest: Vec<Event>,
+}
+
+impl Out {
+    fn push(&mut self, event: Event) {
+        if self.first.is_none() {
+            self.first = Some(event);
+        } else {
+            self.rest.push(event);
+        }
+    }
+
+    fn into_emitted(self) -> Emitted {
+        match self.first {
+            Some(first) if !self.rest.is_empty() => {
+                let mut events = Vec::with_capacity(1 + self.rest.len());
+                events.push(first);
+                events.extend(self.rest);
+                Emitted(Events::Many(events.into_iter()))
+            }
+            first => Emitted(Events::One(first)),
+        }
+    }
+}
+
 /// The events one incoming event became, in the order to emit them.
 ///
-/// The first is held apart, so that the common case, one event out for one
-/// in, moves the event without allocating.
+/// One event out for one in, the common case, is held as it is: nothing
+/// allocated, nothing to free.
 #[derive(Debug)]
-pub struct Emitted {
-    first: Option<Event>,
-    rest: VecDeque<Event>,
+pub struct Emitted(Events);
+
+#[derive(Debug)]
+enum Events {
+    One(Option<Event>),
+    Many(std::vec::IntoIter<Event>),
 }
 
 impl Emitted {
-    fn none() -> Self {
-        Emitted { first: None, rest: VecDeque::new() }
-    }
-
     #[inline]
     fn one(event: Event) -> Self {
-        Emitted { first: Some(event), rest: VecDeque::new() }
-    }
-
-    fn push(&mut self, event: Event) {
-        if self.first.is_none() && self.rest.is_empty() {
-            self.first = Some(event);
-        } else {
-            self.rest.push_back(event);
-        }
+        Emitted(Events::One(Some(event)))
     }
 }
 
@@ -333,15 +409,20 @@ impl Iterator for Emitted {
 
     #[inline]
     fn next(&mut self) -> Option<Event> {
-        match self.first.take() {
-            Some(event) => Some(event),
-            None => self.rest.pop_front(),
+        match &mut self.0 {
+            Events::One(event) => event.take(),
+            Events::Many(events) => events.next(),
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = usize::from(self.first.is_some()) + self.rest.len();
-        (len, Some(len))
+        match &self.0 {
+            Events::One(event) => {
+                let len = usize::from(event.is_some());
+                (len, Some(len))
+            }
+            Events::Many(events) => events.size_hint(),
+        }
     }
 }
 
