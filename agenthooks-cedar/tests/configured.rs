@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use agenthooks::config::{self, ConfigError, Watcher};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 use agenthooks_cedar::{Policies, RequestError, Resource};
-use agenthooks_tests::{audit_lines, one_at_a_time, AgentError};
+use agenthooks_tests::{audit_lines, eventually, one_at_a_time, AgentError};
 
 /// A search of an index.
 #[hookpoint(BeforeSearch)]
@@ -70,18 +70,6 @@ fn block_reason(result: Result<Vec<String>, HookError>) -> String {
         Err(HookError::Blocked(blocked)) => blocked.reason,
         other => panic!("expected a blocked call, got {other:?}"),
     }
-}
-
-/// Waits until `done` holds, for at most ten seconds.
-fn eventually(mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    false
 }
 
 #[test]

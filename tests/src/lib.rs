@@ -11,6 +11,7 @@ pub mod tamper;
 use std::io;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use agenthooks::audit::{self, AuditConfig, AuditGuard};
 use agenthooks::HookError;
@@ -77,4 +78,16 @@ impl From<HookError> for AgentError {
     fn from(error: HookError) -> Self {
         AgentError(error)
     }
+}
+
+/// Waits until `done` holds, for at most ten seconds; whether it did.
+pub fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    false
 }

@@ -7,11 +7,11 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use agenthooks::config::{self, ConfigError, Watcher};
 use agenthooks::{hook, hookpoint, runtime, Ctx, HookError, Outcome, Session};
-use agenthooks_tests::{audit_lines, one_at_a_time, AgentError};
+use agenthooks_tests::{audit_lines, eventually, one_at_a_time, AgentError};
 
 fn session(tenant: &str) -> Session {
     Session::new("s-config").with_tenant(tenant)
@@ -195,18 +195,6 @@ fn replace(path: &std::path::Path, text: &str) {
     let copy = path.with_extension("next");
     std::fs::write(&copy, text).expect("the copy is written");
     std::fs::rename(&copy, path).expect("the copy replaces the file");
-}
-
-/// Waits until `done` holds, for at most ten seconds.
-fn eventually(mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    false
 }
 
 #[test]
