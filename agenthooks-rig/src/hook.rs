@@ -129,7 +129,7 @@ impl LifecycleHook {
     }
 
     async fn before_tool(&self, event: &DispatchEvent<'_>, name: &str, args: &str) -> DispatchAction {
-        if !hooked::<BeforeTool>() {
+        if !BeforeTool::is_hooked() {
             return DispatchAction::proceed();
         }
         let args = convert::tool_args(args);
@@ -147,14 +147,14 @@ impl LifecycleHook {
     async fn after_tool(&self, event: &OutcomeEvent<'_>, name: &str, args: &str, result: &ToolResult) -> OutcomeAction {
         // A skipped call never ran: a before-tool hook (or another rig hook)
         // withheld it, and what the model reads is that refusal.
-        if result.is_skipped() || !(hooked::<AfterTool>() || hooked::<ToolError>()) {
+        if result.is_skipped() || !(AfterTool::is_hooked() || ToolError::is_hooked()) {
             return OutcomeAction::proceed();
         }
         let args = convert::tool_args(args);
         let call_id = event.call_id.map(ToString::to_string).unwrap_or_default();
         let value = convert::tool_output(result.output());
         let failed = result.is_error() || result.is_refused();
-        if failed && hooked::<ToolError>() {
+        if failed && ToolError::is_hooked() {
             let error = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
             if let Err(error) =
                 lifecycle::tool_error(&self.session, name.to_owned(), args.clone(), call_id.clone(), error).await
@@ -162,7 +162,7 @@ impl LifecycleHook {
                 return self.withhold(error);
             }
         }
-        if !hooked::<AfterTool>() {
+        if !AfterTool::is_hooked() {
             return OutcomeAction::proceed();
         }
         let seen = if failed { lifecycle::ToolResult::error(value) } else { lifecycle::ToolResult::ok(value) };
@@ -189,7 +189,7 @@ impl LifecycleHook {
         request: &rig_agent::core::completion::CompletionRequest,
         stream: bool,
     ) -> DispatchAction {
-        if !hooked::<BeforeLlm>() {
+        if !BeforeLlm::is_hooked() {
             return DispatchAction::proceed();
         }
         let point = BeforeLlm::NAME;
@@ -229,7 +229,7 @@ impl LifecycleHook {
         request: &rig_agent::core::completion::CompletionRequest,
         completion: &rig_agent::core::completion::CompletionResponse,
     ) -> OutcomeAction {
-        if !hooked::<AfterLlm>() {
+        if !AfterLlm::is_hooked() {
             return OutcomeAction::proceed();
         }
         let response = convert::response(completion);
@@ -257,20 +257,13 @@ impl LifecycleHook {
     }
 }
 
-/// Whether any hook runs at point `P`: one atomic load once the point's
-/// table is built. The adapter converts nothing for a point nobody hooks,
-/// so with nothing linked rig runs as it would without the adapter.
-fn hooked<P: HookPoint>() -> bool {
-    P::table().is_hooked()
-}
-
 impl AgentHook for LifecycleHook {
     fn name(&self) -> Option<String> {
         Some("agenthooks-lifecycle".to_owned())
     }
 
     async fn on_run_start(&self, _ctx: &HookContext, event: RunStart<'_>) -> RunStartAction {
-        if !hooked::<RunStartPoint>() {
+        if !RunStartPoint::is_hooked() {
             return RunStartAction::continue_run();
         }
         let input = event.prompt.rag_text().unwrap_or_default();

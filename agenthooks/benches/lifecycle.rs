@@ -9,12 +9,15 @@ use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use agenthooks::lifecycle::{self, Event, LlmResponse, StreamEvent, ToolResult, Usage};
-use agenthooks::{hook, Ctx, HookError, Outcome, Session};
+use agenthooks::lifecycle::{self, Event, LlmResponse, ToolResult, Usage};
+use agenthooks::{HookError, Session};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
 use support::{in_bursts, TemporaryAudit};
 
+#[macro_use]
+#[path = "support/hooks.rs"]
+mod hooks;
 mod support;
 
 /// The output of `future`, ready at its first poll: with no hook linked a
@@ -73,15 +76,7 @@ fn every_direct(session: &Session) -> Result<(), HookError> {
     Ok(())
 }
 
-#[hook(StreamEvent, tenant = "interceptor")]
-fn pass_through(_ctx: &mut Ctx<StreamEvent>) -> Outcome {
-    Outcome::Continue
-}
-
-#[hook(StreamEvent, tenant = "observer")]
-fn watch(_ctx: &Ctx<StreamEvent>) -> Outcome {
-    Outcome::Continue
-}
+pass_through_stream_hooks!();
 
 /// Sends `events` events through a stream of `session`, as the agent
 /// does, `data` in each.

@@ -23,8 +23,8 @@
 use std::hint::black_box;
 
 use agenthooks::audit::{self, AuditConfig};
-use agenthooks::lifecycle::{self, Event, EventStream, StreamEvent};
-use agenthooks::{hook, Ctx, Outcome, Session};
+use agenthooks::lifecycle::{self, Event, EventStream};
+use agenthooks::Session;
 use baseline::{direct, AgentError};
 
 #[path = "../benches/support/baseline.rs"]
@@ -42,15 +42,7 @@ point!(TenHooks, ten_hooks);
 hooks!(OneHook, "acme", [only]);
 hooks!(TenHooks, "acme", [h0 h1 h2 h3 h4 h5 h6 h7 h8 h9]);
 
-#[hook(StreamEvent, tenant = "interceptor")]
-fn pass_through(_ctx: &mut Ctx<StreamEvent>) -> Outcome {
-    Outcome::Continue
-}
-
-#[hook(StreamEvent, tenant = "observer")]
-fn watch(_ctx: &Ctx<StreamEvent>) -> Outcome {
-    Outcome::Continue
-}
+pass_through_stream_hooks!();
 
 /// One event through an open stream: what a streamed response pays per
 /// event.

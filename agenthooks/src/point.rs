@@ -64,6 +64,24 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     #[doc(hidden)]
     fn table() -> &'static PointTable<Self>;
 
+    /// Whether any hook runs at this point, for any tenant (linked,
+    /// registered at run time, not switched off by the configuration): one
+    /// atomic load once the point's table is built. An adapter that must
+    /// convert its framework's values into the point's arguments asks
+    /// first, so that nothing is converted where no hook would see it.
+    ///
+    /// ```
+    /// use agenthooks::lifecycle::BeforeTool;
+    /// use agenthooks::HookPoint;
+    ///
+    /// // No hook on `BeforeTool` is linked into this example.
+    /// assert!(!BeforeTool::is_hooked());
+    /// ```
+    #[inline]
+    fn is_hooked() -> bool {
+        Self::table().is_hooked()
+    }
+
     /// The text forms of this call's redacted argument values, to be scrubbed
     /// from any message a hook produces.
     #[doc(hidden)]

@@ -231,7 +231,7 @@ fn watch(ctx: &Ctx<AfterWatched>) -> Outcome {
 #[test]
 fn an_after_point_with_no_hook_clones_nothing() {
     audit_to_temp();
-    assert!(!<AfterQuiet as HookPoint>::table().is_hooked());
+    assert!(!AfterQuiet::is_hooked());
     let before = CLONES.load(Ordering::SeqCst);
     assert_eq!(quiet(&session("any"), Counted(4)).unwrap(), 4);
     assert_eq!(CLONES.load(Ordering::SeqCst), before, "an unhooked after point cloned an argument");

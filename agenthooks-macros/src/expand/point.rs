@@ -92,7 +92,7 @@ fn function(args: &PointArgs, point: &PointFn, after: Option<&Ident>) -> TokenSt
     } else {
         quote_spanned!(ret.span()=> return ::agenthooks::__private::stop(#error))
     };
-    let hooked = quote!(<#context as ::agenthooks::HookPoint>::table().is_hooked());
+    let hooked = quote!(<#context as ::agenthooks::HookPoint>::is_hooked());
     // The user's names are used here, `_`-prefixed ones too: hooks read
     // every argument. For the same reason a rebound argument that the body
     // does not read is not unused.
@@ -160,7 +160,7 @@ fn after_body(
         quote!(__agenthooks_after),
     );
     let result_field = Ident::new(RESULT_FIELD, Span::call_site());
-    let hooked = quote!(<#after as ::agenthooks::HookPoint>::table().is_hooked());
+    let hooked = quote!(<#after as ::agenthooks::HookPoint>::is_hooked());
     let value = if point.is_async() {
         quote!(::agenthooks::__private::after_body::<#ret, _>(async move #body).await)
     } else {
