@@ -16,7 +16,7 @@ use agent_hooks::{
     HostError, InterceptionPoint, InterceptionRecord, Interceptor, OnApproval, SynthesisPolicy, Transform, Verdict,
 };
 use agenthooks::approval::{self, Decision as Approval};
-use agenthooks::testing::Recorder;
+use agenthooks::observe::Recorder;
 use agenthooks::{runtime, Ctx, HookError, Mode, Outcome, Session};
 use serde_json::Value;
 
@@ -481,12 +481,12 @@ impl Host {
             Err(refused) => return (Projection::refused(*refused), None),
         };
         *shared.state() = Emission::new(shared.interceptors.len());
-        let recorder = Recorder::start();
+        let recorder = Recorder::of_session_only(self.session.session_id());
         let mut envelope = ctx.clone();
         let target = envelope.remove("target").unwrap_or(Value::Null);
         let envelope = Value::Object(envelope);
         let result = emit_on(shared.surface.composition.profile, point, &self.session, envelope, target).await;
-        let executions = recorder.of_session(self.session.session_id());
+        let executions = recorder.all();
         (project::project(&shared, point, result, &executions, ctx), input_identity)
     }
 

@@ -23,7 +23,7 @@
 //! - failures (a panic, an error, a time-out, an invalid verdict) are the
 //!   executor's, under the points' fail-closed policy;
 //! - the interception record is projected from the executor's result and
-//!   the executions it reported ([`agenthooks::testing::Recorder`]), with
+//!   the executions it reported ([`agenthooks::observe::Recorder`]), with
 //!   the contract's identity and record functions.
 //!
 //! An agent built on agenthooks' standard lifecycle points

@@ -2,11 +2,11 @@
 //! executor decided (its result and the executions a [`Recorder`] saw) and
 //! from what the interceptors returned.
 //!
-//! [`Recorder`]: agenthooks::testing::Recorder
+//! [`Recorder`]: agenthooks::observe::Recorder
 
 use agent_hooks::composition::{summaries, with_unions};
 use agent_hooks::{AgentContext, CompositionProfile, Decision, EnforcementMode, HostError, InterceptionPoint, Verdict};
-use agenthooks::testing::Recorded;
+use agenthooks::observe::Recorded;
 use agenthooks::{HookError, Status};
 use serde_json::Value;
 

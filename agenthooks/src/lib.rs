@@ -59,6 +59,7 @@ mod intern;
 pub mod lifecycle;
 mod link;
 pub mod matcher;
+pub mod observe;
 mod outcome;
 pub mod patterns;
 mod point;

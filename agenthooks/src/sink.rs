@@ -77,8 +77,7 @@ impl<'s> Report<'s> {
     fn report(&mut self, execution: &Execution<'_>, at: Instant) -> Result<(), AuditError> {
         let span = self.span.take().expect("a report closes once");
         span.close(execution);
-        #[cfg(feature = "testing")]
-        crate::testing::record(execution);
+        crate::observe::record(execution);
         crate::audit::record(execution, at)
     }
 }

@@ -55,14 +55,14 @@
 //! ```
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use crate::executor::{drive_hooks, now};
 use crate::hook::{Hook, HookMeta};
 use crate::link::Reach;
 use crate::policy::Mode;
-use crate::{AsyncPoint, Ctx, Execution, HookError, HookPoint, Outcome, Session, Status};
+use crate::{AsyncPoint, Ctx, HookError, HookPoint, Outcome, Session};
+
+pub use crate::observe::{Recorded, Recorder};
 
 /// What one hook did when [`call`]ed: what it returned, and the arguments
 /// as it left them.
@@ -248,91 +248,4 @@ pub fn explain<P: HookPoint>(session: &Session) -> Vec<Explained> {
         _ => (1, 0, explained.hook.path),
     });
     explained
-}
-
-/// One execution as a [`Recorder`] saw it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Recorded {
-    /// The point's name.
-    pub point: &'static str,
-    /// The hook's path.
-    pub hook: &'static str,
-    /// The session id of the call.
-    pub session: String,
-    /// The tenant of the call.
-    pub tenant: Option<String>,
-    /// How the run ended.
-    pub status: Status,
-    /// What the hook said, as audited (redacted values scrubbed).
-    pub message: Option<String>,
-    /// The argument fields the hook changed.
-    pub changed: Vec<&'static str>,
-}
-
-type Sink = Mutex<Vec<Recorded>>;
-
-/// Records every hook execution in the process while it lives.
-#[derive(Debug)]
-pub struct Recorder {
-    sink: Arc<Sink>,
-}
-
-impl Recorder {
-    /// Starts recording.
-    pub fn start() -> Recorder {
-        let sink = Arc::new(Sink::default());
-        recorders().lock().unwrap_or_else(PoisonError::into_inner).push(Arc::downgrade(&sink));
-        ACTIVE.fetch_add(1, Ordering::Relaxed);
-        Recorder { sink }
-    }
-
-    /// Every execution recorded so far, in the order they ended.
-    pub fn all(&self) -> Vec<Recorded> {
-        self.sink.lock().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-
-    /// The executions of calls of the session `session_id`.
-    pub fn of_session(&self, session_id: &str) -> Vec<Recorded> {
-        self.all().into_iter().filter(|recorded| recorded.session == session_id).collect()
-    }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        ACTIVE.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// How many recorders live: zero costs an execution one atomic load.
-static ACTIVE: AtomicUsize = AtomicUsize::new(0);
-
-fn recorders() -> &'static Mutex<Vec<Weak<Sink>>> {
-    static RECORDERS: Mutex<Vec<Weak<Sink>>> = Mutex::new(Vec::new());
-    &RECORDERS
-}
-
-/// Hands `execution` to every live recorder.
-#[inline]
-pub(crate) fn record(execution: &Execution<'_>) {
-    if ACTIVE.load(Ordering::Relaxed) == 0 {
-        return;
-    }
-    let recorded = Recorded {
-        point: execution.hook.point,
-        hook: execution.hook.path,
-        session: execution.session.session_id().to_owned(),
-        tenant: execution.session.tenant_id().map(str::to_owned),
-        status: execution.status,
-        message: execution.message.map(str::to_owned),
-        changed: execution.changed.names().collect(),
-    };
-    let mut recorders = recorders().lock().unwrap_or_else(PoisonError::into_inner);
-    recorders.retain(|sink| match sink.upgrade() {
-        Some(sink) => {
-            sink.lock().unwrap_or_else(PoisonError::into_inner).push(recorded.clone());
-            true
-        }
-        None => false,
-    });
 }
