@@ -123,19 +123,23 @@ pub(crate) fn record(execution: &Execution<'_>) {
     if ACTIVE.load(Ordering::Relaxed) == 0 {
         return;
     }
-    let recorded = Recorded {
-        point: execution.hook.point,
-        hook: execution.hook.path,
-        session: execution.session.session_id().to_owned(),
-        tenant: execution.session.tenant_id().map(str::to_owned),
-        status: execution.status,
-        message: execution.message.map(str::to_owned),
-        changed: execution.changed.names().collect(),
-    };
+    let session = execution.session.session_id();
+    // Made once a recorder wants it: an execution of a session no live
+    // recorder keeps copies nothing.
+    let mut recorded = None;
     let mut recorders = recorders().lock().unwrap_or_else(PoisonError::into_inner);
     recorders.retain(|sink| match sink.upgrade() {
         Some(sink) => {
-            if sink.session.as_deref().is_none_or(|session| session == recorded.session) {
+            if sink.session.as_deref().is_none_or(|kept| kept == session) {
+                let recorded = recorded.get_or_insert_with(|| Recorded {
+                    point: execution.hook.point,
+                    hook: execution.hook.path,
+                    session: session.to_owned(),
+                    tenant: execution.session.tenant_id().map(str::to_owned),
+                    status: execution.status,
+                    message: execution.message.map(str::to_owned),
+                    changed: execution.changed.names().collect(),
+                });
                 sink.recorded.lock().unwrap_or_else(PoisonError::into_inner).push(recorded.clone());
             }
             true
