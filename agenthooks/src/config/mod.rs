@@ -193,7 +193,7 @@ pub fn apply_str(text: &str, source: &str) -> Result<Applied, ConfigError> {
 /// [`apply_str`] with relative paths read from `dir`; also returns every
 /// file the sections read (for the watcher), applied or refused.
 fn apply_in(text: &str, source: &str, dir: &Path) -> (Result<Applied, ConfigError>, Vec<FileRead>) {
-    let digest = hex(&Sha256::digest(text.as_bytes()));
+    let digest = digest(text);
     let refused = |error: ConfigError| {
         audit(Status::Error, &format!("refused configuration sha256:{digest}: {error}"));
         error
@@ -242,7 +242,7 @@ pub fn clear() -> Applied {
             }
         })
         .collect();
-    let installed = Installed { digest: hex(&Sha256::digest(b"")), commits, unknown_sections: Vec::new(), files: &[] };
+    let installed = Installed { digest: digest(""), commits, unknown_sections: Vec::new(), files: &[] };
     install(Config::default(), installed, "no configuration")
 }
 
@@ -343,6 +343,12 @@ fn change(hook: &'static HookMeta, before: &Config, after: &Config) -> Option<St
 fn describe(hook: &HookMeta) -> String {
     let mode = if hook.mode == Mode::Shadow { "shadow" } else { "enforce" };
     format!("on, order {}, timeout_ms {}, fallback {}, {mode}", hook.order, hook.timeout_ms, hook.fallback)
+}
+
+/// The SHA-256 digest of `text`, in hex: how the audit line and the
+/// watcher name a configuration and the files its sections read.
+fn digest(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {

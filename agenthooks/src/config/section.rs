@@ -25,12 +25,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 use super::file::position;
-use super::{hex, ConfigError};
+use super::{digest, ConfigError};
 
 /// A section of the configuration file, registered by the crate that reads
 /// it with [`config_section!`](crate::config_section).
@@ -159,7 +158,7 @@ impl<'a> SectionInput<'a> {
         self.files.borrow_mut().push(FileRead {
             section: self.name,
             path: resolved.clone(),
-            digest: read.as_ref().ok().map(|text| hex(&Sha256::digest(text.as_bytes()))),
+            digest: read.as_ref().ok().map(|text| digest(text)),
         });
         match read {
             Ok(text) => Ok((resolved, text)),

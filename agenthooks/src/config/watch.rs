@@ -5,10 +5,8 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
 use super::section::FileRead;
-use super::{apply_in, dir_of, hex, Applied, ConfigError};
+use super::{apply_in, digest, dir_of, Applied, ConfigError};
 
 /// The environment variable naming the configuration file that
 /// [`Watcher::from_env`] watches.
@@ -118,7 +116,7 @@ impl Contents {
 
 /// The digest of the file at `path` as a section reads it (as text).
 fn digest_of(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path).ok().map(|text| hex(&Sha256::digest(text.as_bytes())))
+    std::fs::read_to_string(path).ok().map(|text| digest(&text))
 }
 
 /// The watcher's loop: `applied` is what was applied (or refused) last.
