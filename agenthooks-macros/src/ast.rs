@@ -115,6 +115,9 @@ impl PointFn {
                 (Some(_), Some(_)) => errors.push(valid::second_session(&typed.pat)),
                 (None, _) => {
                     let redact = redact.is_some();
+                    if let Some(key) = key.as_ref().filter(|_| args.len() >= valid::MAX_KEY_POSITION) {
+                        errors.push(valid::key_too_late(key));
+                    }
                     if let Some((ident, mutable)) = errors.check(valid::point_arg(&typed.pat, &typed.ty)) {
                         args.push(Arg { ident, mutable, ty: (*typed.ty).clone(), redact, key: key.is_some() });
                     }

@@ -300,6 +300,19 @@ pub(crate) fn keyed_session(attr: &Attribute) -> syn::Error {
     )
 }
 
+/// How many arguments may come before a `#[key]` argument: the executor
+/// watches keys through a 64-bit mask of the point's fields, so that a hook
+/// changing one fails.
+pub(crate) const MAX_KEY_POSITION: usize = 64;
+
+/// The error for `#[key]` on an argument past the first 64.
+pub(crate) fn key_too_late(attr: &Attribute) -> syn::Error {
+    syn::Error::new_spanned(
+        attr,
+        "a `#[key]` argument must be among a point's first 64 arguments, which the executor keeps hooks from changing; move it forward",
+    )
+}
+
 /// The error for a hook point without a `&Session` argument.
 pub(crate) fn missing_session(sig: &Signature) -> syn::Error {
     syn::Error::new(

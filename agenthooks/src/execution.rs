@@ -145,6 +145,11 @@ impl Changed {
         Changed { fields, mask }
     }
 
+    /// The fields of the set whose bit is also set in `mask`.
+    pub(crate) const fn of(self, mask: u64) -> Self {
+        Changed { fields: self.fields, mask: self.mask & mask }
+    }
+
     /// Whether no field is in the set.
     pub fn is_empty(&self) -> bool {
         self.names().next().is_none()

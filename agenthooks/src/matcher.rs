@@ -21,6 +21,17 @@
 //! several matchers is indexed by its first; the others are checked on the
 //! hooks the index returns.
 //!
+//! Keys are read-only to hooks. The call's hooks were selected by the key
+//! values the caller passed, so a hook that changed one (renaming
+//! `fs_cleanup` to `shell_exec` under a `tool = "shell*"` guard) would run
+//! the body on a call its guards never saw. The executor compares every
+//! interceptor's keys before and after it runs: a hook that changed one
+//! fails ("changed key argument `tool`"), its changes undone, and the
+//! point's failure policy decides the call (a guard point stops it). The
+//! check costs nothing on points without keys. An agent that needs to send
+//! a call elsewhere lets its body decide, or makes a second call, whose
+//! hooks are selected anew.
+//!
 //! [`check`] tells whether one hook's matchers let it run for one call, and
 //! why not: the question an operator's "why did this hook not run" asks.
 

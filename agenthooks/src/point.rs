@@ -35,6 +35,13 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// (`#[hook(BeforeTool, tool = "fs_*")]`), in signature order.
     const KEYS: &'static [&'static str] = &[];
 
+    /// The key arguments as a mask over [`FIELDS`](Self::FIELDS) (bit `i`
+    /// for `FIELDS[i]`). Hooks were selected for a call by these values, so
+    /// they are read-only to hooks: a hook that changes one fails, its
+    /// change undone (see [`matcher`](crate::matcher)).
+    #[doc(hidden)]
+    const KEY_FIELDS: u64 = 0;
+
     /// The point's contract version (`version = "2.1"`), which hooks
     /// declaring a `contract` are checked against when they compile;
     /// `None` when the point declares none (see

@@ -241,6 +241,14 @@ fn keys(fields: &[Field<'_>]) -> TokenStream {
         return TokenStream::new();
     }
     let names = keys.iter().map(|field| field.ident.to_string());
+    // The same bits as `changed_fields`: a point's 65th field and later
+    // cannot be keys the executor watches, and never are in practice.
+    let mask = fields
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, field)| field.key)
+        .fold(0u64, |mask, (index, _)| mask | (1u64 << index));
     // Made here so that they keep the call site's hygiene.
     let (this, index) = (quote!(self), quote!(__agenthooks_index));
     let reads = keys.iter().enumerate().map(|(position, Field { ident, ty, .. })| {
@@ -249,6 +257,7 @@ fn keys(fields: &[Field<'_>]) -> TokenStream {
     });
     quote! {
         const KEYS: &'static [&'static str] = &[#(#names),*];
+        const KEY_FIELDS: u64 = #mask;
 
         fn key(&self, #index: usize) -> ::core::option::Option<&str> {
             match #index {

@@ -194,6 +194,14 @@ fn verdict<P: HookPoint>(
     // a redacted value as it was or as the hook made it.
     let text = text.map(|text| scrub(text, &**ctx, snapshot.as_ref()));
     let changed = Changed::new(P::FIELDS, snapshot.as_ref().map_or(0, |before| ctx.changed_fields(before)));
+    // A change to a key fails the hook (folded away on points without
+    // keys); a hook that stopped the call keeps its word, its changes undone.
+    let (said, text) = match changed.of(P::KEY_FIELDS) {
+        keys if P::KEY_FIELDS != 0 && !keys.is_empty() && matches!(said, Said::Continue | Said::Skip) => {
+            (Said::Failed { panicked: false }, Some(changed_key(keys)))
+        }
+        _ => (said, text),
+    };
     let shadow = meta.mode == Mode::Shadow;
     let keeps_changes = !shadow && matches!(said, Said::Continue | Said::Skip);
     match snapshot {
@@ -256,6 +264,13 @@ pub(super) fn close(report: Report<'_>, execution: &Execution<'_>, at: Instant) 
         hook: execution.hook.path,
         reason: error.to_string(),
     })
+}
+
+/// The failure of a hook that changed key arguments `keys`: the hooks of
+/// the call were selected by their values, so a hook may only read them.
+fn changed_key(keys: Changed) -> String {
+    let keys = keys.names().map(|key| format!("`{key}`")).collect::<Vec<_>>().join(", ");
+    format!("changed key argument {keys}, which hooks may only read: the call's hooks were selected by its value")
 }
 
 /// What a hook in shadow mode would have done, for its audit line.
