@@ -56,6 +56,9 @@ impl Hook {
 pub(crate) struct PointFn {
     pub(crate) attrs: Vec<Attribute>,
     pub(crate) vis: syn::Visibility,
+    /// The context structs' visibility: the function's, or `pub` for a
+    /// method of a trait impl, which is as visible as its trait.
+    pub(crate) context_vis: syn::Visibility,
     /// The signature with `#[redact]` and `mut` taken off the arguments.
     pub(crate) sig: Signature,
     /// The body, as raw tokens in its braces.
@@ -129,7 +132,7 @@ impl PointFn {
         }
         let session = session.unwrap_or_else(|| Err(valid::missing_session(&sig)));
         let (session, ret) = errors.finish(both(session, ret))?;
-        Ok(PointFn { attrs, vis, sig, body, session, args, ret, non_exhaustive })
+        Ok(PointFn { attrs, context_vis: vis.clone(), vis, sig, body, session, args, ret, non_exhaustive })
     }
 
     /// Whether the point is declared on an `async fn`.

@@ -28,6 +28,13 @@ use proc_macro::TokenStream;
 /// Put `#[hookpoint(Name)]` on methods of the block; each generates what
 /// `#[hookpoint]` on a free `fn` does. An attribute on a method cannot add
 /// items beside the `impl`, which is why the block carries this attribute.
+///
+/// The block may implement a trait (`#[agent] impl Search for MyAgent`):
+/// the trait's method becomes the hook point, and its context structs are
+/// `pub`, as visible as the trait. A point needs a `&Session` argument; a
+/// trait whose method has none (a framework's tool trait) calls, from its
+/// method, an inherent `#[hookpoint]` method that takes the session: the
+/// call is inlined like any other, so the wrapper costs nothing.
 #[proc_macro_attribute]
 pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::agent(&args.into(), input.into()).into()

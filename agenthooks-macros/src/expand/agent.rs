@@ -27,18 +27,10 @@ pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
             "`#[agent]` takes no arguments: name each point in its method's `#[hookpoint(Name)]`",
         ));
     }
-    if let Some((_, path, _)) = &item.trait_ {
-        errors.push(syn::Error::new_spanned(
-            path,
-            "`#[agent]` goes on an inherent `impl` block, not a trait impl: declare each hook point on an inherent method, and call it from the trait's method",
-        ));
-        for entry in &mut item.items {
-            if let ImplEntry::Fn(method) = entry {
-                recover(method);
-            }
-        }
-        return quote!(#item #errors);
-    }
+    // A trait's method is as visible as the trait, and carries no
+    // visibility of its own: its context structs are `pub`, so that hook
+    // crates can name them wherever the trait reaches.
+    let in_trait_impl = item.trait_.is_some();
     let mut generated = TokenStream::new();
     let mut found = false;
     for entry in &mut item.items {
@@ -50,7 +42,12 @@ pub(crate) fn agent(args: &TokenStream, input: TokenStream) -> TokenStream {
         found = true;
         let attr = method.attrs.remove(position);
         let args = errors.check(attr.parse_args::<PointArgs>());
-        let point = errors.check(PointFn::new((**method).clone(), true));
+        let point = errors.check(PointFn::new((**method).clone(), true)).map(|mut point| {
+            if in_trait_impl {
+                point.context_vis = syn::parse_quote!(pub);
+            }
+            point
+        });
         let expanded = match (args, point) {
             (Some(args), Some(point)) => errors.check(expand(&args, &point)),
             _ => None,

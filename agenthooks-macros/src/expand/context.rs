@@ -119,7 +119,7 @@ fn clone_result(point: &PointFn, result: &Ident) -> TokenStream {
 /// failure policy, composition, and whether hooks may be `async fn`.
 pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) -> TokenStream {
     let Context { ident, name, docs, doc, fields } = context;
-    let vis = &point.vis;
+    let vis = &point.context_vis;
     let non_exhaustive = &point.non_exhaustive;
     let declared = fields.iter().map(|field| {
         let (field, ty, doc) = (&field.ident, field.ty, &field.doc);
