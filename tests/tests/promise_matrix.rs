@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use agenthooks::{config, hook, hookpoint, Ctx, HookError, Outcome, Session};
-use agenthooks_tests::{audit_lines, one_at_a_time, AgentError};
+use agenthooks_tests::{audit_lines, audit_to_temp, one_at_a_time, AgentError};
 
 /// A unique session per call, so that its audit lines can be counted.
 fn session(tenant: &str) -> Session {
@@ -69,7 +69,7 @@ composed_hooks!(RunAllGuard, run_all_fails, run_all_panics, run_all_acme, run_al
 
 #[tokio::test]
 async fn fail_closed_parallel_and_run_all_guards_stop_the_call_when_a_hook_fails() {
-    let _turn = one_at_a_time();
+    audit_to_temp();
     for tenant in ["fails", "panics"] {
         let before = BODIES.load(Ordering::SeqCst);
         let error = parallel_guard(&session(tenant), "x".into()).await.expect_err(tenant).0;
@@ -85,7 +85,7 @@ async fn fail_closed_parallel_and_run_all_guards_stop_the_call_when_a_hook_fails
 
 #[tokio::test]
 async fn tenant_isolation_parallel_and_run_all_run_a_tenants_hooks_for_it_alone() {
-    let _turn = one_at_a_time();
+    audit_to_temp();
     assert_eq!(parallel_guard(&session("acme"), "x".into()).await.unwrap(), "x +acme");
     assert_eq!(run_all_guard(&session("acme"), "x".into()).await.unwrap(), "x +acme");
     let globex = session("globex");
@@ -97,7 +97,7 @@ async fn tenant_isolation_parallel_and_run_all_run_a_tenants_hooks_for_it_alone(
 
 #[tokio::test]
 async fn exactly_once_audit_parallel_and_run_all_write_one_line_per_hook_execution() {
-    let _turn = one_at_a_time();
+    audit_to_temp();
     let acme = session("acme");
     parallel_guard(&acme, "x".into()).await.unwrap();
     run_all_guard(&acme, "x".into()).await.unwrap();
