@@ -136,7 +136,7 @@ async fn a_limit_per_tenant_kept_in_redis_admits_exactly_its_count_and_blocks_th
     // The buckets are Redis keys, one per tenant, under the namespace.
     let mut raw = server.raw().await;
     for tenant in ["t-a", "t-b"] {
-        let pattern = format!("e2e-rate:rate:rate/*/*quota_guard/tenant:{tenant}");
+        let pattern = format!("e2e-rate:rate:rate/quota/executor::quota_guard/tenant/{tenant}");
         let keys: Vec<String> = raw.keys(&pattern).await.expect("the test server answers");
         assert_eq!(keys.len(), 1, "the bucket of {tenant} is kept in Redis: {keys:?}");
     }
