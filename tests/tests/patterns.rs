@@ -198,6 +198,11 @@ fn a_limit_per_session_gives_the_same_session_id_of_two_tenants_a_quota_each() {
     }
     let runs = admitted(10, |_| per_session(&Session::new("shared-session-id"), 0));
     assert_eq!(runs, 2, "a session without a tenant shares no quota with a tenant's session of the same id");
+    // Ids built to meet in a key that joins its parts with `/` unescaped.
+    for (tenant, id) in [("t-x/session/t-y", "t-z"), ("t-x", "t-y/session/t-z")] {
+        let runs = admitted(10, |_| per_session(&Session::new(id).with_tenant(tenant), 0));
+        assert_eq!(runs, 2, "session {id:?} of tenant {tenant:?} has a quota of its own");
+    }
 }
 
 #[test]
