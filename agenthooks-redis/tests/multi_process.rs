@@ -122,7 +122,8 @@ fn work(url: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let ran = runtime.block_on(async {
         // A generous timeout: four processes start at once on a busy machine.
-        let redis = RedisStore::builder(url, "shared").timeout(Duration::from_secs(5)).connect().await.expect("connects");
+        let redis =
+            RedisStore::builder(url, "shared").timeout(Duration::from_secs(5)).connect().await.expect("connects");
         store::install(Arc::new(redis));
         println!("ready");
         let mut go = String::new();
