@@ -12,11 +12,14 @@
 //!   that reads the server's clock and changes its key atomically: two
 //!   replicas never both take the last call of a window, nor both become a
 //!   breaker's probe. A closed breaker's successes cost no round trip.
-//! - **Namespaced keys that vanish when idle.** Keys are
-//!   `{namespace}:rate:{key}` and `{namespace}:breaker:{key}`, one namespace
-//!   per deployment, so deployments can share a server. A bucket's key
-//!   expires when the bucket is full again, a breaker's failure count when
-//!   its window ends; an open breaker whose probe no call takes is kept for
+//! - **Keys of one deployment and one tenant, that vanish when idle.** Keys
+//!   are `{namespace}:rate:{key}` and `{namespace}:breaker:{key}`, one
+//!   namespace per deployment (the operator names it; it holds no `:`), so
+//!   deployments sharing a server never share state; `{key}` is the
+//!   executor's, one per hook and tenant (see [`agenthooks::store`]), so
+//!   tenants never share one either. A bucket's key expires when the bucket
+//!   is full again, a breaker's failure count when its window ends; an open
+//!   breaker whose probe no call takes is kept for
 //!   [`RedisStoreBuilder::open_breaker_ttl`].
 //! - **Never a hang.** A call the server does not answer within the timeout
 //!   ([`DEFAULT_TIMEOUT`], 200 ms, unless set) returns

@@ -15,10 +15,12 @@ mod support;
 
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use agenthooks::audit::{self, AuditConfig, AuditGuard, Entry};
+use agenthooks::config;
 use agenthooks::store::{self, Store};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 use redis::AsyncCommands;
@@ -121,6 +123,7 @@ async fn a_limit_per_tenant_kept_in_redis_admits_exactly_its_count_and_blocks_th
     }
     assert_eq!((ran, limited), (3, 7), "tenant A: the hook ran 3 times, 7 calls were blocked");
     let lines = audited("rate-a");
+    assert_eq!(lines.len(), 10, "exactly one line per call: {lines:?}");
     assert_eq!(count(&lines, "rate_limited"), 7, "{lines:?}");
     assert_eq!(count(&lines, "ok"), 3, "{lines:?}");
 
@@ -133,7 +136,7 @@ async fn a_limit_per_tenant_kept_in_redis_admits_exactly_its_count_and_blocks_th
     // The buckets are Redis keys, one per tenant, under the namespace.
     let mut raw = server.raw().await;
     for tenant in ["t-a", "t-b"] {
-        let pattern = format!("e2e-rate:rate:rate/*/*quota_guard/tenant:{tenant}");
+        let pattern = format!("e2e-rate:rate:rate/quota/executor::quota_guard/tenant/{tenant}");
         let keys: Vec<String> = raw.keys(&pattern).await.expect("the test server answers");
         assert_eq!(keys.len(), 1, "the bucket of {tenant} is kept in Redis: {keys:?}");
     }
@@ -245,5 +248,155 @@ async fn a_redis_server_that_goes_away_makes_each_hook_do_what_it_declared_audit
     let lines = audited("back");
     assert_eq!(count(&lines, "store_down"), 0, "{lines:?}");
     assert_eq!(count(&lines, "rate_limited"), 2, "{lines:?}");
+    store::install(before);
+}
+
+// --- tenants and deployments -------------------------------------------------
+
+#[hookpoint(SessionQuota)]
+async fn session_quota(session: &Session, marks: u32) -> Result<u32, AgentError> {
+    Ok(marks)
+}
+
+#[hook(SessionQuota, rate_limit = "2/1h per session", exceeded = "skip")]
+fn session_counter(ctx: &mut Ctx<SessionQuota>) -> Outcome {
+    ctx.marks += 1;
+    Outcome::Continue
+}
+
+/// How many of `calls` calls of `session_quota` for `session` ran the hook.
+async fn session_runs(session: &Session, calls: usize) -> u32 {
+    let mut runs = 0;
+    for _ in 0..calls {
+        runs += session_quota(session, 0).await.expect("a skipped hook lets the call go on");
+    }
+    runs
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limit_per_session_kept_in_redis_gives_the_same_session_id_of_two_tenants_a_quota_each() {
+    let _serial = serial();
+    let Some(server) = RedisServer::start() else { return };
+    let (_redis, before) = install_on(&server, "e2e-session").await;
+    for tenant in ["acme", "globex"] {
+        let session = Session::new("shared-session-id").with_tenant(tenant);
+        assert_eq!(session_runs(&session, 6).await, 2, "tenant {tenant} has a quota of its own");
+    }
+    assert_eq!(session_runs(&Session::new("shared-session-id"), 6).await, 2, "so has the session without a tenant");
+    store::install(before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_deployments_on_one_redis_server_do_not_share_a_limit() {
+    let _serial = serial();
+    let Some(server) = RedisServer::start() else { return };
+    let session = Session::new("deployments").with_tenant("acme");
+    let (_first, before) = install_on(&server, "deploy-eu").await;
+    assert_eq!(session_runs(&session, 6).await, 2, "the first deployment's quota");
+    let (_second, _first) = install_on(&server, "deploy-us").await;
+    assert_eq!(session_runs(&session, 6).await, 2, "the second deployment counts apart, on the same server");
+    store::install(before);
+}
+
+#[hookpoint(Transfer)]
+async fn transfer(session: &Session, account: String) -> Result<String, AgentError> {
+    TRANSFERS.fetch_add(1, Ordering::SeqCst);
+    Ok(account)
+}
+
+/// How many times `transfer`'s body ran.
+static TRANSFERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Fails on an account it cannot read: a tenant that sends such accounts
+/// opens its breaker.
+#[hook(Transfer, breaker = "2 in 1h, probe after 1h")]
+fn account_check(ctx: &Ctx<Transfer>) -> Result<(), String> {
+    if ctx.account.starts_with("unreadable") {
+        Err("cannot read the account".into())
+    } else {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_breaker_kept_in_redis_opened_by_one_tenants_failures_stays_closed_for_another_tenant() {
+    let _serial = serial();
+    let Some(server) = RedisServer::start() else { return };
+    let (_redis, before) = install_on(&server, "e2e-breaker").await;
+    let acme = Session::new("breaker-acme").with_tenant("acme");
+    for _ in 0..2 {
+        let failed = transfer(&acme, "unreadable".into()).await;
+        assert!(matches!(failed, Err(AgentError(HookError::Failed { .. }))), "{failed:?}");
+    }
+    for _ in 0..3 {
+        let refused = transfer(&acme, "ch-1".into()).await;
+        assert!(matches!(refused, Err(AgentError(HookError::BreakerOpen { .. }))), "{refused:?}");
+    }
+    let globex = Session::new("breaker-globex").with_tenant("globex");
+    assert_eq!(transfer(&globex, "ch-2".into()).await, Ok("ch-2".to_owned()), "globex's calls are not refused");
+
+    let lines = audited("breaker-acme");
+    assert_eq!(lines.len(), 5, "exactly one line per call: {lines:?}");
+    assert_eq!(count(&lines, "breaker_open"), 3, "{lines:?}");
+    assert_eq!(audited("breaker-globex"), [("account_check".to_owned(), "ok".to_owned())]);
+    store::install(before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_breaker_on_a_deny_point_fails_the_call_closed_while_redis_is_down() {
+    let _serial = serial();
+    let Some(mut server) = RedisServer::start() else { return };
+    let (_redis, before) = install_on(&server, "e2e-breaker-down").await;
+    server.stop();
+    let session = Session::new("breaker-down").with_tenant("acme");
+    let ran = TRANSFERS.load(Ordering::SeqCst);
+    for _ in 0..3 {
+        let result = transfer(&session, "ch-3".into()).await;
+        assert!(matches!(result, Err(AgentError(HookError::StoreDown { .. }))), "{result:?}");
+    }
+    assert_eq!(TRANSFERS.load(Ordering::SeqCst), ran, "the body never ran unguarded");
+    let lines = audited("breaker-down");
+    assert_eq!(lines, vec![("account_check".to_owned(), "store_down".to_owned()); 3], "one line per call");
+    store::install(before);
+}
+
+// --- configuration -----------------------------------------------------------
+
+#[hookpoint(Configured)]
+async fn configured(session: &Session, marks: u32) -> Result<u32, AgentError> {
+    Ok(marks)
+}
+
+#[hook(Configured, rate_limit = "1/1h per tenant")]
+fn limited_and_configured(ctx: &mut Ctx<Configured>) -> Outcome {
+    ctx.marks += 1;
+    Outcome::Continue
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kill_switch_and_the_configuration_reach_a_hook_limited_in_redis() {
+    let _serial = serial();
+    let Some(server) = RedisServer::start() else { return };
+    let (_redis, before) = install_on(&server, "e2e-config").await;
+    let session = Session::new("configured").with_tenant("acme");
+    let hook = format!("[hook.\"{}::limited_and_configured\"]", module_path!());
+    let apply = |text: &str| config::apply_str(text, "redis executor test").expect("the configuration applies");
+
+    apply(&format!("{hook}\nenabled = false\n"));
+    assert_eq!(configured(&session, 0).await, Ok(0));
+    apply("disable_all = true\n");
+    assert_eq!(configured(&session, 0).await, Ok(0));
+    let mut raw = server.raw().await;
+    let keys: Vec<String> = raw.keys("e2e-config:*").await.expect("the test server answers");
+    assert!(keys.is_empty(), "a hook switched off takes nothing from its bucket: {keys:?}");
+    config::clear();
+    assert_eq!(configured(&session, 0).await, Ok(1));
+    apply(&format!("{hook}\nmode = \"shadow\"\n"));
+    assert_eq!(configured(&session, 0).await, Ok(0), "over the limit in shadow: the call goes on");
+    config::clear();
+    assert!(is_rate_limited(&configured(&session, 0).await), "enforced again");
+    let lines = audited("configured");
+    let seen: Vec<&str> = lines.iter().map(|(_, status)| status.as_str()).collect();
+    assert_eq!(seen, ["ok", "shadow", "rate_limited"]);
     store::install(before);
 }

@@ -1,38 +1,58 @@
-//! Four OS processes, each with its own store, share one rate limit on one
-//! server: together they never get more than the limit.
+//! Four OS processes, each with its own store installed as its process's
+//! store, call one hooked point whose hook has a rate limit per tenant:
+//! together they never run the hook more often than the limit, for each
+//! tenant, and every call over it is blocked.
 //!
 //! The test binary runs this same test four more times, as workers: a run
 //! that finds the server's URL in its environment is a worker. Each worker
-//! connects, says `ready`, waits for `go` on its standard input so that all
-//! four start at once, makes its calls concurrently and prints what it was
-//! admitted.
+//! installs its store, says `ready`, waits for `go` on its standard input so
+//! that all four start at once, makes its calls of the point concurrently
+//! for two tenants, and prints how many the hook ran in for each.
 
 mod support;
 
 use std::io::{BufRead, BufReader, Write};
-use std::num::NonZeroU32;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use agenthooks::store::{Rate, Store, StoreError};
+use agenthooks::audit::{self, AuditConfig};
+use agenthooks::{hook, hookpoint, store, Ctx, HookError, Outcome, Session};
 use agenthooks_redis::RedisStore;
 use support::RedisServer;
 
 const PROCESSES: usize = 4;
+/// The hook's limit, per tenant, as `rate_limit` below says it.
 const LIMIT: u32 = 100;
-const CALLS_PER_PROCESS: u32 = 250;
-/// A day: no call is earned back while the test runs.
-const WINDOW: Duration = Duration::from_secs(24 * 3600);
+const CALLS_PER_TENANT: u32 = 250;
+const TENANTS: [&str; 2] = ["acme", "globex"];
 
 const URL_VAR: &str = "AGENTHOOKS_REDIS_WORKER_URL";
 
-fn shared_rate() -> Rate {
-    Rate::new(NonZeroU32::new(LIMIT).unwrap(), WINDOW).unwrap()
+/// The error of the point: whatever a hook stopped the call with.
+#[derive(Debug)]
+struct AgentError(HookError);
+
+impl From<HookError> for AgentError {
+    fn from(error: HookError) -> Self {
+        AgentError(error)
+    }
+}
+
+#[hookpoint(Search)]
+async fn search(session: &Session, marks: u32) -> Result<u32, AgentError> {
+    Ok(marks)
+}
+
+/// A day's window: no call is earned back while the test runs.
+#[hook(Search, rate_limit = "100/24h per tenant")]
+fn search_quota(ctx: &mut Ctx<Search>) -> Outcome {
+    ctx.marks += 1;
+    Outcome::Continue
 }
 
 #[test]
-fn four_processes_share_one_limit_and_never_exceed_it() {
+fn four_processes_calling_a_hooked_point_share_one_limit_per_tenant_and_never_exceed_it() {
     if let Ok(url) = std::env::var(URL_VAR) {
         return work(&url);
     }
@@ -43,7 +63,7 @@ fn four_processes_share_one_limit_and_never_exceed_it() {
             let mut child = Command::new(&exe)
                 .args([
                     "--exact",
-                    "four_processes_share_one_limit_and_never_exceed_it",
+                    "four_processes_calling_a_hooked_point_share_one_limit_per_tenant_and_never_exceed_it",
                     "--nocapture",
                     "--test-threads=1",
                 ])
@@ -62,17 +82,22 @@ fn four_processes_share_one_limit_and_never_exceed_it() {
     for (child, _) in &mut workers {
         child.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
     }
-    let mut total = 0;
+    let mut totals = [0; TENANTS.len()];
     for (mut child, mut stdout) in workers {
-        let report = wait_for_line(&mut stdout, "admitted=");
-        let admitted: u32 = report["admitted=".len()..].parse().expect("a worker reports its count alone");
+        let report = wait_for_line(&mut stdout, "ran=");
+        let ran: Vec<u32> =
+            report["ran=".len()..].split(',').map(|count| count.parse().expect("a worker reports counts")).collect();
         assert!(child.wait().unwrap().success(), "a worker failed");
-        println!("one process: {admitted} admitted");
-        total += admitted;
+        println!("one process: the hook ran in {ran:?} calls of {TENANTS:?}");
+        for (total, ran) in totals.iter_mut().zip(ran) {
+            *total += ran;
+        }
     }
-    let attempts = CALLS_PER_PROCESS * u32::try_from(PROCESSES).unwrap();
-    println!("{PROCESSES} processes admitted {total} of {attempts} calls under one limit of {LIMIT} per day");
-    assert_eq!(total, LIMIT, "the processes together were admitted {total} calls, the limit is {LIMIT}");
+    let attempts = CALLS_PER_TENANT * u32::try_from(PROCESSES).unwrap();
+    for (tenant, total) in TENANTS.iter().zip(totals) {
+        println!("{PROCESSES} processes: {tenant}'s hook ran {total} times in {attempts} calls, limit {LIMIT} per day");
+        assert_eq!(total, LIMIT, "{tenant}: the processes together ran the hook {total} times, the limit is {LIMIT}");
+    }
 }
 
 /// Reads lines until one holds `prefix`, and returns the line from there
@@ -88,31 +113,41 @@ fn wait_for_line(stdout: &mut BufReader<ChildStdout>, prefix: &str) -> String {
     }
 }
 
-/// One worker: its share of the calls on the server at `url`.
+/// One worker: its share of the calls of `search`, for each tenant, with a
+/// store on the server at `url` installed as its process's store. Every
+/// call the hook does not run in must be blocked by its limit.
 fn work(url: &str) {
+    let dir = tempfile::tempdir().expect("a temporary directory for the worker's audit log");
+    let _audit = audit::init(AuditConfig::new(dir.path().join("audit.jsonl"))).expect("the audit log starts");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let admitted = runtime.block_on(async {
+    let ran = runtime.block_on(async {
         // A generous timeout: four processes start at once on a busy machine.
-        let store = Arc::new(
-            RedisStore::builder(url, "shared").timeout(Duration::from_secs(5)).connect().await.expect("connects"),
-        );
+        let redis =
+            RedisStore::builder(url, "shared").timeout(Duration::from_secs(5)).connect().await.expect("connects");
+        store::install(Arc::new(redis));
         println!("ready");
         let mut go = String::new();
         std::io::stdin().read_line(&mut go).unwrap();
-        let calls: Vec<_> = (0..CALLS_PER_PROCESS)
-            .map(|_| {
-                let store = Arc::clone(&store);
-                tokio::spawn(async move { store.admit("search", shared_rate()).await })
+        let calls: Vec<_> = TENANTS
+            .iter()
+            .flat_map(|tenant| (0..CALLS_PER_TENANT).map(move |call| (*tenant, call)))
+            .map(|(tenant, call)| {
+                let session = Session::new(format!("{}-{call}", std::process::id())).with_tenant(tenant);
+                tokio::spawn(async move { (tenant, search(&session, 0).await) })
             })
             .collect();
-        let mut admitted = 0;
+        let mut ran = [0; TENANTS.len()];
         for call in calls {
-            let answer: Result<bool, StoreError> = call.await.unwrap();
-            if answer.expect("the server answers every call") {
-                admitted += 1;
+            let (tenant, result) = call.await.unwrap();
+            let at = TENANTS.iter().position(|known| *known == tenant).unwrap();
+            match result {
+                Ok(marks) => ran[at] += marks,
+                Err(AgentError(HookError::RateLimited { .. })) => {}
+                Err(other) => panic!("only the limit refuses a call: {other:?}"),
             }
         }
-        admitted
+        ran
     });
-    println!("admitted={admitted}");
+    let ran: Vec<String> = ran.iter().map(u32::to_string).collect();
+    println!("ran={}", ran.join(","));
 }

@@ -6,18 +6,20 @@
 //!
 //! - A **rate limit** is checked before the hook runs, like its tenant and
 //!   matchers, against the bucket of its scope ([`Per`]): the hook's path
-//!   and the caller's tenant, session, or nothing. A call over the limit
-//!   blocks the call or skips the hook ([`Exceeded`]), audited with status
-//!   `rate_limited`.
+//!   and the caller's tenant, the caller's tenant and session, or nothing.
+//!   A call over the limit blocks the call or skips the hook
+//!   ([`Exceeded`]), audited with status `rate_limited`.
 //! - **Retry** runs a failing `async fn` hook again (an error or a panic,
 //!   not a time-out), after its backoff, on the arguments as the hook first
 //!   received them, every attempt within the hook's one `timeout_ms`; each
 //!   attempt is an audit line carrying `hook.attempt`.
-//! - A **circuit breaker** skips the hook once it failed `failures` times in
-//!   `window`; the skip is audited with status `breaker_open` and judged as
-//!   a failure of the hook by the point's failure policy. After
-//!   `probe_after`, one call runs the hook as a probe: its success closes
-//!   the breaker, its failure opens it again.
+//! - A **circuit breaker** skips the hook for a tenant once it failed
+//!   `failures` times in `window` for that tenant; the skip is audited with
+//!   status `breaker_open` and judged as a failure of the hook by the
+//!   point's failure policy. After `probe_after`, one call of the tenant
+//!   runs the hook as a probe: its success closes the breaker, its failure
+//!   opens it again. Each tenant has its own breaker: one tenant's failing
+//!   inputs never switch the hook off, nor refuse calls, for another.
 //!
 //! State lives in the process's [`store`](crate::store). When the store
 //! cannot answer, the hook does what it declared ([`StoreDown`]), audited
@@ -118,16 +120,20 @@ pub(crate) fn breaker_text(breaker: Breaker) -> String {
     format!("{} in {}, probe after {}", breaker.failures(), Span(breaker.window()), Span(breaker.probe_after()))
 }
 
-/// What a rate limit counts calls per.
+/// What a rate limit counts calls per. Every scope but [`Per::Hook`] is
+/// within one tenant: no tenant uses up another's calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Per {
     /// The caller's tenant: each tenant has a bucket of its own (sessions
     /// without a tenant share one).
     Tenant,
-    /// The caller's session: each session has a bucket of its own.
+    /// The caller's session: each session of each tenant has a bucket of
+    /// its own (two tenants' sessions with one id have two).
     Session,
-    /// The hook: one bucket for every call.
+    /// The hook: one bucket for every call, whatever its tenant. The one
+    /// state tenants share, for a resource they all use up together: one
+    /// tenant's calls leave fewer for the others.
     Hook,
 }
 

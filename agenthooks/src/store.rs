@@ -18,9 +18,25 @@
 //!   and clears its count, its failure opens it again for `probe_after`. A
 //!   probe that never reports back frees its place after `probe_after`.
 //!
-//! Keys are chosen by the executor (the hook's path and the scope the limit
-//! is counted per); a store adds its own namespace so that deployments
-//! sharing one server never share state.
+//! Keys are chosen by the executor, and every piece of state belongs to one
+//! hook and one tenant: no tenant's calls use up another tenant's limit, and
+//! no tenant's failures open another tenant's breaker.
+//!
+//! | state                         | key                                                   |
+//! |-------------------------------|-------------------------------------------------------|
+//! | rate limit `per tenant`       | `rate/<point>/<hook>/tenant/<tenant>`                 |
+//! | rate limit `per session`      | `rate/<point>/<hook>/tenant/<tenant>/session/<id>`    |
+//! | rate limit `per hook`         | `rate/<point>/<hook>`                                 |
+//! | circuit breaker               | `breaker/<point>/<hook>/tenant/<tenant>`              |
+//!
+//! A session without a tenant has `no-tenant` in place of
+//! `tenant/<tenant>`: such sessions share their tenant's state with one
+//! another, never with a tenant's. Every part is escaped (`%` as `%25`, `/`
+//! as `%2F`), so that two different scopes never make one key whatever
+//! their ids hold. A limit `per hook` is the one state every tenant shares,
+//! as it says: one bucket for every call of the hook, for a resource all
+//! tenants use up together. A store adds its own namespace so that
+//! deployments sharing one server never share state.
 
 use std::fmt;
 use std::future::Future;
@@ -149,6 +165,7 @@ pub enum StoreError {
     WouldWait,
 }
 
+pub(crate) mod key;
 mod memory;
 
 pub use memory::InProcess;

@@ -187,6 +187,175 @@ fn a_call_over_a_limit_that_skips_goes_on_without_the_hook_and_is_audited() {
     assert!(message.contains("rate limit of 3/1h per tenant exceeded: the hook was skipped"), "{message}");
 }
 
+// --- tenants -----------------------------------------------------------------
+
+#[test]
+fn a_limit_per_session_gives_the_same_session_id_of_two_tenants_a_quota_each() {
+    let _serial = serial();
+    for tenant in ["acme", "globex"] {
+        let runs = admitted(10, |_| per_session(&Session::new("shared-session-id").with_tenant(tenant), 0));
+        assert_eq!(runs, 2, "tenant {tenant} has a quota of its own for its session `shared-session-id`");
+    }
+    let runs = admitted(10, |_| per_session(&Session::new("shared-session-id"), 0));
+    assert_eq!(runs, 2, "a session without a tenant shares no quota with a tenant's session of the same id");
+    // Ids built to meet in a key that joins its parts with `/` unescaped.
+    for (tenant, id) in [("t-x/session/t-y", "t-z"), ("t-x", "t-y/session/t-z")] {
+        let runs = admitted(10, |_| per_session(&Session::new(id).with_tenant(tenant), 0));
+        assert_eq!(runs, 2, "session {id:?} of tenant {tenant:?} has a quota of its own");
+    }
+}
+
+#[test]
+fn a_limit_per_tenant_keeps_tenants_whose_names_look_like_key_parts_apart() {
+    let _serial = serial();
+    // Names built to meet in a key that joins its parts with `/` or `:`.
+    for tenant in ["t-x/tenant:t-y", "t-x", "t-x/no-tenant", "t-x%2F", "no-tenant"] {
+        let runs = admitted(10, |index| per_tenant(&Session::new(format!("kp-{index}")).with_tenant(tenant), 0));
+        assert_eq!(runs, 3, "tenant {tenant:?} has a bucket of its own");
+    }
+}
+
+#[hookpoint(Transfer)]
+fn transfer(session: &Session, account: String) -> Result<String, AgentError> {
+    Ok(account)
+}
+
+static TRANSFER_CHECKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Fails on an account it cannot read: a tenant that sends such accounts
+/// opens its breaker.
+#[hook(Transfer, breaker = "2 in 1h, probe after 1h")]
+fn account_check(ctx: &Ctx<Transfer>) -> Result<(), String> {
+    TRANSFER_CHECKS.fetch_add(1, Ordering::SeqCst);
+    if ctx.account.starts_with("unreadable") {
+        Err("cannot read the account".into())
+    } else {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_breaker_opened_by_one_tenants_failures_stays_closed_for_another_tenant_on_a_deny_point() {
+    let _serial = serial();
+    let recorder = Recorder::start();
+    let acme = Session::new("tenant-breaker-acme").with_tenant("acme");
+    for _ in 0..2 {
+        assert!(matches!(transfer(&acme, "unreadable".into()), Err(AgentError(HookError::Failed { .. }))));
+    }
+    let refused = transfer(&acme, "ch-1".into());
+    assert!(matches!(refused, Err(AgentError(HookError::BreakerOpen { .. }))), "acme's breaker is open: {refused:?}");
+    let checks = TRANSFER_CHECKS.load(Ordering::SeqCst);
+    let globex = Session::new("tenant-breaker-globex").with_tenant("globex");
+    assert_eq!(transfer(&globex, "ch-2".into()), Ok("ch-2".to_owned()), "globex's calls are not refused");
+    assert_eq!(TRANSFER_CHECKS.load(Ordering::SeqCst), checks + 1, "globex's call ran the check");
+    assert_eq!(statuses(&recorder, "tenant-breaker-globex", "account_check"), [Status::Ok]);
+}
+
+#[hookpoint(Shell, on_failure = "continue")]
+fn shell(session: &Session, command: String) -> Result<String, AgentError> {
+    Ok(command)
+}
+
+/// A guard on a point that lets failures through: it fails on a command it
+/// cannot read, and blocks `rm`.
+#[hook(Shell, breaker = "1 in 1h, probe after 1h")]
+fn no_rm(ctx: &Ctx<Shell>) -> Result<Outcome, String> {
+    if ctx.command.is_empty() {
+        return Err("cannot read the command".into());
+    }
+    Ok(if ctx.command.starts_with("rm ") { Outcome::block("`rm` is not allowed") } else { Outcome::Continue })
+}
+
+#[test]
+fn a_breaker_opened_by_one_tenant_does_not_switch_the_guard_off_for_another_tenant_on_a_continue_point() {
+    let _serial = serial();
+    let acme = Session::new("tenant-guard-acme").with_tenant("acme");
+    assert_eq!(shell(&acme, String::new()), Ok(String::new()), "acme's failure was let through");
+    assert_eq!(shell(&acme, "rm -rf /".into()), Ok("rm -rf /".to_owned()), "acme's own breaker is open");
+    let globex = Session::new("tenant-guard-globex").with_tenant("globex");
+    let result = shell(&globex, "rm -rf /".into());
+    assert!(matches!(result, Err(AgentError(HookError::Blocked(_)))), "globex's guard still runs: {result:?}");
+}
+
+// --- one audit line per execution --------------------------------------------
+
+/// The audit lines of `session` whose hook is `hook`.
+fn lines_of(session: &str, hook: &str) -> Vec<String> {
+    let quoted = format!("\"{session}\"");
+    audit_lines().into_iter().filter(|line| line.contains(&quoted) && line.contains(hook)).collect()
+}
+
+#[test]
+fn a_call_refused_by_a_rate_limit_or_an_open_breaker_is_exactly_one_audit_line() {
+    let _serial = serial();
+    let session = Session::new("one-line-rate");
+    for _ in 0..5 {
+        let _ = blocking(&session, 0);
+    }
+    let lines = lines_of("one-line-rate", "blocks_when_exceeded");
+    assert_eq!(lines.len(), 5, "one line per call: {lines:#?}");
+    assert_eq!(lines.iter().filter(|line| line.contains("\"rate_limited\"")).count(), 3, "{lines:#?}");
+
+    let session = Session::new("one-line-breaker").with_tenant("one-line");
+    for _ in 0..5 {
+        let _ = transfer(&session, "unreadable".into());
+    }
+    let lines = lines_of("one-line-breaker", "account_check");
+    assert_eq!(lines.len(), 5, "one line per call: {lines:#?}");
+    assert_eq!(lines.iter().filter(|line| line.contains("\"breaker_open\"")).count(), 3, "{lines:#?}");
+}
+
+// --- configuration -----------------------------------------------------------
+
+#[hookpoint(Configured)]
+fn configured(session: &Session, marks: u32) -> Result<u32, AgentError> {
+    Ok(marks)
+}
+
+#[hook(Configured, rate_limit = "1/1h per tenant")]
+fn limited_and_configured(ctx: &mut Ctx<Configured>) -> Outcome {
+    ctx.marks += 1;
+    Outcome::Continue
+}
+
+/// Applies `text` as the process's configuration.
+fn apply(text: &str) {
+    agenthooks::config::apply_str(text, "patterns test").expect("the configuration applies");
+}
+
+#[test]
+fn the_kill_switch_and_the_configuration_reach_a_hook_with_a_rate_limit() {
+    let _serial = serial();
+    let recorder = Recorder::start();
+    let session = Session::new("configured-1").with_tenant("t-configured");
+    let hook = format!("[hook.\"{}::limited_and_configured\"]", module_path!());
+
+    // Off, then every hook off: the hook does not run, and takes nothing
+    // from its bucket.
+    apply(&format!("{hook}\nenabled = false\n"));
+    assert_eq!(configured(&session, 0), Ok(0));
+    assert_eq!(configured(&session, 0), Ok(0));
+    apply("disable_all = true\n");
+    assert_eq!(configured(&session, 0), Ok(0));
+    agenthooks::config::clear();
+    assert_eq!(configured(&session, 0), Ok(1), "the bucket's one call was still there");
+    // Shadow: the call over the limit goes on, audited as what would have
+    // happened; enforced again, it is blocked.
+    apply(&format!("{hook}\nmode = \"shadow\"\n"));
+    assert_eq!(configured(&session, 0), Ok(0));
+    agenthooks::config::clear();
+    assert!(matches!(configured(&session, 0), Err(AgentError(HookError::RateLimited { .. }))), "enforced again");
+    let runs: Vec<_> = recorder
+        .of_session("configured-1")
+        .into_iter()
+        .filter(|run| run.hook.ends_with("limited_and_configured"))
+        .collect();
+    let seen: Vec<_> = runs.iter().map(|run| run.status).collect();
+    assert_eq!(seen, [Status::Ok, Status::Shadow, Status::RateLimited]);
+    let would = runs[1].message.as_deref().unwrap_or_default();
+    assert!(would.contains("would be rate_limited"), "{would}");
+}
+
 // --- store down --------------------------------------------------------------
 
 #[hookpoint(GuardedByStore)]

@@ -10,9 +10,8 @@
 //! is one too, whatever the hook then does. Nothing here runs for a hook
 //! that declares no pattern.
 //!
-//! Keys are namespaced by kind, point and hook path, then the scope:
-//! `rate/<point>/<hook>/tenant:<id>` (or `/no-tenant`), `.../session:<id>`,
-//! or `rate/<point>/<hook>` per hook; `breaker/<point>/<hook>`.
+//! State is kept per hook and per tenant, under the keys of
+//! [`store`](crate::store)'s layout.
 
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -24,12 +23,12 @@ use quanta::Instant;
 
 use crate::execution::{Execution, Status};
 use crate::hook::{Hook, HookMeta};
-use crate::patterns::{breaker_text, Exceeded, Patterns, Per, RateLimit, Retry, StoreDown};
+use crate::patterns::{breaker_text, Exceeded, Patterns, RateLimit, Retry, StoreDown};
 use crate::point::HookPoint;
 use crate::policy::{Mode, OnFailure};
 use crate::redact::scrub;
 use crate::sink::Report;
-use crate::store::{self, Breaker, Permit, StoreError, StoreFuture};
+use crate::store::{self, key, Breaker, Permit, StoreError, StoreFuture};
 use crate::unwind::discard;
 use crate::{Ctx, HookError, Session};
 
@@ -47,7 +46,7 @@ pub(super) async fn execute<P: HookPoint>(
     let meta = hook.meta;
     let store = store::installed();
     if let Some(limit) = patterns.rate_limit {
-        let key = rate_key(meta, limit.per, session);
+        let key = key::rate(meta, limit.per, session);
         match ask(store.admit(&key, limit.rate), can_wait).await {
             Ok(true) => {}
             Ok(false) => return refused(meta, session, limit),
@@ -60,7 +59,7 @@ pub(super) async fn execute<P: HookPoint>(
     }
     let mut asked = None;
     if let Some(breaker) = patterns.breaker {
-        let key = format!("breaker/{}/{}", meta.point, meta.path);
+        let key = key::breaker(meta, session);
         match ask(store.permit(&key, breaker), can_wait).await {
             Ok(Permit::Open) => return open::<P>(meta, session, breaker),
             Ok(permit) => asked = Some((key, breaker, permit)),
@@ -93,19 +92,6 @@ async fn ask<T>(future: StoreFuture<'_, T>, can_wait: bool) -> Result<T, StoreEr
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(answer) => answer,
         Poll::Pending => Err(StoreError::WouldWait),
-    }
-}
-
-/// The bucket of `limit` a call of `meta` for `session` takes from.
-fn rate_key(meta: &HookMeta, per: Per, session: &Session) -> String {
-    let (point, path) = (meta.point, meta.path);
-    match per {
-        Per::Tenant => match session.tenant_id() {
-            Some(tenant) => format!("rate/{point}/{path}/tenant:{tenant}"),
-            None => format!("rate/{point}/{path}/no-tenant"),
-        },
-        Per::Session => format!("rate/{point}/{path}/session:{}", session.session_id()),
-        Per::Hook => format!("rate/{point}/{path}"),
     }
 }
 
