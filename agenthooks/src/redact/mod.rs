@@ -174,8 +174,8 @@ macro_rules! redactable_by_ref {
 redactable_by_ref!(Box, Rc, Arc);
 
 macro_rules! redactable_by_iter {
-    ($($collection:ident<$($param:ident),*>),*) => {$(
-        impl<T: Redactable, $($param),*> Redactable for $collection<T, $($param),*> {
+    ($($collection:ident),*) => {$(
+        impl<T: Redactable> Redactable for $collection<T> {
             fn redactable_text(&self, out: &mut RedactedText) {
                 for value in self {
                     value.redactable_text(out);
@@ -185,7 +185,15 @@ macro_rules! redactable_by_iter {
     )*};
 }
 
-redactable_by_iter!(Vec, VecDeque, BTreeSet, HashSet<S>);
+redactable_by_iter!(Vec, VecDeque, BTreeSet);
+
+impl<T: Redactable, S> Redactable for HashSet<T, S> {
+    fn redactable_text(&self, out: &mut RedactedText) {
+        for value in self {
+            value.redactable_text(out);
+        }
+    }
+}
 
 impl<K: Redactable, V: Redactable> Redactable for BTreeMap<K, V> {
     fn redactable_text(&self, out: &mut RedactedText) {
