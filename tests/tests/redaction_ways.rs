@@ -7,6 +7,7 @@
 //! The configuration is the process's: the test that applies one takes
 //! its turn, and the others name hooks it does not touch.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use agenthooks::{config, hook, hookpoint, runtime, Ctx, HookError, Outcome, Session};
@@ -105,8 +106,18 @@ fn a_hook_the_configuration_puts_in_shadow_mode_leaks_no_redacted_value_to_the_a
 
 // --- after point -------------------------------------------------------------
 
+/// The error of `send`: an after point's result is copied for each hook.
+#[derive(Clone, Debug)]
+struct SendError(HookError);
+
+impl From<HookError> for SendError {
+    fn from(error: HookError) -> Self {
+        SendError(error)
+    }
+}
+
 #[hookpoint(BeforeSend, after = AfterSend)]
-fn send(session: &Session, #[redact] key: Vec<String>) -> Result<usize, AgentError> {
+fn send(session: &Session, #[redact] key: Vec<String>) -> Result<usize, SendError> {
     Ok(key.len())
 }
 
@@ -118,7 +129,7 @@ fn after_send_blocks(ctx: &Ctx<AfterSend>) -> Outcome {
 #[test]
 fn an_after_hook_leaks_no_redacted_value_to_the_error_or_the_audit_log() {
     audit_to_temp();
-    let error = send(&Session::new("s-ways-after"), vec![SECRET.into()]).unwrap_err().0;
+    let SendError(error) = send(&Session::new("s-ways-after"), vec![SECRET.into()]).unwrap_err();
     assert!(matches!(&error, HookError::Blocked(blocked) if blocked.point == "after_send"), "{error:?}");
     assert_scrubbed(Some(&error), "s-ways-after");
 }
@@ -126,36 +137,36 @@ fn an_after_hook_leaks_no_redacted_value_to_the_error_or_the_audit_log() {
 // --- parallel and run-all ----------------------------------------------------
 
 #[hookpoint(Fanned, compose = "parallel")]
-fn fanned(session: &Session, #[redact] key: String) -> Result<(), AgentError> {
+fn fanned(session: &Session, #[redact] key: Option<String>) -> Result<(), AgentError> {
     let _ = key;
     Ok(())
 }
 
 #[hook(Fanned, order = 1)]
 fn fanned_notes(ctx: &Ctx<Fanned>) -> Outcome {
-    Outcome::note(format!("checked {}", ctx.key))
+    Outcome::note(format!("checked {}", ctx.key.as_deref().unwrap_or_default()))
 }
 
 #[hook(Fanned, order = 2)]
 fn fanned_fails(ctx: &Ctx<Fanned>) -> Result<Outcome, String> {
-    Err(format!("cannot check {}", ctx.key))
+    Err(format!("cannot check {}", ctx.key.as_deref().unwrap_or_default()))
 }
 
 #[hook(Fanned, order = 3)]
 fn fanned_blocks(ctx: &Ctx<Fanned>) -> Outcome {
-    Outcome::block(format!("key {} is revoked", ctx.key))
+    Outcome::block(format!("key {} is revoked", ctx.key.as_deref().unwrap_or_default()))
 }
 
 #[test]
 fn parallel_hooks_leak_no_redacted_value_to_the_error_or_the_audit_log() {
     audit_to_temp();
-    let error = fanned(&Session::new("s-ways-parallel"), SECRET.into()).unwrap_err().0;
+    let error = fanned(&Session::new("s-ways-parallel"), Some(SECRET.into())).unwrap_err().0;
     assert_scrubbed(Some(&error), "s-ways-parallel");
     assert_eq!(lines_of("s-ways-parallel").matches("[REDACTED]").count(), 3, "one line per hook");
 }
 
 #[hookpoint(Everyone, compose = "run_all")]
-fn everyone(session: &Session, #[redact] key: String) -> Result<(), AgentError> {
+fn everyone(session: &Session, #[redact] key: Cow<'static, str>) -> Result<(), AgentError> {
     let _ = key;
     Ok(())
 }
