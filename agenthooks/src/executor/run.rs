@@ -101,7 +101,7 @@ pub(super) fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
     if TIMERS_MISSING.load(Ordering::Relaxed) && timers_known_missing() {
         return None;
     }
-    catch_unwind(|| tokio::time::sleep(limit)).map_err(|panic| timers_missing(panic)).ok()
+    catch_unwind(|| tokio::time::sleep(limit)).map_err(timers_missing).ok()
 }
 
 /// Whether a call has met no runtime, or a runtime without its time driver.

@@ -253,15 +253,12 @@ fn replace_all(text: &str, needles: &[String]) -> String {
     let mut scrubbed = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        match needles.iter().find(|needle| rest.starts_with(needle.as_str())) {
-            Some(needle) => {
-                scrubbed.push_str(REDACTED);
-                rest = &rest[needle.len()..];
-            }
-            None => {
-                scrubbed.push(c);
-                rest = &rest[c.len_utf8()..];
-            }
+        if let Some(needle) = needles.iter().find(|needle| rest.starts_with(needle.as_str())) {
+            scrubbed.push_str(REDACTED);
+            rest = &rest[needle.len()..];
+        } else {
+            scrubbed.push(c);
+            rest = &rest[c.len_utf8()..];
         }
     }
     scrubbed

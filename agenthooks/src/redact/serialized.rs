@@ -41,6 +41,8 @@ impl ser::Error for Refused {
     }
 }
 
+// The serializer's methods return what these do.
+#[allow(clippy::unnecessary_wraps)]
 impl Leaves<'_> {
     fn text(&mut self, text: &str) -> Result<(), Refused> {
         self.0.push(text);
@@ -53,7 +55,7 @@ impl Leaves<'_> {
     }
 }
 
-impl<'a> ser::Serializer for &mut Leaves<'a> {
+impl ser::Serializer for &mut Leaves<'_> {
     type Ok = ();
     type Error = Refused;
     type SerializeSeq = Self;
