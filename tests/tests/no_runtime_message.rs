@@ -36,7 +36,7 @@ fn poll_to_end<F: Future>(future: F) -> F::Output {
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
-fn no_runtime(result: Result<(), AgentError>) -> bool {
+fn no_runtime(result: &Result<(), AgentError>) -> bool {
     matches!(result, Err(AgentError(HookError::NoRuntime { .. })))
 }
 
@@ -53,16 +53,16 @@ fn the_caught_panic_of_a_missing_runtime_is_printed_once_not_once_per_call() {
     }));
     let session = Session::new("s-no-runtime");
     for _ in 0..3 {
-        assert!(no_runtime(poll_to_end(fetch(&session))));
+        assert!(no_runtime(&poll_to_end(fetch(&session))));
     }
     assert_eq!(PANICS.load(Ordering::SeqCst), 1, "outside any runtime");
     let without_time = tokio::runtime::Builder::new_current_thread().build().unwrap();
     for _ in 0..3 {
-        assert!(no_runtime(without_time.block_on(fetch(&session))));
+        assert!(no_runtime(&without_time.block_on(fetch(&session))));
     }
     assert_eq!(PANICS.load(Ordering::SeqCst), 2, "in a runtime without its time driver");
     for _ in 0..3 {
-        assert!(no_runtime(poll_to_end(fetch(&session))));
+        assert!(no_runtime(&poll_to_end(fetch(&session))));
     }
     let with_time = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     with_time.block_on(fetch(&session)).expect("a runtime with its time driver runs the hook");

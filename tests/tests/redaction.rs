@@ -137,6 +137,7 @@ macro_rules! shape {
             }
 
             /// What a careless hook prints of the value.
+            #[allow(clippy::ptr_arg)] // the argument's type, whatever it is
             fn shown(value: &$ty) -> String {
                 let reveal: fn(&$ty) -> String = $reveal;
                 format!("{} (as debug: {value:?})", reveal(value))
