@@ -284,3 +284,49 @@ impl SerializeStructVariant for &mut Leaves<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+
+    use super::super::RedactedText;
+    use super::collect;
+
+    #[derive(Serialize)]
+    enum Finding {
+        Measles,
+        Strain(String),
+        Pair(u16, char),
+        Detail { code: i64 },
+    }
+
+    #[derive(Serialize)]
+    struct Record {
+        findings: Vec<Finding>,
+        by_key: BTreeMap<String, f64>,
+        flagged: bool,
+        initial: char,
+    }
+
+    #[test]
+    fn every_data_leaf_is_kept_and_no_name_of_the_types_shape() {
+        let record = Record {
+            findings: vec![
+                Finding::Measles,
+                Finding::Strain("alpha-7".into()),
+                Finding::Pair(1234, 'z'),
+                Finding::Detail { code: -42 },
+            ],
+            by_key: BTreeMap::from([("key-1".to_owned(), 2.5)]),
+            flagged: true,
+            initial: 'q',
+        };
+        let mut out = RedactedText::new();
+        collect(&record, &mut out);
+        // Variants are data; field and type names are not; one character
+        // and `bool`s are no text worth scrubbing.
+        assert_eq!(out.texts, ["Measles", "Strain", "alpha-7", "Pair", "1234", "Detail", "-42", "key-1", "2.5"]);
+    }
+}
