@@ -54,7 +54,10 @@ pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
 /// - The others are plain names of owned types (`query: String`, not
 ///   `query: &str`). Hooks read all of them, so one the body does not read
 ///   needs no `_` prefix. `#[redact]` on one keeps its value out of the audit
-///   log and spans.
+///   log, spans and errors: every text inside it (strings, numbers, map
+///   keys, however deep) is scrubbed from every message a hook writes. Its
+///   type implements `serde::Serialize` or `agenthooks::Redactable`, or the
+///   point does not compile.
 /// - The return type is `Result<_, E>` with `E: From<HookError>`: a hook
 ///   may block the call, which then returns `Err(E::from(error))`.
 ///

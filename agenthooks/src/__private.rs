@@ -16,7 +16,10 @@ use crate::hook::HookFn;
 pub use crate::hook::{Hook, HookFuture, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS};
 pub use crate::link::LinkedCrate;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
-pub use crate::redact::redacted_text_of;
+pub use crate::redact::forms::{
+    text_found, ByDebug, ByDisplay, ByRedactable, BySerialize, Found, NoDebug, NoDisplay, NotFound, NotRedactable,
+    NotSerialized, Redacted, TextFound,
+};
 pub use crate::registry::{HookRegistration, SinglePoint};
 pub use crate::table::PointTable;
 use crate::{AsyncPoint, Ctx, HookError, HookMeta, HookPoint, Outcome};

@@ -1,6 +1,10 @@
 //! Typed errors: why a hooked call did not run its body, and why start-up
 //! checks failed.
 
+use std::fmt;
+
+use crate::policy::OnFailure;
+
 /// A hook returned [`Outcome::Block`](crate::Outcome::Block): the call stops
 /// and its body does not run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -68,7 +72,7 @@ pub enum HookError {
         reason: String,
     },
     /// A hook ran past its `timeout_ms`.
-    #[error("hook `{hook}` at `{point}` timed out after {timeout_ms} ms; raise its `timeout_ms` or let it fall back with `fallback = true`")]
+    #[error("hook `{hook}` at `{point}` timed out after {timeout_ms} ms; {}", Remedy { fix: "raise its `timeout_ms`", on_failure: *on_failure })]
     TimedOut {
         /// The point that was called.
         point: &'static str,
@@ -76,9 +80,12 @@ pub enum HookError {
         hook: &'static str,
         /// The hook's limit.
         timeout_ms: u64,
+        /// The point's failure policy, which decides what the message
+        /// advises: `fallback = true` only where the point allows it.
+        on_failure: OnFailure,
     },
     /// A hook returned an error.
-    #[error("hook `{hook}` at `{point}` failed: {message}; fix the hook or let it fall back with `fallback = true`")]
+    #[error("hook `{hook}` at `{point}` failed: {message}; {}", Remedy { fix: "fix the hook", on_failure: *on_failure })]
     Failed {
         /// The point that was called.
         point: &'static str,
@@ -86,9 +93,12 @@ pub enum HookError {
         hook: &'static str,
         /// The hook's error, as text (redacted argument values scrubbed out).
         message: String,
+        /// The point's failure policy, which decides what the message
+        /// advises: `fallback = true` only where the point allows it.
+        on_failure: OnFailure,
     },
     /// A hook panicked.
-    #[error("hook `{hook}` at `{point}` panicked: {message}; fix the hook or let it fall back with `fallback = true`")]
+    #[error("hook `{hook}` at `{point}` panicked: {message}; {}", Remedy { fix: "fix the hook", on_failure: *on_failure })]
     Panicked {
         /// The point that was called.
         point: &'static str,
@@ -96,6 +106,9 @@ pub enum HookError {
         hook: &'static str,
         /// The panic message (redacted argument values scrubbed out).
         message: String,
+        /// The point's failure policy, which decides what the message
+        /// advises: `fallback = true` only where the point allows it.
+        on_failure: OnFailure,
     },
     /// The audit log could not take the record of a hook execution, so the
     /// call was refused: every hook execution is audited or the call fails.
@@ -156,6 +169,27 @@ pub enum HookError {
         /// The first hook that would have run, as `crate::module::name`.
         hook: &'static str,
     },
+}
+
+/// What the author of a hook that failed can do, in its error's message:
+/// `fix`, and, where the point lets failures through, letting the hook fall
+/// back (on a point that fails closed, `fallback = true` does not compile).
+struct Remedy {
+    fix: &'static str,
+    on_failure: OnFailure,
+}
+
+impl fmt::Display for Remedy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.on_failure {
+            OnFailure::Continue => write!(f, "{} or let it fall back with `fallback = true`", self.fix),
+            OnFailure::Deny => write!(
+                f,
+                "{}: the point fails closed (`on_failure = \"deny\"`), so a hook that fails stops the call",
+                self.fix
+            ),
+        }
+    }
 }
 
 /// A start-up check of what is linked failed: see

@@ -91,7 +91,7 @@ pub use matcher::Matcher;
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};
 pub use policy::{Compose, Mode, OnFailure};
-pub use redact::REDACTED;
+pub use redact::{Redactable, RedactedText, REDACTED};
 pub use registry::{linked_hooks, linked_points, PointInfo};
 pub use session::Session;
 

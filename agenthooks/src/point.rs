@@ -2,6 +2,7 @@
 
 use crate::contract::Version;
 use crate::policy::{Compose, OnFailure};
+use crate::redact::RedactedText;
 use crate::table::PointTable;
 
 /// A named place in an agent where hooks run.
@@ -89,12 +90,10 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
         Self::table().is_hooked()
     }
 
-    /// The text forms of this call's redacted argument values, to be scrubbed
-    /// from any message a hook produces.
+    /// Adds the texts of this call's redacted argument values to `out`, to
+    /// be scrubbed from any message a hook produces.
     #[doc(hidden)]
-    fn redacted_text(&self) -> Vec<String> {
-        Vec::new()
-    }
+    fn redacted_text(&self, _out: &mut RedactedText) {}
 
     /// Feeds the content of each argument, in order, to `out`, for the id of
     /// an approval bound to this call; `false` when an argument cannot be

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use agenthooks::{agent, hook, Ctx, HookError, Outcome, Session};
+use agenthooks::{agent, hook, Ctx, HookError, OnFailure, Outcome, Session};
 
 #[derive(Debug, PartialEq)]
 enum AgentError {
@@ -129,7 +129,8 @@ async fn a_strict_async_hook_that_times_out_fails_the_call_and_the_body_does_not
         AgentError::Hook(HookError::TimedOut {
             point: "before_search",
             hook: "async_executor::strict_and_slow",
-            timeout_ms: 10
+            timeout_ms: 10,
+            on_failure: OnFailure::Continue,
         })
     );
     assert_eq!(agent.searches(), 0);

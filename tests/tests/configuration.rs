@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agenthooks::config::{self, ConfigError, Watcher};
-use agenthooks::{hook, hookpoint, runtime, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, runtime, Ctx, HookError, OnFailure, Outcome, Session};
 use agenthooks_tests::{audit_lines, eventually, one_at_a_time, AgentError};
 
 fn session(tenant: &str) -> Session {
@@ -155,7 +155,15 @@ fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks(
     assert!(slow(&session("acme"), "q".into()).is_ok());
     config::apply_str("[hook.\"configuration::takes_40_ms\"]\ntimeout_ms = 5\n", "test").unwrap();
     let error = slow(&session("acme"), "q".into()).unwrap_err().0;
-    assert_eq!(error, HookError::TimedOut { point: "slow", hook: "configuration::takes_40_ms", timeout_ms: 5 });
+    assert_eq!(
+        error,
+        HookError::TimedOut {
+            point: "slow",
+            hook: "configuration::takes_40_ms",
+            timeout_ms: 5,
+            on_failure: OnFailure::Deny,
+        }
+    );
 
     // A registered hook is configured by its path too, from the moment it
     // registers.

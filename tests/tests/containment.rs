@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, HookError, OnFailure, Outcome, Session};
 use agenthooks_tests::{audit_to_temp, AgentError};
 
 fn session(tenant: &str) -> Session {
@@ -68,7 +68,12 @@ async fn an_async_hook_that_blocks_past_its_deadline_is_timed_out_and_its_change
     let error = lookup(&session("blocks-strict"), "q".into()).await.unwrap_err();
     assert_eq!(
         error.0,
-        HookError::TimedOut { point: "lookup", hook: "containment::blocks_its_thread_strictly", timeout_ms: 20 }
+        HookError::TimedOut {
+            point: "lookup",
+            hook: "containment::blocks_its_thread_strictly",
+            timeout_ms: 20,
+            on_failure: OnFailure::Continue,
+        }
     );
     agenthooks::audit::flush().unwrap();
     let log = std::fs::read_to_string(path).unwrap();

@@ -5,7 +5,7 @@
 use std::thread::sleep;
 use std::time::Duration;
 
-use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, HookError, OnFailure, Outcome, Session};
 use agenthooks_tests::AgentError;
 
 fn session(tenant: &str) -> Session {
@@ -258,15 +258,33 @@ fn a_failing_hook_without_fallback_fails_the_call_naming_point_and_hook() {
     let failed = fragile(&session("strict-errs"), "v".into()).unwrap_err().0;
     assert_eq!(
         failed,
-        HookError::Failed { point: "fragile", hook: "executor::strict_errs", message: "disk full".into() }
+        HookError::Failed {
+            point: "fragile",
+            hook: "executor::strict_errs",
+            message: "disk full".into(),
+            on_failure: OnFailure::Continue,
+        }
     );
     let panicked = fragile(&session("strict-panics"), "v".into()).unwrap_err().0;
     assert_eq!(
         panicked,
-        HookError::Panicked { point: "fragile", hook: "executor::strict_panics", message: "strict bug".into() }
+        HookError::Panicked {
+            point: "fragile",
+            hook: "executor::strict_panics",
+            message: "strict bug".into(),
+            on_failure: OnFailure::Continue,
+        }
     );
     let timed_out = fragile(&session("strict-slow"), "v".into()).unwrap_err().0;
-    assert_eq!(timed_out, HookError::TimedOut { point: "fragile", hook: "executor::strict_overruns", timeout_ms: 10 });
+    assert_eq!(
+        timed_out,
+        HookError::TimedOut {
+            point: "fragile",
+            hook: "executor::strict_overruns",
+            timeout_ms: 10,
+            on_failure: OnFailure::Continue,
+        }
+    );
 }
 
 // --- redaction -------------------------------------------------------------
@@ -290,6 +308,7 @@ fn redacted_values_are_scrubbed_from_hook_errors() {
             point: "login",
             hook: "executor::leaks_the_password",
             message: "bad password [REDACTED] for ann".into(),
+            on_failure: OnFailure::Deny,
         }
     );
     assert!(!error.to_string().contains("hunter2"));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agenthooks::runtime::{self, RegisterError};
-use agenthooks::{hook, hookpoint, Ctx, HookError, Mode, Outcome, Session};
+use agenthooks::{hook, hookpoint, Ctx, HookError, Mode, OnFailure, Outcome, Session};
 use agenthooks_tests::{audit_lines, audit_to_temp, AgentError};
 
 fn session(tenant: &str) -> Session {
@@ -127,7 +127,10 @@ fn a_registered_hook_that_panics_or_overruns_fails_a_guard_point_closed() {
         .observer(|_: &Ctx<Guarded>| std::thread::sleep(Duration::from_millis(60)))
         .unwrap();
     let error = guarded(&session("slow"), "q".into()).unwrap_err().0;
-    assert_eq!(error, HookError::TimedOut { point: "guarded", hook: "plugin::slow", timeout_ms: 10 });
+    assert_eq!(
+        error,
+        HookError::TimedOut { point: "guarded", hook: "plugin::slow", timeout_ms: 10, on_failure: OnFailure::Deny }
+    );
     assert!(lines_of("plugin::slow")[0].contains("\"hook.status\":\"timeout\""));
     drop((panics, slow));
 }

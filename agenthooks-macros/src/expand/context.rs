@@ -132,22 +132,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
         let (field, clone) = (&field.ident, &field.clone);
         quote!(#field: #clone)
     });
-    let redacted_text = (!redacted.is_empty()).then(|| {
-        // Made here so that they keep the call site's hygiene inside the
-        // code spanned at each argument's type.
-        let (this, out) = (quote!(self), quote!(__agenthooks_out));
-        let collect = redacted.iter().map(|field| {
-            let field_ident = &field.ident;
-            quote_spanned!(field.ty.span()=> ::agenthooks::__private::redacted_text_of(&#this.#field_ident, &mut #out);)
-        });
-        quote! {
-            fn redacted_text(&self) -> ::std::vec::Vec<::std::string::String> {
-                let mut #out = ::std::vec::Vec::new();
-                #(#collect)*
-                #out
-            }
-        }
-    });
+    let redacted_text = (!redacted.is_empty()).then(|| collect_redacted(&redacted));
     let is_async = point.is_async();
     // `do_not_recommend`: a type that is not a point gets the trait's own
     // message, not a list of the points that happen to be linked.
@@ -229,6 +214,40 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
         }
 
         #single_point
+    }
+}
+
+/// The method that collects the texts of the point's redacted arguments:
+/// for each, every form its type has (see the runtime's `redact::forms`),
+/// and a check, spanned at its type, that one of them found its text.
+fn collect_redacted(redacted: &[&Field<'_>]) -> TokenStream {
+    // Made here so that they keep the call site's hygiene inside the code
+    // spanned at each argument's type.
+    let (this, out) = (quote!(self), quote!(__agenthooks_out));
+    let collect = redacted.iter().map(|Field { ident, ty, .. }| {
+        let form = |method: &str| {
+            let method = Ident::new(method, Span::call_site());
+            quote!((&&::agenthooks::__private::Redacted(&#this.#ident)).#method(#out))
+        };
+        let (serialized, declared, displayed, debugged) =
+            (form("serialized"), form("declared"), form("displayed"), form("debugged"));
+        let found = quote_spanned!(ty.span()=> (#serialized, #declared));
+        let check = quote_spanned!(ty.span()=> ::agenthooks::__private::text_found(&#this.#ident, #found));
+        quote! {
+            #check;
+            #displayed;
+            #debugged;
+        }
+    });
+    quote! {
+        #[allow(unused_imports)]
+        fn redacted_text(&self, #out: &mut ::agenthooks::RedactedText) {
+            use ::agenthooks::__private::{
+                ByDebug as _, ByDisplay as _, ByRedactable as _, BySerialize as _, NoDebug as _, NoDisplay as _,
+                NotRedactable as _, NotSerialized as _,
+            };
+            #(#collect)*
+        }
     }
 }
 

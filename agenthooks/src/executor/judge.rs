@@ -249,9 +249,15 @@ fn verdict<P: HookPoint>(
         Said::Block => Verdict::Stop(HookError::Blocked(Blocked { point, hook, reason: text })),
         Said::Ask => Verdict::Ask(Asked { hook: meta, id, prompt: text }),
         Said::Failed { .. } | Said::TimedOut if let_through => Verdict::Continue,
-        Said::TimedOut => Verdict::Stop(HookError::TimedOut { point, hook, timeout_ms: meta.timeout_ms }),
-        Said::Failed { panicked: true } => Verdict::Stop(HookError::Panicked { point, hook, message: text }),
-        Said::Failed { panicked: false } => Verdict::Stop(HookError::Failed { point, hook, message: text }),
+        Said::TimedOut => {
+            Verdict::Stop(HookError::TimedOut { point, hook, timeout_ms: meta.timeout_ms, on_failure: P::ON_FAILURE })
+        }
+        Said::Failed { panicked: true } => {
+            Verdict::Stop(HookError::Panicked { point, hook, message: text, on_failure: P::ON_FAILURE })
+        }
+        Said::Failed { panicked: false } => {
+            Verdict::Stop(HookError::Failed { point, hook, message: text, on_failure: P::ON_FAILURE })
+        }
     })
 }
 

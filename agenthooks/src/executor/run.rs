@@ -6,8 +6,11 @@
 //! plain `fn` hook, or an `async fn` hook that loops or sleeps without
 //! awaiting); one that returns after its deadline is timed out all the same.
 
+use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use quanta::Instant;
@@ -87,9 +90,49 @@ pub(super) fn run_now<'s, P: HookPoint>(
 }
 
 /// A timer of `limit`, or `None` outside a Tokio runtime with its time
-/// driver (Tokio panics there; the panic is caught).
+/// driver.
+///
+/// Tokio panics there, with no way to ask first whether it would; the panic
+/// is caught, but the process's panic hook prints it. So it is printed once:
+/// once a call has met no runtime, or a runtime without its time driver,
+/// later calls that would meet the same are known before they ask Tokio.
+/// Until then, a call pays one atomic load for it.
 pub(super) fn timer(limit: Duration) -> Option<tokio::time::Sleep> {
-    catch_unwind(|| tokio::time::sleep(limit)).map_err(discard).ok()
+    if TIMERS_MISSING.load(Ordering::Relaxed) && timers_known_missing() {
+        return None;
+    }
+    catch_unwind(|| tokio::time::sleep(limit)).map_err(timers_missing).ok()
+}
+
+/// Whether a call has met no runtime, or a runtime without its time driver.
+static TIMERS_MISSING: AtomicBool = AtomicBool::new(false);
+
+/// The runtimes met without their time driver. Tokio numbers its runtimes
+/// from a 64-bit counter, so an id is never that of a later runtime.
+static RUNTIMES_WITHOUT_TIMERS: RwLock<Vec<tokio::runtime::Id>> = RwLock::new(Vec::new());
+
+/// Whether the calling thread is outside any runtime, or in one met
+/// without its time driver.
+#[cold]
+fn timers_known_missing() -> bool {
+    match tokio::runtime::Handle::try_current() {
+        Err(_) => true,
+        Ok(runtime) => RUNTIMES_WITHOUT_TIMERS.read().unwrap_or_else(PoisonError::into_inner).contains(&runtime.id()),
+    }
+}
+
+/// Remembers that the calling thread met no runtime, or its runtime has no
+/// time driver: Tokio's `panic` says so.
+#[cold]
+fn timers_missing(panic: Box<dyn Any + Send>) {
+    discard(panic);
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let mut known = RUNTIMES_WITHOUT_TIMERS.write().unwrap_or_else(PoisonError::into_inner);
+        if !known.contains(&runtime.id()) {
+            known.push(runtime.id());
+        }
+    }
+    TIMERS_MISSING.store(true, Ordering::Relaxed);
 }
 
 #[inline]

@@ -138,6 +138,7 @@ pub(crate) fn apply(
 /// failure): audits it, and fails with the error that ends the stream,
 /// unless the hook is a shadow or its failure is let through.
 fn fail(meta: &'static HookMeta, session: &Session, ended: Ended, duration: Duration) -> Result<Applied, HookError> {
+    const POLICY: OnFailure = StreamEvent::ON_FAILURE;
     let (point, hook) = (meta.point, meta.path);
     let (status, text, error) = match ended {
         Ended::Returned(Outcome::Block(reason)) => {
@@ -147,12 +148,16 @@ fn fail(meta: &'static HookMeta, session: &Session, ended: Ended, duration: Dura
             let reason = format!("asked for approval, which a stream cannot wait for: {prompt}");
             (Status::Blocked, reason.clone(), HookError::Blocked(Blocked { point, hook, reason }))
         }
-        Ended::Failed(message) => (Status::Error, message.clone(), HookError::Failed { point, hook, message }),
-        Ended::Panicked(message) => (Status::Error, message.clone(), HookError::Panicked { point, hook, message }),
+        Ended::Failed(message) => {
+            (Status::Error, message.clone(), HookError::Failed { point, hook, message, on_failure: POLICY })
+        }
+        Ended::Panicked(message) => {
+            (Status::Error, message.clone(), HookError::Panicked { point, hook, message, on_failure: POLICY })
+        }
         Ended::TimedOut => (
             Status::Timeout,
             format!("ran past its limit of {} ms", meta.timeout_ms),
-            HookError::TimedOut { point, hook, timeout_ms: meta.timeout_ms },
+            HookError::TimedOut { point, hook, timeout_ms: meta.timeout_ms, on_failure: POLICY },
         ),
         Ended::Returned(_) => unreachable!("a stream hook that lets the event go on is judged by `apply`"),
     };
@@ -164,7 +169,7 @@ fn fail(meta: &'static HookMeta, session: &Session, ended: Ended, duration: Dura
         audit(&Execution { message: Some(&would), ..Execution::new(meta, session, Status::Shadow, duration) })?;
         return Ok(Applied::Audited);
     }
-    let let_through = status != Status::Blocked && StreamEvent::ON_FAILURE == OnFailure::Continue && meta.fallback;
+    let let_through = status != Status::Blocked && POLICY == OnFailure::Continue && meta.fallback;
     audit(&Execution { let_through, message: Some(&text), ..Execution::new(meta, session, status, duration) })?;
     if let_through {
         Ok(Applied::Audited)
