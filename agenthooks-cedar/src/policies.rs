@@ -163,7 +163,7 @@ impl Policies {
         };
         let (request, entities) = request::build(session, action, resource, context)?;
         let response = self.authorizer.is_authorized(&request, set, &entities);
-        Ok(Decision::of(&response))
+        Ok(Decision::of(&response, set))
     }
 
     /// A hook's whole body: `Note` when the policies allow the call (it
