@@ -158,8 +158,9 @@ fn a_has_guard_decides_for_a_missing_attribute_and_a_wrong_type_still_denies() {
 }
 
 #[test]
-fn a_forbid_reading_an_attribute_of_the_principal_or_the_resource_denies() {
-    // The principal (`Session::"<id>"`) and the resource carry no attribute.
+fn a_forbid_reading_an_attribute_of_the_principal_the_action_or_the_resource_denies() {
+    // The principal (`Session::"<id>"`), the action and the resource carry
+    // no attribute.
     let policies: Policies = r#"
         @id("anyone")
         permit(principal, action, resource);
@@ -167,13 +168,17 @@ fn a_forbid_reading_an_attribute_of_the_principal_or_the_resource_denies() {
         forbid(principal, action, resource) when { principal.role == "intern" };
         @id("no-secret-tools")
         forbid(principal, action, resource) when { resource.secret };
+        @id("no-writes")
+        forbid(principal, action, resource) when { action.writes };
+        @id("no-tenant-owned")
+        forbid(principal, action, resource) when { principal has tenant && principal.tenant == "acme" || resource has owner && resource.owner.suspended };
     "#
     .parse()
     .unwrap();
     let decision = decide(&policies, &json!({}));
     assert!(!decision.is_allowed(), "{decision}");
-    assert_eq!(decision.policies(), ["no-interns", "no-secret-tools"]);
-    assert_eq!(decision.in_error(), ["no-interns", "no-secret-tools"]);
+    assert_eq!(decision.policies(), ["no-interns", "no-secret-tools", "no-writes"]);
+    assert_eq!(decision.in_error(), ["no-interns", "no-secret-tools", "no-writes"]);
 }
 
 #[test]
