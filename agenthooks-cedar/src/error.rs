@@ -17,6 +17,14 @@ pub enum PolicyError {
         /// Why reading failed.
         source: io::Error,
     },
+    /// The path names no regular file (a directory, a FIFO, a device):
+    /// name the policy file itself. Nothing is read from it, so a FIFO that
+    /// no one writes to cannot hold a reload up.
+    #[error("`{}` is not a regular file: name the policy file itself", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
     /// The text is not valid Cedar: fix it at the place given (1-based line
     /// and column, as Cedar reports it).
     #[error("{at}: {message}{}", more_errors(*more))]

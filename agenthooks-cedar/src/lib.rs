@@ -73,6 +73,14 @@
 //! (`cedar: allow by acme-search`). Either way the ids of policies that
 //! failed to evaluate follow (`; in error: p1`).
 //!
+//! # Policies in error fail closed
+//!
+//! A policy whose condition cannot be evaluated for a call (it reads an
+//! attribute the call lacks, or has with another type) is not skipped as
+//! Cedar skips it: a `forbid` in error denies the call
+//! (`cedar: deny by no-etc; in error: no-etc`), a `permit` in error permits
+//! nothing. See [`Decision`] for the cases.
+//!
 //! # Policies
 //!
 //! Every policy carries an `@id("...")` annotation, so that the audit log

@@ -163,7 +163,7 @@ impl Policies {
         };
         let (request, entities) = request::build(session, action, resource, context)?;
         let response = self.authorizer.is_authorized(&request, set, &entities);
-        Ok(Decision::of(&response))
+        Ok(Decision::of(&response, set))
     }
 
     /// A hook's whole body: `Note` when the policies allow the call (it
@@ -203,8 +203,14 @@ impl fmt::Debug for Policies {
     }
 }
 
+/// The policies of the regular file at `path`; any other kind of file is
+/// refused before it is opened.
 fn read(path: &Path) -> Result<PolicySet, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read { path: path.into(), source })?;
+    let read_error = |source| PolicyError::Read { path: path.into(), source };
+    if !std::fs::metadata(path).map_err(read_error)?.is_file() {
+        return Err(PolicyError::NotAFile { path: path.into() });
+    }
+    let text = std::fs::read_to_string(path).map_err(read_error)?;
     parse(&path.display().to_string(), &text)
 }
 
