@@ -53,6 +53,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![doc = include_str!("../docs/operating.md")]
 
 mod builder;
 mod error;
