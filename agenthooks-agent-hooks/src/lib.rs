@@ -38,6 +38,7 @@
 //!
 //! [`AgentHarness`] drives a small agent written with the lifecycle points
 //! through the contract's conformance kit, with the host mounted on them.
+#![doc = include_str!("../docs/conformance.md")]
 
 mod emission;
 mod harness;

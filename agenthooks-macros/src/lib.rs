@@ -148,8 +148,11 @@ pub fn hookpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 ///   return `()` or `Result<(), E: Display>`.
 ///
 /// Every key is optional: `tenant` (default: every tenant), `order` (lower
-/// runs first, default 100), `timeout_ms` (default 500), `fallback` (whether
-/// the call goes on when the hook fails, default `true`), `mode`.
+/// runs first, default 100), `timeout_ms` (default 500), `fallback`, `mode`.
+/// `fallback = false` makes the hook's failure fail the call on a point
+/// that lets failures through (`on_failure = "continue"`); its default,
+/// `true`, matters only there, since a point fails closed by default and
+/// `fallback = true` on such a point does not compile.
 ///
 /// Any other key names a `#[key]` argument of the point, with a glob in
 /// quotes: `tool = "fs_*"` runs the hook only for calls whose `tool`

@@ -56,6 +56,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![doc = include_str!("../docs/operating.md")]
 
 mod builder;
 mod error;

@@ -64,6 +64,7 @@
 //!
 //! rig 0.44 is the newest release that builds with Rust 1.95; this crate
 //! needs that toolchain, while the rest of the workspace builds with 1.89.
+#![doc = include_str!("../docs/mapping.md")]
 
 mod agent;
 mod convert;

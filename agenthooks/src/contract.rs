@@ -64,6 +64,10 @@
 //!
 //! None of this costs a call anything: conflicts are found when the
 //! point's table is built, and a conflicting tenant's chain is the guard.
+//!
+//! [`linked_points`](crate::linked_points) and
+//! [`linked_hooks`](crate::linked_hooks) list each point's version and
+//! whether it is single, and each hook's contract.
 
 use std::fmt;
 

@@ -35,7 +35,10 @@ pub struct HookMeta {
     pub order: i32,
     /// How long one run may take, in milliseconds.
     pub timeout_ms: u64,
-    /// Whether the call goes on when the hook fails (`true`) or fails with it.
+    /// On a point that lets failures through (`on_failure = "continue"`),
+    /// whether the call goes on without the hook when it fails (`true`) or
+    /// fails with it; a point that fails closed (the default) fails the call
+    /// either way.
     pub fallback: bool,
     /// Whether the hook may change the arguments (`&mut Ctx`) or only reads
     /// them (`&Ctx`).

@@ -1,49 +1,11 @@
-//! Compile-time hook points for AI agents.
-//!
-//! An agent author marks methods with `#[hookpoint(Name)]` (inside an
-//! `#[agent]` impl block, or on a free `fn`); the macro generates a typed
-//! context struct `Name` from the method's arguments. Customers write
-//! `#[hook(Name, tenant = "acme", order = 10, timeout_ms = 200)]` functions in
-//! their own crates; the deployment binary links those crates with
-//! [`link!`]. At run time the executor runs the linked hooks in order, only
-//! for their tenant, under their time limits, with panics and errors
-//! contained, and the method body runs with the arguments as the hooks left
-//! them.
-//!
-//! An `async fn` point must be awaited inside a Tokio runtime with its time
-//! driver enabled (as `#[tokio::main]` builds it): the time limits of
-//! `async fn` hooks are Tokio timers. Elsewhere the call fails with
-//! [`HookError::NoRuntime`] before any hook runs.
-//!
-//! ```
-//! use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
-//!
-//! #[derive(Debug)]
-//! struct AgentError(HookError);
-//! impl From<HookError> for AgentError {
-//!     fn from(error: HookError) -> Self { AgentError(error) }
-//! }
-//!
-//! /// Customers may rewrite the query.
-//! #[hookpoint(BeforeSearch)]
-//! fn search(session: &Session, query: String) -> Result<String, AgentError> {
-//!     Ok(format!("results for {query}"))
-//! }
-//!
-//! #[hook(BeforeSearch, tenant = "acme", order = 10)]
-//! fn scope_to_eu(ctx: &mut Ctx<BeforeSearch>) -> Outcome {
-//!     ctx.query.push_str(" region:eu");
-//!     Outcome::Continue
-//! }
-//!
-//! let acme = Session::new("s-1").with_tenant("acme");
-//! assert_eq!(search(&acme, "rust".into()).unwrap(), "results for rust region:eu");
-//! let globex = Session::new("s-2").with_tenant("globex");
-//! assert_eq!(search(&globex, "rust".into()).unwrap(), "results for rust");
-//! ```
+#![doc = include_str!("../docs/overview.md")]
+#![doc = include_str!("../docs/limits.md")]
 
 extern crate self as agenthooks;
 
+pub mod algebra {
+    #![doc = include_str!("../docs/algebra.md")]
+}
 pub mod approval;
 #[macro_use]
 mod symbol;
@@ -54,6 +16,9 @@ pub mod contract;
 mod error;
 mod execution;
 mod executor;
+pub mod guarantees {
+    #![doc = include_str!("../docs/guarantees.md")]
+}
 mod hook;
 mod intern;
 pub mod lifecycle;
@@ -80,6 +45,11 @@ mod unwind;
 
 #[doc(hidden)]
 pub mod __private;
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 pub use agenthooks_macros::{agent, hook, hookpoint};
 pub use context::Ctx;

@@ -34,6 +34,7 @@
 //!
 //! [`check`] tells whether one hook's matchers let it run for one call, and
 //! why not: the question an operator's "why did this hook not run" asks.
+#![doc = include_str!("../docs/matchers.md")]
 
 use std::ops::Deref;
 

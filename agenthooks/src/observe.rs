@@ -4,7 +4,7 @@
 //! redacted values scrubbed, the names of the arguments it changed; never
 //! an argument value).
 //!
-//! Tests assert on it (the [`testing`](crate::testing) kit re-exports it),
+//! Tests assert on it (the test kit, `agenthooks::testing`, re-exports it),
 //! and an adapter uses it to learn what the executor decided for each hook
 //! of a call it ran: the AGENT-HOOKS host projects its records from it.
 //! With no recorder alive an execution pays one atomic load for it.

@@ -31,6 +31,7 @@
 //!
 //! A hook that declares none of these pays one branch on
 //! [`HookMeta::patterns`](crate::HookMeta::patterns) per run.
+#![doc = include_str!("../docs/patterns.md")]
 
 use std::fmt;
 use std::num::NonZeroU32;

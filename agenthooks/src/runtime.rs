@@ -40,6 +40,7 @@
 //! hook.remove();
 //! assert_eq!(search(&session, "weather".into()).unwrap(), "weather");
 //! ```
+#![doc = include_str!("../docs/runtime.md")]
 
 use std::marker::PhantomData;
 use std::num::NonZeroU32;

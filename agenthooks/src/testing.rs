@@ -11,11 +11,11 @@
 //! ```
 //!
 //! Under `cargo test`, hooks audit to a log beside the test binary in the
-//! target directory (see [`AuditConfig::deployment_path`]); a test never
+//! target directory (see [`AuditConfig::from_env`]); a test never
 //! writes to the home directory. Give each test its own session id, and
 //! filter recorded executions by it: tests run in parallel in one process.
 //!
-//! [`AuditConfig::deployment_path`]: crate::audit::AuditConfig::deployment_path
+//! [`AuditConfig::from_env`]: crate::audit::AuditConfig::from_env
 //!
 //! ```
 //! use agenthooks::testing::{self, Recorder};
@@ -53,6 +53,7 @@
 //! let explained = testing::explain::<BeforeSearch>(&globex);
 //! assert_eq!(explained[0].verdict, testing::Verdict::OtherTenant);
 //! ```
+#![doc = include_str!("../docs/testing.md")]
 
 use std::fmt;
 

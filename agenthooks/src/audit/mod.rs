@@ -21,7 +21,9 @@
 //!
 //! The path is, in order of precedence: the one given to
 //! [`AuditConfig::new`], the `AGENTHOOKS_AUDIT_PATH` environment variable,
-//! `~/.agenthooks/audit.jsonl`; it must name a regular file (a directory,
+//! for a program cargo started a file beside it under the target directory
+//! (see "Where the log goes" below), `~/.agenthooks/audit.jsonl`; it must
+//! name a regular file (a directory,
 //! a FIFO or a device such as `/dev/null` is refused with
 //! [`AuditError::NotAFile`]). A second `init` fails with
 //! [`AuditError::AlreadyStarted`]. A call with a hook to run before any
@@ -115,6 +117,7 @@
 //! acknowledged; the next writer cuts it off and reports
 //! [`AuditEvent::TornTailRemoved`], once the line before it verifies and
 //! the torn bytes, at most [`MAX_LINE`], look like the start of a line.
+#![doc = include_str!("../../docs/audit.md")]
 
 mod chain;
 mod checkpoint;

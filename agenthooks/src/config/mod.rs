@@ -57,6 +57,7 @@
 //! the section, the file, the line and the column; the hook settings and
 //! every section's state in force stay. See [`SectionInput`] for what a
 //! section's preparation can do.
+#![doc = include_str!("../../docs/configuration.md")]
 
 mod file;
 mod section;

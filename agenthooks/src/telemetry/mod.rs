@@ -102,6 +102,7 @@
 //! assert_eq!(spans[0].name, "before_search eu_only");
 //! assert!(spans[0].attributes.contains(&KeyValue::new("hook.status", "ok")));
 //! ```
+#![doc = include_str!("../../docs/telemetry.md")]
 
 mod metrics;
 
