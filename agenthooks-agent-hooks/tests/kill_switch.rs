@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use agenthooks::config;
-use support::{a_tool_call, counted, host, deny};
+use support::{a_tool_call, counted, deny, host};
 
 #[tokio::test]
 async fn the_kill_switch_and_a_disabled_crate_reach_a_running_hosts_interceptors() {
@@ -20,9 +20,10 @@ async fn the_kill_switch_and_a_disabled_crate_reach_a_running_hosts_interceptors
     assert_eq!(calls.load(Ordering::Relaxed), 1);
 
     for switch_off in ["disable_all = true", "disable_crates = [\"agent_hooks\"]"] {
+        let before = calls.load(Ordering::Relaxed);
         config::apply_str(switch_off, "kill-switch test").expect("the configuration applies");
         host.emit(&mut a_tool_call(id)).await.expect("no interceptor runs while switched off");
-        assert_eq!(calls.load(Ordering::Relaxed), 1, "`{switch_off}` did not reach the host's interceptor");
+        assert_eq!(calls.load(Ordering::Relaxed), before, "`{switch_off}` did not reach the host's interceptor");
         let record = host.records().last().expect("the emission is recorded");
         assert!(record.decided_by.is_none() && record.verdicts.is_empty(), "{record:?}");
 
