@@ -35,12 +35,11 @@ impl Slots {
     /// The smallest number nobody holds, held until the slot is dropped.
     pub(crate) fn take(&'static self) -> Slot {
         let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
-        let number = match free.returned.pop() {
-            Some(Reverse(number)) => number,
-            None => {
-                free.next += 1;
-                free.next - 1
-            }
+        let number = if let Some(Reverse(number)) = free.returned.pop() {
+            number
+        } else {
+            free.next += 1;
+            free.next - 1
         };
         Slot { number, pool: self }
     }

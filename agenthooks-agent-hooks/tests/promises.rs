@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use agent_hooks::{
-    AgentContext, ApprovalOutcome, ApprovalResolution, CompositionProfile, Decision, HostError, Interceptor,
-    InterceptionPoint, Transform, Verdict,
+    AgentContext, ApprovalOutcome, ApprovalResolution, CompositionProfile, Decision, HostError, InterceptionPoint,
+    Interceptor, Transform, Verdict,
 };
 use agenthooks::audit::{self, AuditConfig, AuditGuard};
 use agenthooks::lifecycle;
@@ -200,8 +200,10 @@ async fn each_interceptor_run_is_one_audit_line_and_an_approval_one_more() {
         })
         .collect();
     executions.sort();
-    let expected = [("interceptor_0", "ok"), ("interceptor_1", "ok"), ("interceptor_2", "approved"), ("interceptor_2", "ask")];
-    let expected: Vec<(String, String)> = expected.iter().map(|(hook, status)| ((*hook).to_owned(), (*status).to_owned())).collect();
+    let expected =
+        [("interceptor_0", "ok"), ("interceptor_1", "ok"), ("interceptor_2", "approved"), ("interceptor_2", "ask")];
+    let expected: Vec<(String, String)> =
+        expected.iter().map(|(hook, status)| ((*hook).to_owned(), (*status).to_owned())).collect();
     assert_eq!(executions, expected, "{lines:#?}");
 }
 
