@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use agent_hooks::{
-    AgentContext, ApprovalOutcome, ApprovalResolution, CompositionProfile, Decision, HostError, InterceptionPoint,
-    Interceptor, Transform, Verdict,
+    AgentContext, ApprovalOutcome, ApprovalResolution, CompositionProfile, HostError, InterceptionPoint, Interceptor,
+    Verdict,
 };
 use agenthooks::audit::{self, AuditConfig, AuditGuard};
 use agenthooks::lifecycle;
@@ -22,7 +22,8 @@ use agenthooks_agent_hooks::points::ChainPreToolCall;
 use agenthooks_agent_hooks::Host;
 use serde_json::{json, Value};
 use support::{
-    a_tool_call, always, counted, host, liftable, pre_tool_call, setup_with, Resolver, Scripted, ScriptedResolver,
+    a_tool_call, always, counted, host, liftable, pre_tool_call, setup_with, transform, Resolver, Scripted,
+    ScriptedResolver,
 };
 
 /// This binary's audit log, started before any hook runs.
@@ -54,15 +55,6 @@ fn seeing(seen: &Arc<Mutex<Vec<AgentContext>>>) -> Box<dyn Interceptor> {
         seen.lock().unwrap_or_else(PoisonError::into_inner).push(context.clone());
         Verdict::allow()
     })))
-}
-
-fn transform(path: &str, value: Value) -> Verdict {
-    Verdict {
-        decision: Decision::Transform,
-        reason: Some("test:rewrite".to_owned()),
-        transform: Some(Transform { path: path.to_owned(), value }),
-        ..Verdict::allow()
-    }
 }
 
 // Tenant isolation.

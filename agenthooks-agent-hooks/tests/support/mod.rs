@@ -10,7 +10,7 @@ use std::sync::Arc;
 use agent_hooks::ctk::async_trait;
 use agent_hooks::{
     AgentContext, AgentContextBuilder, ApprovalOutcome, ApprovalRequest, ApprovalResolution, ApprovalResolver,
-    CompositionConfig, CompositionProfile, EnforcementMode, Interceptor, Verdict,
+    CompositionConfig, CompositionProfile, Decision, EnforcementMode, Interceptor, Transform, Verdict,
 };
 use agenthooks_agent_hooks::{Host, IdentityProvider, Setup, Surface};
 use serde_json::{json, Value};
@@ -74,6 +74,16 @@ pub fn deny(reason: &str) -> Verdict {
 /// A deny with `reason` that an approval can lift.
 pub fn liftable(reason: &str) -> Verdict {
     Verdict { approval: Some(serde_json::Map::new()), ..deny(reason) }
+}
+
+/// A transform of `path` to `value`, for the reason `test:rewrite`.
+pub fn transform(path: &str, value: Value) -> Verdict {
+    Verdict {
+        decision: Decision::Transform,
+        reason: Some("test:rewrite".to_owned()),
+        transform: Some(Transform { path: path.to_owned(), value }),
+        ..Verdict::allow()
+    }
 }
 
 /// The setup of `interceptors` and `resolver`, enforced, composed by
