@@ -2,7 +2,8 @@
 //! `SESSIONS` sessions (the first argument, 1,000,000 by default) one
 //! after another, each a host that emits one tool call and is dropped, and
 //! prints the resident memory and agenthooks' interned values every tenth
-//! of the way. Both stay flat once warm. Run it in release:
+//! of the way. Both stay flat once warm. The audit log goes to a file of
+//! the system's temporary directory, removed first. Run it in release:
 //!
 //! ```text
 //! cargo run --release -p agenthooks-agent-hooks --example host_per_session -- 1000000
@@ -11,6 +12,7 @@
 use std::time::Instant;
 
 use agent_hooks::ctk::async_trait;
+use agenthooks::audit::{self, AuditConfig};
 use agent_hooks::{AgentContext, AgentContextBuilder, CompositionConfig, EnforcementMode, Interceptor, Verdict};
 use agenthooks_agent_hooks::{Host, IdentityProvider, Setup, Surface};
 use serde_json::json;
@@ -36,6 +38,9 @@ fn resident_kib() -> u64 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let sessions: u64 = std::env::args().nth(1).and_then(|count| count.parse().ok()).unwrap_or(1_000_000);
+    let log = std::env::temp_dir().join("host_per_session.audit.jsonl");
+    let _absent = std::fs::remove_file(&log);
+    let _audit = audit::init(AuditConfig::new(&log)).expect("the audit log starts");
     let report_every = (sessions / 10).max(1);
     let start = Instant::now();
     for n in 1..=sessions {
