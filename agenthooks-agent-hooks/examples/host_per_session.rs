@@ -12,8 +12,8 @@
 use std::time::Instant;
 
 use agent_hooks::ctk::async_trait;
-use agenthooks::audit::{self, AuditConfig};
 use agent_hooks::{AgentContext, AgentContextBuilder, CompositionConfig, EnforcementMode, Interceptor, Verdict};
+use agenthooks::audit::{self, AuditConfig};
 use agenthooks_agent_hooks::{Host, IdentityProvider, Setup, Surface};
 use serde_json::json;
 
