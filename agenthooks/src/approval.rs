@@ -317,16 +317,26 @@ impl PartialEq for ScopedApprover {
 
 impl Eq for ScopedApprover {}
 
-/// The decision `request` waits for, and its deadline: the session's
-/// scoped approver's when it claims the request, else the installed
-/// approver's; `None` when neither answers it.
-pub(crate) fn decision_for(session: &Session, request: ApprovalRequest) -> Option<(DecisionFuture, Duration)> {
-    if let Some(scoped) = session.scoped_approver() {
+/// The decision the request `request` builds waits for, and its deadline:
+/// the session's scoped approver's when it claims the request, else the
+/// installed approver's; `None`, without building the request, when
+/// neither can answer it.
+pub(crate) fn decision_for(
+    session: &Session,
+    request: impl FnOnce() -> ApprovalRequest,
+) -> Option<(DecisionFuture, Duration)> {
+    let installed = approver();
+    let scoped = session.scoped_approver();
+    if scoped.is_none() && installed.is_none() {
+        return None;
+    }
+    let request = request();
+    if let Some(scoped) = scoped {
         if let Some(decision) = (scoped.claim)(&request) {
             return Some((decision, scoped.deadline));
         }
     }
-    approver().map(|(decide, deadline)| (decide(request), deadline))
+    installed.map(|(decide, deadline)| (decide(request), deadline))
 }
 
 static KEY: OnceLock<Vec<u8>> = OnceLock::new();

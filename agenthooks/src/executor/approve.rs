@@ -36,7 +36,7 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     if !session.approvals().is_empty() {
         return deny(asked, session, Denial::GrantMismatch, Instant::now());
     }
-    let request = ApprovalRequest {
+    let request = || ApprovalRequest {
         id,
         point,
         hook,
