@@ -19,9 +19,12 @@ pub(crate) enum Slot {
     Substituted(Verdict),
 }
 
-/// A liftable deny offered to the approval seam.
+/// A liftable deny offered to the approval seam: the ask of one hook of
+/// the host, answered once.
 #[derive(Clone, Debug)]
 pub(crate) struct Asked {
+    /// The index of the interceptor whose hook asked.
+    pub(crate) by: usize,
     /// The interceptor's index; `None` for a verdict the profile
     /// synthesized (a disagreement).
     pub(crate) index: Option<usize>,
@@ -29,6 +32,17 @@ pub(crate) struct Asked {
     pub(crate) context: AgentContext,
     /// The liftable deny.
     pub(crate) verdict: Verdict,
+    /// Whether the host's approver has taken up the ask: it answers each
+    /// ask once.
+    pub(crate) answered: bool,
+}
+
+impl Asked {
+    /// The ask of the hook of interceptor `by`, for `verdict` (the
+    /// interceptor's own when `index` is `Some`).
+    pub(crate) fn new(by: usize, index: Option<usize>, context: AgentContext, verdict: Verdict) -> Self {
+        Asked { by, index, context, verdict, answered: false }
+    }
 }
 
 /// What the approval seam answered, once per emission.

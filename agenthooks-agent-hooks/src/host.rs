@@ -4,10 +4,8 @@
 //! what the executor decided.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use agent_hooks::{
@@ -15,7 +13,7 @@ use agent_hooks::{
     ApprovalRequest, ApprovalResolver, CompositionConfig, CompositionProfile, Decision, EnforcementMode, FinalizeMeta,
     HostError, InterceptionPoint, InterceptionRecord, Interceptor, OnApproval, SynthesisPolicy, Transform, Verdict,
 };
-use agenthooks::approval::{self, Decision as Approval};
+use agenthooks::approval::{self, Decision as Approval, DecisionFuture, ScopedApprover};
 use agenthooks::observe::Recorder;
 use agenthooks::{runtime, Ctx, HookError, Mode, Outcome, Session};
 use serde_json::Value;
@@ -24,14 +22,22 @@ use crate::emission::{Asked, Consulted, Emission, Slot};
 use crate::lifecycle::{Misfit, Refusal};
 use crate::points::{self, EmissionPoint};
 use crate::project::{self, Projection};
+use crate::slots::{Slot as Held, Slots};
 
 /// The identity provider a host declares (AGENT-HOOKS-0.1 §10.1).
 pub use agent_hooks::IdentityProvider;
 
 /// The module of host `n`'s hooks: interceptor `i` is the hook
-/// `agent_hooks::host_n::interceptor_i`, at order `i`, so that hosts of
-/// several sessions live side by side.
+/// `agent_hooks::host_n::interceptor_i`, at order `i`, for the tenant
+/// `agent-hooks-n`, so that hosts of several sessions live side by side.
+/// `n` is the smallest number no living host holds (see [`crate::slots`]).
 const HOST_MODULE: &str = "agent_hooks::host_";
+
+/// The tenant prefix of host `n`'s hooks and calls.
+const HOST_TENANT: &str = "agent-hooks-";
+
+/// The numbers of the hosts alive.
+static HOSTS: Slots = Slots::new();
 
 /// The name prefix of a hook that carries an interceptor.
 const INTERCEPTOR_NAME: &str = "interceptor_";
@@ -113,6 +119,9 @@ pub struct Host {
     records: Vec<InterceptionRecord>,
     /// The registration handles: dropping them removes the hooks.
     _hooks: Vec<Box<dyn Any + Send + Sync>>,
+    /// The host's number, given back once the hooks above are removed
+    /// (fields drop in order).
+    _number: Held,
 }
 
 impl std::fmt::Debug for Host {
@@ -126,6 +135,10 @@ impl std::fmt::Debug for Host {
 
 /// What the hooks, the approver and the host share.
 pub(crate) struct Shared {
+    /// The tenant of the host's hooks and calls.
+    pub(crate) tenant: String,
+    /// The module of the host's hooks.
+    module: String,
     pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
     resolver: Option<Arc<dyn ApprovalResolver>>,
     pub(crate) surface: Surface,
@@ -212,7 +225,7 @@ impl Shared {
             if self.surface.composition.on_disagreement == Some(SynthesisPolicy::Approval) && self.can_consult(P::POINT)
             {
                 let synthesized = Verdict::host_error_liftable(HostError::CompositionDisagreement, None);
-                state.asked.push(Asked { index: None, context, verdict: synthesized });
+                state.asked.push(Asked::new(index, None, context, synthesized));
                 return Ok(Outcome::ask(reason));
             }
             return Ok(Outcome::block(reason));
@@ -238,7 +251,7 @@ impl Shared {
                     // offered to the seam instead of failing the merge.
                     state.conflict = true;
                     let synthesized = Verdict::host_error_liftable(HostError::TransformConflict, None);
-                    state.asked.push(Asked { index: None, context, verdict: synthesized });
+                    state.asked.push(Asked::new(index, None, context, synthesized));
                     return Ok(Outcome::ask(HostError::TransformConflict.to_string()));
                 }
                 match applied {
@@ -260,7 +273,7 @@ impl Shared {
                     state.halted = true;
                 }
                 if verdict.is_liftable() && self.can_consult(P::POINT) {
-                    state.asked.push(Asked { index: Some(index), context, verdict });
+                    state.asked.push(Asked::new(index, Some(index), context, verdict));
                     return Ok(Outcome::ask(reason));
                 }
                 Ok(Outcome::block(reason))
@@ -275,24 +288,35 @@ impl Shared {
         self.resolver.is_some() && !self.shadow() && point != InterceptionPoint::AgentShutdown
     }
 
-    /// The approver's side of a liftable deny the executor asks about: the
+    /// The host's scoped approver: claims `request` only when it is the
+    /// ask one of this host's own hooks raised in the emission under way,
+    /// and each such ask once. Any other request (another hook, point or
+    /// tenant, a hook of this host that raised none) is left to the
+    /// deployment's installed approver.
+    fn claim(self: Arc<Self>, request: &approval::ApprovalRequest) -> Option<DecisionFuture> {
+        let (module, _) = request.hook.rsplit_once("::")?;
+        if module != self.module || request.tenant.as_deref() != Some(self.tenant.as_str()) {
+            return None;
+        }
+        let by = index_of(request.hook)?;
+        let asked = {
+            let mut state = self.state();
+            let asked = state.asked.iter_mut().find(|asked| asked.by == by && !asked.answered)?;
+            asked.answered = true;
+            asked.clone()
+        };
+        Some(Box::pin(async move { Ok(self.consult(&asked).await) }))
+    }
+
+    /// The approver's side of a liftable deny its hook asked about: the
     /// contract's resolver is consulted once per emission, its resolution
     /// validated in the contract's order (§9), and the answer given to the
     /// executor, which enforces it.
-    async fn consult(&self, hook: &str) -> Approval {
-        let asked = {
-            let state = self.state();
-            if let Some(consulted) = &state.consulted {
-                return answer(consulted);
-            }
-            let index = index_of(hook);
-            let asked = state.asked.iter().find(|asked| asked.index == index || asked.index.is_none()).cloned();
-            match asked {
-                Some(asked) => asked,
-                None => return Approval::reject("agent-hooks host", "no liftable deny was asked for by this hook"),
-            }
-        };
-        let consulted = self.resolve(&asked).await;
+    async fn consult(&self, asked: &Asked) -> Approval {
+        if let Some(consulted) = &self.state().consulted {
+            return answer(consulted);
+        }
+        let consulted = self.resolve(asked).await;
         let mut state = self.state();
         if let Consulted::Approved { verdict, .. } = &consulted {
             state.pending.clone_from(&verdict.transform);
@@ -354,44 +378,15 @@ fn answer(consulted: &Consulted) -> Approval {
     }
 }
 
-/// The hosts alive in this process, by session id: the one approver the
-/// executor calls finds the host of the call's session here.
-fn hosts() -> &'static Mutex<HashMap<String, Weak<Shared>>> {
-    static HOSTS: OnceLock<Mutex<HashMap<String, Weak<Shared>>>> = OnceLock::new();
-    HOSTS.get_or_init(Mutex::default)
-}
-
-/// Installs, once, the approver that hands each request to its session's
-/// host.
-fn install_approver() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        approval::install(
-            |request: approval::ApprovalRequest| async move {
-                let shared = hosts()
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .get(&request.session_id)
-                    .and_then(Weak::upgrade);
-                match shared {
-                    Some(shared) => Ok(shared.consult(request.hook).await),
-                    None => Err("no AGENT-HOOKS host serves this session".to_owned()),
-                }
-            },
-            RESOLVER_DEADLINE,
-        );
-    });
-}
-
 impl Host {
     /// A host for the session `session_id` of the agent `agent_id`:
     /// mounts each interceptor as a hook on the eight points of the
     /// composition `setup` names, in `setup`'s mode.
     pub fn new(session_id: &str, setup: Setup) -> Result<Host, runtime::RegisterError> {
-        static TENANTS: AtomicU64 = AtomicU64::new(0);
-        let host = TENANTS.fetch_add(1, Ordering::Relaxed);
-        let tenant = format!("agent-hooks-{host}");
+        let number = HOSTS.take();
         let shared = Arc::new(Shared {
+            tenant: format!("{HOST_TENANT}{}", number.number()),
+            module: format!("{HOST_MODULE}{}", number.number()),
             interceptors: setup.interceptors.into_iter().map(Arc::from).collect(),
             resolver: setup.resolver.map(Arc::from),
             surface: Surface { composition: setup.surface.composition.with_knob_defaults(), ..setup.surface },
@@ -399,10 +394,13 @@ impl Host {
             redact: setup.redact_for_approval,
             emission: Mutex::default(),
         });
-        install_approver();
-        hosts().lock().unwrap_or_else(PoisonError::into_inner).insert(session_id.to_owned(), Arc::downgrade(&shared));
-        let hooks = mount_all(&shared, &tenant, &format!("{HOST_MODULE}{host}"))?;
-        Ok(Host { shared, session: Session::new(session_id).with_tenant(tenant), records: Vec::new(), _hooks: hooks })
+        let hooks = mount_all(&shared)?;
+        let approver = {
+            let shared = Arc::downgrade(&shared);
+            ScopedApprover::new(move |request| shared.upgrade()?.claim(request), RESOLVER_DEADLINE)
+        };
+        let session = Session::new(session_id).with_tenant(&shared.tenant).with_scoped_approver(approver);
+        Ok(Host { shared, session, records: Vec::new(), _hooks: hooks, _number: number })
     }
 
     /// The records of every emission so far, in order (§10.3).
@@ -512,22 +510,12 @@ impl Host {
     }
 }
 
-impl Drop for Host {
-    fn drop(&mut self) {
-        hosts().lock().unwrap_or_else(PoisonError::into_inner).remove(self.session.session_id());
-    }
-}
-
 /// Registers every interceptor of `shared` (or the no-interceptor guard)
-/// on the eight points of its composition, for `tenant`.
-fn mount_all(
-    shared: &Arc<Shared>,
-    tenant: &str,
-    module: &str,
-) -> Result<Vec<Box<dyn Any + Send + Sync>>, runtime::RegisterError> {
+/// on the eight points of its composition, for its tenant.
+fn mount_all(shared: &Arc<Shared>) -> Result<Vec<Box<dyn Any + Send + Sync>>, runtime::RegisterError> {
     let mut hooks = Vec::new();
     macro_rules! on_points {
-        ($($point:ty),*) => {{ $( mount::<$point>(shared, tenant, module, &mut hooks)?; )* }};
+        ($($point:ty),*) => {{ $( mount::<$point>(shared, &mut hooks)?; )* }};
     }
     match points::compose_of(shared.surface.composition.profile) {
         agenthooks::Compose::Chain => on_points!(
@@ -566,10 +554,9 @@ fn mount_all(
 
 fn mount<P: EmissionPoint>(
     shared: &Arc<Shared>,
-    tenant: &str,
-    module: &str,
     hooks: &mut Vec<Box<dyn Any + Send + Sync>>,
 ) -> Result<(), runtime::RegisterError> {
+    let (tenant, module) = (shared.tenant.as_str(), shared.module.as_str());
     let mode = if shared.shadow() { Mode::Shadow } else { Mode::Enforce };
     if shared.interceptors.is_empty() {
         let guard = runtime::hook::<P>(&format!("{module}::{NO_INTERCEPTOR_NAME}"))

@@ -14,8 +14,12 @@
 //! - a verdict is an outcome of the decision algebra: `allow` continues,
 //!   `deny` blocks, `transform` changes the point's `target` argument, a
 //!   `deny` with `approval` asks for an approval that agenthooks' executor
-//!   resolves through the installed approver, which consults the contract's
-//!   resolver and validates its resolution;
+//!   resolves through the host's scoped approver, carried by the session
+//!   the host emits with: it answers exactly the asks the host's own hooks
+//!   raised in that emission, each once, by consulting the contract's
+//!   resolver and validating its resolution; every other ask (another
+//!   hook, point or tenant, a session of the same id) goes to the
+//!   deployment's installed approver, which the host never replaces;
 //! - the composition profiles are the points' compositions: first-deny is
 //!   `chain`, run-all is `run_all`, the parallel profiles are `parallel`
 //!   (unanimous by recasting every non-`allow` verdict as the disagreement
@@ -46,6 +50,7 @@ mod host;
 pub mod lifecycle;
 pub mod points;
 mod project;
+mod slots;
 
 pub use harness::{AgentHarness, CAPABILITIES};
 pub use host::{Denied, Host, IdentityProvider, Setup, Surface};

@@ -71,11 +71,14 @@ pub(crate) fn project(
     executions: &[Recorded],
     ctx: &mut AgentContext,
 ) -> Projection {
-    // Only the host's own points: a lifecycle point of the same session
-    // (the mount's, or an agent's own hooks) may report in between.
-    let point_name = executions.iter().map(|execution| execution.point).find(|point| point.starts_with(POINT_PREFIX));
+    // Only the host's own points and tenant: a lifecycle point of the same
+    // session (the mount's, or an agent's own hooks), or another host of
+    // the same session id, may report in between.
+    let own = |execution: &&Recorded| execution.tenant.as_deref() == Some(shared.tenant.as_str());
+    let point_name =
+        executions.iter().filter(own).map(|execution| execution.point).find(|point| point.starts_with(POINT_PREFIX));
     let executions: Vec<&Recorded> =
-        executions.iter().filter(|execution| Some(execution.point) == point_name).collect();
+        executions.iter().filter(own).filter(|execution| Some(execution.point) == point_name).collect();
     let slots = slot_verdicts(shared, &executions);
     let profile = shared.surface.composition.profile;
     let pool: Vec<Verdict> = slots.iter().flatten().cloned().collect();

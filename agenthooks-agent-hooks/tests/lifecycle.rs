@@ -3,46 +3,23 @@
 //! a tool that records its invocations), with AGENT-HOOKS interceptors
 //! deciding through the mount.
 
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use agent_hooks::ctk::async_trait;
 use agent_hooks::{
-    AgentContext, ApprovalOutcome, ApprovalRequest, ApprovalResolution, ApprovalResolver, CompositionConfig, Decision,
-    EnforcementMode, InterceptionPoint, InterceptionRecord, Interceptor, Transform, Verdict,
+    AgentContext, ApprovalResolver, CompositionConfig, Decision, EnforcementMode, InterceptionPoint,
+    InterceptionRecord, Interceptor, Verdict,
 };
 use agenthooks::lifecycle::{self, LlmResponse, Message, ToolCall, ToolResult, Usage};
 use agenthooks::{HookError, Session};
 use agenthooks_agent_hooks::{Host, IdentityProvider, LifecycleHost, MountError, Setup, Surface};
 use serde_json::{json, Value};
+use support::{deny, liftable, transform, Resolver, Scripted};
 
 const AGENT: &str = "mock-agent";
 const MODEL: &str = "mock-model";
-
-/// An interceptor that answers by a function of the context.
-struct Scripted(Box<dyn Fn(&AgentContext) -> Verdict + Send + Sync>);
-
-#[async_trait]
-impl Interceptor for Scripted {
-    async fn intercept(&self, context: &AgentContext) -> Verdict {
-        (self.0)(context)
-    }
-}
-
-/// A resolver that approves or rejects every request, echoing its identity.
-struct Resolver(bool);
-
-#[async_trait]
-impl ApprovalResolver for Resolver {
-    async fn resolve(&self, request: ApprovalRequest<'_>) -> ApprovalResolution {
-        let (outcome, verdict) = if self.0 {
-            (ApprovalOutcome::Approve, Verdict::allow())
-        } else {
-            (ApprovalOutcome::Reject, Verdict::deny(Some("approver:rejected".to_owned()), None))
-        };
-        ApprovalResolution { outcome, context_identity: request.context_identity.clone(), verdict: Some(verdict) }
-    }
-}
 
 fn point(ctx: &AgentContext) -> &str {
     ctx["interception_point"].as_str().unwrap_or_default()
@@ -51,19 +28,6 @@ fn point(ctx: &AgentContext) -> &str {
 /// A verdict at `at`, allow elsewhere.
 fn at(at: &'static str, verdict: Verdict) -> Box<dyn Interceptor> {
     Box::new(Scripted(Box::new(move |ctx| if point(ctx) == at { verdict.clone() } else { Verdict::allow() })))
-}
-
-fn transform(path: &str, value: Value) -> Verdict {
-    Verdict {
-        decision: Decision::Transform,
-        reason: Some("test:rewrite".to_owned()),
-        transform: Some(Transform { path: path.to_owned(), value }),
-        ..Verdict::allow()
-    }
-}
-
-fn deny(reason: &str) -> Verdict {
-    Verdict::deny(Some(reason.to_owned()), None)
 }
 
 /// A fresh session of its own tenant, so tests running at once never meet.
@@ -329,10 +293,6 @@ async fn deny_at_agent_shutdown_is_recorded_and_blocks_nothing() {
     let run = agent(&session, "the question").await;
     assert_eq!(run.output.expect("ran").expect("completed"), "the answer");
     assert_eq!(record_at(&host.records().await, InterceptionPoint::AgentShutdown).0, Decision::Deny);
-}
-
-fn liftable(reason: &str) -> Verdict {
-    Verdict { approval: Some(serde_json::Map::new()), ..deny(reason) }
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ pub use crate::error::CarriesHookError;
 pub use crate::executor::{run_async, run_sync};
 use crate::hook::HookFn;
 pub use crate::hook::{Hook, HookFuture, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS};
+pub use crate::intern::interned;
 pub use crate::link::LinkedCrate;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::redact::forms::{

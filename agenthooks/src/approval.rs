@@ -8,7 +8,8 @@
 //! arguments another, and nobody without the key can compute one. Then:
 //!
 //! - if the session carries a [`Grant`] for that id, the call goes on;
-//! - else, on an `async fn` point with an approver [`install`]ed, the call
+//! - else, on an `async fn` point with an approver [`install`]ed (or a
+//!   [`ScopedApprover`] the session carries that claims the ask), the call
 //!   waits for its [`Decision`], denied when the deadline passes first;
 //! - else the call fails with
 //!   [`HookError::ApprovalRequired`](crate::HookError::ApprovalRequired)
@@ -248,6 +249,94 @@ pub fn uninstall() {
 pub(crate) fn approver() -> Option<(Decide, Duration)> {
     let installed = APPROVER.read().unwrap_or_else(PoisonError::into_inner);
     installed.as_ref().map(|installed| (Arc::clone(&installed.decide), installed.deadline))
+}
+
+/// An approver that a [`Session`] carries for the asks of its own calls,
+/// consulted before the [`install`]ed one and only for the asks it claims.
+///
+/// An adapter that raises asks of its own (a host of another hook contract
+/// whose interceptors ask through agenthooks' executor) attaches one to the
+/// session it calls with ([`Session::with_scoped_approver`]): it answers
+/// exactly the asks its own hooks raised in that call, and every other ask
+/// (another hook, point, tenant, or a session of the same id that does not
+/// carry it) goes to the installed approver, which stays installed.
+///
+/// `claim` sees each request of the session's calls and returns the
+/// decision's future for a request it answers, or `None` to leave the
+/// request to the installed approver; a decision that takes longer than
+/// `deadline` denies the call.
+///
+/// ```
+/// use std::time::Duration;
+/// use agenthooks::approval::{Decision, DecisionFuture, ScopedApprover};
+/// use agenthooks::Session;
+///
+/// let approver = ScopedApprover::new(
+///     |request| {
+///         (request.hook == "adapter::interceptor_0").then(|| -> DecisionFuture {
+///             Box::pin(async { Ok(Decision::approve("the adapter's resolver")) })
+///         })
+///     },
+///     Duration::from_secs(30),
+/// );
+/// let session = Session::new("s-1").with_tenant("acme").with_scoped_approver(approver);
+/// # let _ = session;
+/// ```
+#[derive(Clone)]
+pub struct ScopedApprover {
+    claim: Arc<Claim>,
+    deadline: Duration,
+}
+
+/// What a [`ScopedApprover`] runs on each request.
+type Claim = dyn Fn(&ApprovalRequest) -> Option<DecisionFuture> + Send + Sync;
+
+impl ScopedApprover {
+    /// An approver that answers the requests `claim` returns a decision
+    /// for, each within `deadline`.
+    pub fn new<F>(claim: F, deadline: Duration) -> Self
+    where
+        F: Fn(&ApprovalRequest) -> Option<DecisionFuture> + Send + Sync + 'static,
+    {
+        ScopedApprover { claim: Arc::new(claim), deadline }
+    }
+}
+
+impl fmt::Debug for ScopedApprover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScopedApprover").field("deadline", &self.deadline).finish_non_exhaustive()
+    }
+}
+
+/// Two scoped approvers are equal when they are clones of one.
+impl PartialEq for ScopedApprover {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.claim, &other.claim) && self.deadline == other.deadline
+    }
+}
+
+impl Eq for ScopedApprover {}
+
+/// The decision the request `request` builds waits for, and its deadline:
+/// the session's scoped approver's when it claims the request, else the
+/// installed approver's; `None`, without building the request, when
+/// neither can answer it.
+pub(crate) fn decision_for(
+    session: &Session,
+    request: impl FnOnce() -> ApprovalRequest,
+) -> Option<(DecisionFuture, Duration)> {
+    let installed = approver();
+    let scoped = session.scoped_approver();
+    if scoped.is_none() && installed.is_none() {
+        return None;
+    }
+    let request = request();
+    if let Some(scoped) = scoped {
+        if let Some(decision) = (scoped.claim)(&request) {
+            return Some((decision, scoped.deadline));
+        }
+    }
+    installed.map(|(decide, deadline)| (decide(request), deadline))
 }
 
 static KEY: OnceLock<Vec<u8>> = OnceLock::new();

@@ -14,9 +14,24 @@ use std::sync::{Mutex, PoisonError};
 use crate::patterns::Patterns;
 use crate::{HookMeta, Matcher};
 
+static METAS: Mutex<Option<HashSet<&'static HookMeta>>> = Mutex::new(None);
+static LISTS: Mutex<Option<HashSet<&'static [Matcher]>>> = Mutex::new(None);
+static PATTERNS: Mutex<Option<HashSet<&'static Patterns>>> = Mutex::new(None);
+static TEXTS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+
+/// How many values are interned: metadata, matcher lists, patterns and
+/// texts together. It grows with the distinct hooks and settings the
+/// process ever used, and stays flat while the same ones are registered
+/// and removed again; a test or an operator watches it to see that.
+pub fn interned() -> usize {
+    fn count<T: ?Sized>(set: &Mutex<Option<HashSet<&'static T>>>) -> usize {
+        set.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map_or(0, HashSet::len)
+    }
+    count(&METAS) + count(&LISTS) + count(&PATTERNS) + count(&TEXTS)
+}
+
 /// The one `'static` copy of `meta`.
 pub(crate) fn meta(meta: HookMeta) -> &'static HookMeta {
-    static METAS: Mutex<Option<HashSet<&'static HookMeta>>> = Mutex::new(None);
     let mut metas = METAS.lock().unwrap_or_else(PoisonError::into_inner);
     let metas = metas.get_or_insert_with(HashSet::new);
     if let Some(interned) = metas.get(&meta) {
@@ -29,7 +44,6 @@ pub(crate) fn meta(meta: HookMeta) -> &'static HookMeta {
 
 /// The one `'static` copy of the list `matchers`.
 pub(crate) fn matchers(matchers: Vec<Matcher>) -> &'static [Matcher] {
-    static LISTS: Mutex<Option<HashSet<&'static [Matcher]>>> = Mutex::new(None);
     let mut lists = LISTS.lock().unwrap_or_else(PoisonError::into_inner);
     let lists = lists.get_or_insert_with(HashSet::new);
     if let Some(interned) = lists.get(matchers.as_slice()) {
@@ -42,7 +56,6 @@ pub(crate) fn matchers(matchers: Vec<Matcher>) -> &'static [Matcher] {
 
 /// The one `'static` copy of `patterns`.
 pub(crate) fn patterns(patterns: Patterns) -> &'static Patterns {
-    static PATTERNS: Mutex<Option<HashSet<&'static Patterns>>> = Mutex::new(None);
     let mut interned = PATTERNS.lock().unwrap_or_else(PoisonError::into_inner);
     let interned = interned.get_or_insert_with(HashSet::new);
     if let Some(known) = interned.get(&patterns) {
@@ -55,7 +68,6 @@ pub(crate) fn patterns(patterns: Patterns) -> &'static Patterns {
 
 /// The one `'static` copy of `text`.
 pub(crate) fn text(text: &str) -> &'static str {
-    static TEXTS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
     let mut texts = TEXTS.lock().unwrap_or_else(PoisonError::into_inner);
     let texts = texts.get_or_insert_with(HashSet::new);
     if let Some(interned) = texts.get(text) {

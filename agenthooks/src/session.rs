@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::approval::Grant;
+use crate::approval::{Grant, ScopedApprover};
 
 /// The sealed identity of one agent call: session, tenant, trace, span, turn
 /// and timestamp.
@@ -39,6 +39,7 @@ struct Identity {
     turn: u64,
     timestamp: SystemTime,
     approvals: Vec<Grant>,
+    scoped_approver: Option<ScopedApprover>,
 }
 
 impl Session {
@@ -54,6 +55,7 @@ impl Session {
                 turn: 0,
                 timestamp: SystemTime::now(),
                 approvals: Vec::new(),
+                scoped_approver: None,
             }),
         }
     }
@@ -95,6 +97,21 @@ impl Session {
     pub fn with_approval(mut self, grant: Grant) -> Self {
         self.identity_mut().approvals.push(grant);
         self
+    }
+
+    /// The same session carrying `approver`: asks of this session's calls
+    /// that it claims are put to it instead of the installed approver
+    /// (see [`ScopedApprover`]). A session built anew, even with the same
+    /// id, does not carry it.
+    #[must_use]
+    pub fn with_scoped_approver(mut self, approver: ScopedApprover) -> Self {
+        self.identity_mut().scoped_approver = Some(approver);
+        self
+    }
+
+    /// The scoped approver the session carries, if any.
+    pub(crate) fn scoped_approver(&self) -> Option<&ScopedApprover> {
+        self.identity.scoped_approver.as_ref()
     }
 
     /// The approvals the session carries.

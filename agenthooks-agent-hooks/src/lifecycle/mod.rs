@@ -95,7 +95,6 @@ mod mapped;
 mod misfit;
 
 use std::any::Any;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use agent_hooks::{AgentContextBuilder, InterceptionRecord};
@@ -107,6 +106,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 
 use crate::host::{Denied, Host};
+use crate::slots::{Slot, Slots};
 use mapped::Mapped;
 pub use misfit::Misfit;
 
@@ -116,8 +116,12 @@ pub use misfit::Misfit;
 pub const MOUNT_TIMEOUT_MS: u64 = 300_000;
 
 /// The path prefix of the mounted hooks: mount `n` registers
-/// `agent_hooks::lifecycle_n` on each point.
+/// `agent_hooks::lifecycle_n` on each point, `n` the smallest number no
+/// living mount holds (see [`crate::slots`]).
 const MOUNT_PREFIX: &str = "agent_hooks::lifecycle_";
+
+/// The numbers of the mounts alive.
+static MOUNTS: Slots = Slots::new();
 
 /// The framework name the contract contexts carry (`agent.framework`).
 const FRAMEWORK: &str = "agenthooks";
@@ -170,6 +174,9 @@ pub struct LifecycleHost {
     mounted: Arc<Mounted>,
     /// The registration handles, one per point.
     hooks: Vec<Box<dyn Any + Send + Sync>>,
+    /// The mount's number, given back once the hooks above are removed
+    /// (fields drop in order).
+    _number: Slot,
 }
 
 impl std::fmt::Debug for LifecycleHost {
@@ -193,7 +200,6 @@ impl Host {
     /// be the host's session and have a tenant; `agent` is the contract's
     /// `agent.id`. See the [module](crate::lifecycle) for the mapping.
     pub fn mount_lifecycle(self, session: &Session, agent: &str) -> Result<LifecycleHost, MountError> {
-        static MOUNTS: AtomicU64 = AtomicU64::new(0);
         if session.session_id() != self.session_id() {
             return Err(MountError::OtherSession {
                 host: self.session_id().to_owned(),
@@ -207,7 +213,8 @@ impl Host {
         builder.with_optional("tenant", json!({ "id": tenant }));
         let mounted =
             Arc::new(Mounted { session: session.session_id().to_owned(), emitting: Mutex::new((self, builder)) });
-        let path = format!("{MOUNT_PREFIX}{}", MOUNTS.fetch_add(1, Ordering::Relaxed));
+        let number = MOUNTS.take();
+        let path = format!("{MOUNT_PREFIX}{}", number.number());
         let hooks = vec![
             mount::<AgentStart>(&mounted, tenant, &path)?,
             mount::<RunStart>(&mounted, tenant, &path)?,
@@ -219,7 +226,7 @@ impl Host {
             mount::<RunEnd>(&mounted, tenant, &path)?,
             mount::<AgentShutdown>(&mounted, tenant, &path)?,
         ];
-        Ok(LifecycleHost { mounted, hooks })
+        Ok(LifecycleHost { mounted, hooks, _number: number })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Resolving an approval a hook asked for: a grant the session carries, the
-//! installed approver under its deadline, or the typed error the agent
-//! resumes from. Each resolution is an audit line of the hook that asked.
+//! session's scoped approver or the installed approver under its deadline,
+//! or the typed error the agent resumes from. Each resolution is an audit
+//! line of the hook that asked.
 
 use std::time::Duration;
 
@@ -35,15 +36,7 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
     if !session.approvals().is_empty() {
         return deny(asked, session, Denial::GrantMismatch, Instant::now());
     }
-    let approver = if can_wait { approval::approver() } else { None };
-    let Some((decide, deadline)) = approver else {
-        return Err(HookError::ApprovalRequired { point, hook, id, prompt: asked.prompt.clone() });
-    };
-    let Some(timer) = timer(deadline) else {
-        return Err(HookError::NoRuntime { point, hook });
-    };
-    let start = Instant::now();
-    let request = ApprovalRequest {
+    let request = || ApprovalRequest {
         id,
         point,
         hook,
@@ -51,10 +44,18 @@ pub(super) async fn resolve(asked: &Asked, session: &Session, can_wait: bool) ->
         session_id: session.session_id().to_owned(),
         prompt: asked.prompt.clone(),
     };
+    let pending = if can_wait { approval::decision_for(session, request) } else { None };
+    let Some((pending, deadline)) = pending else {
+        return Err(HookError::ApprovalRequired { point, hook, id, prompt: asked.prompt.clone() });
+    };
+    let Some(timer) = timer(deadline) else {
+        return Err(HookError::NoRuntime { point, hook });
+    };
+    let start = Instant::now();
     let after_ms = u64::try_from(deadline.as_millis()).unwrap_or(u64::MAX);
     let decision = tokio::select! {
         biased;
-        decided = CatchUnwind::new(decide(request)) => match decided {
+        decided = CatchUnwind::new(pending) => match decided {
             Ok(Ok(decision)) => Ok(decision),
             Ok(Err(message)) | Err(message) => Err(Denial::ApproverFailed(message)),
         },
