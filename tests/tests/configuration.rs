@@ -599,7 +599,7 @@ fn a_fifo_as_the_configuration_or_a_file_it_names_is_refused_unread() {
     std::fs::write(&path, "[limits]\nmax = 1\nfile = \"limits.fifo\"\n").unwrap();
     match config::apply_file(&path) {
         Err(error @ ConfigError::NotAFile { section: Some(_), .. }) => {
-            assert!(error.to_string().contains("(named in section `[limits]`) is a FIFO"), "{error}");
+            assert!(error.to_string().contains("(named in section `[limits]`) is a FIFO (named pipe), not a regular file"), "{error}");
         }
         other => panic!("expected NotAFile, got {other:?}"),
     }

@@ -369,11 +369,18 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    /// Whether the log could not be checked at all (unreadable, keyed with
-    /// no key given, a bad checkpoints file), rather than checked and found
+    /// Whether the log could not be checked at all (unreadable, not a
+    /// regular file, keyed with no key given, a bad checkpoints file),
+    /// rather than checked and found
     /// wanting.
     pub fn is_unchecked(&self) -> bool {
-        matches!(self, VerifyError::Read { .. } | VerifyError::KeyRequired { .. } | VerifyError::BadCheckpoint { .. })
+        matches!(
+            self,
+            VerifyError::Read { .. }
+                | VerifyError::NotAFile { .. }
+                | VerifyError::KeyRequired { .. }
+                | VerifyError::BadCheckpoint { .. }
+        )
     }
 
     /// The number of the first bad line, when a line is at fault.

@@ -400,14 +400,14 @@ mod tests {
     }
 
     #[test]
-    fn a_line_longer_than_any_record_stops_the_reading() {
+    fn a_torn_tail_longer_than_any_record_stops_the_reading() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("log");
         let long = "x".repeat(usize::try_from(MAX_LINE).expect("fits") + 1);
         for (text, count) in [
-            (format!("a\n{long}"), 0),      // a torn tail
-            (format!("a\n{long}\nb\n"), 2), // a line in view
-            (long.clone(), 0),              // no newline at all
+            (format!("a\n{long}"), 0), // a torn tail
+            (format!("a\n{long}"), 3), // a torn tail, more lines asked for
+            (long.clone(), 0),         // no newline at all
         ] {
             std::fs::write(&path, &text).expect("the file is written");
             let file = File::open(&path).expect("the file opens");
@@ -419,5 +419,24 @@ mod tests {
         let file = File::open(&path).expect("the file opens");
         let tail = last_lines(&file, text.len() as u64, 1).expect("the file reads");
         assert_eq!((tail.lines, tail.torn.len() as u64), (vec![b"a".to_vec()], MAX_LINE));
+    }
+
+    #[test]
+    fn complete_lines_longer_than_the_torn_tail_bound_are_read_whole() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("log");
+        let long = "x".repeat(10 << 20);
+        for (text, count, expected) in [
+            (format!("a\n{long}\n"), 1, vec![long.as_str()]),
+            (format!("a\n{long}\nb\n"), 2, vec![long.as_str(), "b"]),
+            (format!("{long}\nb\ntorn"), 5, vec![long.as_str(), "b"]),
+        ] {
+            std::fs::write(&path, &text).expect("the file is written");
+            let file = File::open(&path).expect("the file opens");
+            let tail = last_lines(&file, text.len() as u64, count).expect("the file reads");
+            let lines: Vec<&[u8]> = tail.lines.iter().map(Vec::as_slice).collect();
+            let expected: Vec<&[u8]> = expected.into_iter().map(str::as_bytes).collect();
+            assert_eq!(lines, expected);
+        }
     }
 }
