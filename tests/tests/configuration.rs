@@ -374,7 +374,7 @@ fn acme_only(_ctx: &Ctx<Guarded>) -> Outcome {
     Outcome::Continue
 }
 
-fn is_blocked(result: Result<(), AgentError>) -> bool {
+fn is_blocked(result: &Result<(), AgentError>) -> bool {
     matches!(result, Err(AgentError(HookError::Blocked(_))))
 }
 
@@ -385,8 +385,8 @@ fn a_hook_switched_off_for_one_tenant_does_not_run_for_it_when_no_hook_of_its_ow
         config::apply_str("[hook.\"configuration::refuses\".tenant.globex]\nenabled = false\n", "test").unwrap();
     assert_eq!(applied.changed, ["configuration::refuses: off for tenant globex"]);
     assert!(guarded(&session("globex")).is_ok(), "the hook is off for globex");
-    assert!(is_blocked(guarded(&session("acme"))), "and on for acme");
-    assert!(is_blocked(guarded(&Session::new("no-tenant"))), "and for calls without a tenant");
+    assert!(is_blocked(&guarded(&session("acme"))), "and on for acme");
+    assert!(is_blocked(&guarded(&Session::new("no-tenant"))), "and for calls without a tenant");
 }
 
 #[test]
@@ -419,7 +419,7 @@ fn the_kill_switch_reaches_linked_and_registered_hooks_and_hooks_the_configurati
         .unwrap();
     config::apply_str("[hook.\"configuration::refuses\"]\nmode = \"enforce\"\ntimeout_ms = 50\n", "test").unwrap();
     assert_eq!(counted(&session("acme"), 0).unwrap(), 111);
-    assert!(is_blocked(guarded(&session("acme"))));
+    assert!(is_blocked(&guarded(&session("acme"))));
     config::apply_str("disable_all = true\n", "test").unwrap();
     assert_eq!(counted(&session("acme"), 0).unwrap(), 0, "no linked or registered hook runs");
     assert!(guarded(&session("acme")).is_ok(), "a configured hook is off too");
@@ -482,11 +482,11 @@ fn reviews(_ctx: &Ctx<Reviewed>) -> Outcome {
 #[test]
 fn the_kill_switch_and_a_hook_switched_off_reach_run_all_and_parallel_points() {
     let _turn = one_at_a_time();
-    assert!(is_blocked(vetted(&session("acme"))) && is_blocked(reviewed(&session("acme"))));
+    assert!(is_blocked(&vetted(&session("acme"))) && is_blocked(&reviewed(&session("acme"))));
     let off = "[hook.\"configuration::vets\".tenant.acme]\nenabled = false\n[hook.\"configuration::reviews\".tenant.acme]\nenabled = false\n";
     config::apply_str(off, "test").unwrap();
     assert!(vetted(&session("acme")).is_ok() && reviewed(&session("acme")).is_ok());
-    assert!(is_blocked(vetted(&session("globex"))) && is_blocked(reviewed(&session("globex"))));
+    assert!(is_blocked(&vetted(&session("globex"))) && is_blocked(&reviewed(&session("globex"))));
     config::apply_str("disable_all = true\n", "test").unwrap();
     assert!(vetted(&session("globex")).is_ok() && reviewed(&session("globex")).is_ok());
 }
@@ -599,7 +599,10 @@ fn a_fifo_as_the_configuration_or_a_file_it_names_is_refused_unread() {
     std::fs::write(&path, "[limits]\nmax = 1\nfile = \"limits.fifo\"\n").unwrap();
     match config::apply_file(&path) {
         Err(error @ ConfigError::NotAFile { section: Some(_), .. }) => {
-            assert!(error.to_string().contains("(named in section `[limits]`) is a FIFO (named pipe), not a regular file"), "{error}");
+            assert!(
+                error.to_string().contains("(named in section `[limits]`) is a FIFO (named pipe), not a regular file"),
+                "{error}"
+            );
         }
         other => panic!("expected NotAFile, got {other:?}"),
     }
@@ -618,5 +621,5 @@ fn a_file_larger_than_any_configuration_is_refused() {
         Err(ConfigError::TooLarge { section: None, limit, .. }) => assert_eq!(limit, config::MAX_FILE_BYTES),
         other => panic!("expected TooLarge, got {other:?}"),
     }
-    assert!(is_blocked(guarded(&session("acme"))), "the kill switch was not applied");
+    assert!(is_blocked(&guarded(&session("acme"))), "the kill switch was not applied");
 }

@@ -35,7 +35,31 @@
 //! Every configuration applied or refused is an audit line of its own
 //! (`hook.impl` = `agenthooks::config::apply`): the file's SHA-256 digest,
 //! where it came from, what changed, and the files its sections read, each
-//! with its digest.
+//! with its digest. A configuration takes effect only once the audit log
+//! has taken its line: when the log cannot (it could not start, or has
+//! stopped), the configuration is refused with
+//! [`ConfigError::Unrecorded`] and the one in force stays, so that no
+//! switch, the kill switch above all, is ever in force unrecorded.
+//!
+//! Applications happen one at a time, each reading its files under the
+//! same lock it installs under: of two at once, the one that read last
+//! installs last, so the newest content of a file wins. The files read
+//! (the configuration and those its sections name) must be regular files
+//! of at most [`MAX_FILE_BYTES`]: a FIFO, which would block the reader, a
+//! directory or a device is refused unread ([`ConfigError::NotAFile`]), as
+//! is a larger file ([`ConfigError::TooLarge`]).
+//!
+//! Tenant settings (`[hook."…".tenant.globex]`) must name a tenant the
+//! hook can run for: its declared tenant, or one its crate is bound to.
+//! Any other name, most likely misspelt, is refused with
+//! [`ConfigError::UnknownTenant`], which lists the tenants the hook runs
+//! for. A hook switched off for one tenant runs for none of that tenant's
+//! calls, whatever other hooks remain for it.
+//!
+//! A switch reaches every way a hook runs from the next call on: linked
+//! and registered hooks, before and after points, every composition, and
+//! streams already open (see [`lifecycle::stream`](crate::lifecycle::stream)).
+//! A call already under way finishes with the configuration it began with.
 //!
 //! # Sections other crates read
 //!
@@ -299,7 +323,8 @@ fn every_hook() -> Vec<(&'static HookMeta, Option<Vec<&'static str>>)> {
         (hook, tenants)
     });
     // A hook registered at run time runs as it declares (see the table).
-    let registered = crate::runtime::registered().into_iter().map(|hook| (hook, hook.tenant.map(|tenant| vec![tenant])));
+    let registered =
+        crate::runtime::registered().into_iter().map(|hook| (hook, hook.tenant.map(|tenant| vec![tenant])));
     linked.chain(registered).collect()
 }
 
@@ -326,7 +351,13 @@ fn install(config: Config, installed: Installed<'_>, source: &str) -> Result<App
     };
     let applied = Applied {
         changed,
-        unknown_hooks: config.file.hook.keys().filter(|path| !hooks.iter().any(|hook| hook.path == *path)).cloned().collect(),
+        unknown_hooks: config
+            .file
+            .hook
+            .keys()
+            .filter(|path| !hooks.iter().any(|hook| hook.path == *path))
+            .cloned()
+            .collect(),
         unknown_crates: config
             .file
             .disable_crates

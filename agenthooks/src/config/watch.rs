@@ -6,7 +6,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::section::FileRead;
-use super::{applying, apply_in, digest, dir_of, file, Applied, ConfigError};
+use super::{apply_in, applying, digest, dir_of, file, Applied, ConfigError};
 
 /// The environment variable naming the configuration file that
 /// [`Watcher::from_env`] watches.
