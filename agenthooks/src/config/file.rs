@@ -377,7 +377,7 @@ mod tests {
         assert_eq!((settings.enabled, settings.timeout_ms.as_ref().map(|t| *t.get_ref())), (Some(false), Some(20)));
         assert_eq!(settings.tenant.as_ref().unwrap().get_ref()["acme"].mode, Some(ModeName::Shadow));
         let tenant = settings.tenant.as_ref().unwrap().get_ref().keys().next().unwrap();
-        assert_eq!(position(text, tenant.span().start), (5, 27), "a tenant's settings are found by its name");
+        assert_eq!(position(text, tenant.span().start), (5, 30), "a tenant's settings are found by its name");
     }
 
     #[test]
