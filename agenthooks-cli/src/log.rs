@@ -10,6 +10,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use agenthooks::audit;
+
 use crate::error::CliError;
 
 /// How much of the file is read at a time, forwards or backwards.
@@ -23,9 +25,10 @@ pub(crate) struct Log {
 }
 
 impl Log {
-    /// Opens the log at `path`.
+    /// Opens the log at `path`; refuses a FIFO, a directory or a device,
+    /// unread.
     pub(crate) fn open(path: &Path) -> Result<Self, CliError> {
-        let file = File::open(path).map_err(CliError::read(path))?;
+        let file = audit::open_regular_file(path)?;
         Ok(Log { path: path.to_owned(), file })
     }
 

@@ -51,3 +51,48 @@ fn verify_exits_0_1_or_2_for_an_intact_an_edited_and_an_unreadable_log() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("cannot read"), "{run:?}");
 }
+
+/// Runs `agenthooks ARGS`, killing it if it has not ended within ten
+/// seconds; its exit code and error output, or `None` when it hung.
+#[cfg(unix)]
+fn within_ten_seconds(args: &[&str]) -> Option<(i32, String)> {
+    use std::io::Read as _;
+    use std::time::{Duration, Instant};
+
+    let mut child = support::command()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().expect("the command can be waited for") {
+            let mut stderr = String::new();
+            child.stderr.take().expect("piped").read_to_string(&mut stderr).expect("the error output reads");
+            return Some((status.code().expect("an exit code"), stderr));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().expect("the hung command is killed");
+    let _ = child.wait();
+    None
+}
+
+#[cfg(unix)]
+#[test]
+fn verify_and_tail_refuse_a_fifo_as_not_a_file_instead_of_hanging() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let fifo = dir.path().join("audit.jsonl");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success(), "a FIFO is made");
+    for args in [
+        &["audit", "verify", arg(&fifo)][..],
+        &["audit", "tail", arg(&fifo)],
+        &["audit", "tail", "--status", "blocked", arg(&fifo)],
+    ] {
+        let (code, stderr) = within_ten_seconds(args).unwrap_or_else(|| panic!("`{}` hung on a FIFO", args.join(" ")));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("is a FIFO (named pipe), not a regular file"), "{stderr}");
+    }
+}

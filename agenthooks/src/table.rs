@@ -51,6 +51,9 @@ pub struct PointTable<P: 'static> {
     /// finds it empty reads the state again).
     swapped: ArcSwapOption<Chains<P>>,
     built: OnceLock<()>,
+    /// How many tables have been published: a stream, which keeps the
+    /// table it loaded across events, loads it again when this changed.
+    generation: AtomicU64,
     /// Hooks registered at run time, each with the id its handle removes.
     registered: Mutex<Vec<(u64, Hook<P>)>>,
     /// Every fixed table made for the point, reused when a configuration
@@ -79,6 +82,7 @@ impl<P: 'static> PointTable<P> {
             fixed: AtomicPtr::new(std::ptr::null_mut()),
             swapped: ArcSwapOption::const_empty(),
             built: OnceLock::new(),
+            generation: AtomicU64::new(0),
             registered: Mutex::new(Vec::new()),
             leaked: Mutex::new(Vec::new()),
         }
@@ -146,6 +150,15 @@ impl<P: HookPoint> PointTable<P> {
     fn first_use(&self) -> bool {
         self.ensure_built();
         self.is_hooked()
+    }
+
+    /// How many tables have been published so far. Read it before loading
+    /// the table: when it has changed since, the table loaded is stale (a
+    /// hook was registered or removed, or a configuration applied). One
+    /// atomic load.
+    #[inline]
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// The table as it is now; a call runs on it whatever is swapped in
@@ -305,6 +318,7 @@ impl<P: HookPoint> PointTable<P> {
         if state == SWAPPED {
             let replaced = self.swapped.swap(Some(Arc::new(chains)));
             self.state.store(state, Ordering::Release);
+            self.generation.fetch_add(1, Ordering::Release);
             return replaced;
         }
         let mut leaked = self.leaked.lock().unwrap_or_else(PoisonError::into_inner);
@@ -318,7 +332,9 @@ impl<P: HookPoint> PointTable<P> {
         self.fixed.store(std::ptr::from_ref(fixed).cast_mut(), Ordering::Release);
         drop(leaked);
         self.state.store(state, Ordering::Release);
-        self.swapped.swap(None)
+        let replaced = self.swapped.swap(None);
+        self.generation.fetch_add(1, Ordering::Release);
+        replaced
     }
 
     /// Every hook of the point, linked or registered, as declared, with
@@ -439,12 +455,16 @@ impl<P: HookPoint> Chains<P> {
             chain.sort_by_key(|hook| hook.meta.chain_key());
             Arc::new(Chain::new(chain))
         };
+        let every_tenant = settle(&mut every.iter(), None);
+        // A tenant's empty chain is kept while the chain of every tenant has
+        // hooks: the configuration switched them off for that tenant, and
+        // its calls must not fall back to them.
         let by_tenant = own
             .iter()
             .map(|(tenant, hooks)| (*tenant, settle(&mut hooks.iter().chain(&every), Some(tenant))))
-            .filter(|(_, chain)| !chain.is_empty())
+            .filter(|(_, chain)| !chain.is_empty() || !every_tenant.is_empty())
             .collect();
-        let mut chains = Chains { every_tenant: settle(&mut every.iter(), None), by_tenant, conflicts: Vec::new() };
+        let mut chains = Chains { every_tenant, by_tenant, conflicts: Vec::new() };
         if P::SINGLE {
             chains.guard_conflicts();
         }

@@ -54,7 +54,7 @@ pub fn one_at_a_time() -> MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
     let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
     audit_to_temp();
-    agenthooks::config::clear();
+    agenthooks::config::clear().expect("the configuration clears");
     turn
 }
 

@@ -149,3 +149,32 @@ fn a_call_whose_hook_cannot_be_audited_is_refused_with_a_typed_error() {
     assert!(reason.contains("cannot create the audit log directory"), "{reason}");
     assert!(error.to_string().contains("call `agenthooks::audit::init` at start-up"), "{error}");
 }
+
+#[test]
+fn a_log_whose_last_record_is_longer_than_the_torn_tail_bound_is_continued() {
+    use std::process::Command;
+
+    use agenthooks_tests::child::{output_within, LIMIT};
+    use agenthooks_tests::tamper::{reseal, text, Seal};
+
+    const CHILD: &str = env!("CARGO_BIN_EXE_audit_child");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary directory");
+    let path = dir.path().join("audit.jsonl");
+    let one_call =
+        || output_within(Command::new(CHILD).args(["buffered", path.to_str().expect("UTF-8"), "1", "1"]), LIMIT);
+    let first = one_call();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    // The record of a call whose session id is 10 MB long, a line ending in
+    // its newline, as the writer would have written it.
+    let mut lines: Vec<String> =
+        std::fs::read_to_string(&path).expect("the log reads").lines().map(str::to_owned).collect();
+    let long_id = format!("\"session_id\":\"{}\"", "s".repeat(10 << 20));
+    lines[0] = lines[0].replace("\"session_id\":\"call-0\"", &long_id);
+    assert!(lines[0].len() as u64 > MAX_LINE);
+    reseal(&mut lines, 0, Seal::Hash, audit::GENESIS);
+    std::fs::write(&path, text(&lines)).expect("the log is rewritten");
+
+    let second = one_call();
+    assert!(second.status.success(), "the log was refused: {}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(audit::verify(&path, audit::TornTail::Reject).expect("the log verifies").lines, 2);
+}

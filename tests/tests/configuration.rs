@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agenthooks::config::{self, ConfigError, Watcher};
+use agenthooks::lifecycle::{self, Event, StreamEvent};
 use agenthooks::{hook, hookpoint, runtime, Ctx, HookError, OnFailure, Outcome, Session};
 use agenthooks_tests::{audit_lines, eventually, one_at_a_time, AgentError};
 
@@ -60,7 +61,7 @@ fn a_hook_switched_off_does_not_run_and_writes_no_line_until_switched_back_on() 
     let lines_after = audit_lines().iter().filter(|line| line.contains("\"configuration::first\"")).count();
     assert_eq!(lines_before, lines_after, "a hook switched off writes no audit line");
 
-    config::clear();
+    config::clear().expect("the configuration clears");
     assert_eq!(trail("acme"), ["first", "second"]);
 }
 
@@ -174,7 +175,7 @@ fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks(
     .unwrap();
     let plugin = runtime::hook::<Slow>("plugin::blocks").observer(|_: &Ctx<Slow>| Outcome::block("no")).unwrap();
     assert!(slow(&session("acme"), "q".into()).is_ok(), "the registered hook is switched off");
-    config::clear();
+    config::clear().expect("the configuration clears");
     assert!(matches!(slow(&session("acme"), "q".into()), Err(AgentError(HookError::Blocked(_)))));
     plugin.remove();
 }
@@ -362,4 +363,271 @@ fn the_watcher_applies_a_file_a_section_reads_when_only_that_file_changed() {
     replace(&file, "two");
     assert!(eventually(|| limit() == Some((1, "two".to_owned()))), "the edited file is applied: {:?}", limit());
     drop(watcher);
+}
+
+// --- switches that reach every way a hook runs ---------------------------------
+
+#[hookpoint(Guarded)]
+fn guarded(session: &Session) -> Result<(), AgentError> {
+    Ok(())
+}
+
+#[hook(Guarded)]
+fn refuses(_ctx: &Ctx<Guarded>) -> Outcome {
+    Outcome::block("guarded")
+}
+
+#[hook(Guarded, tenant = "acme")]
+fn acme_only(_ctx: &Ctx<Guarded>) -> Outcome {
+    Outcome::Continue
+}
+
+fn is_blocked(result: &Result<(), AgentError>) -> bool {
+    matches!(result, Err(AgentError(HookError::Blocked(_))))
+}
+
+#[test]
+fn a_hook_switched_off_for_one_tenant_does_not_run_for_it_when_no_hook_of_its_own_is_left() {
+    let _turn = one_at_a_time();
+    let applied =
+        config::apply_str("[hook.\"configuration::refuses\".tenant.globex]\nenabled = false\n", "test").unwrap();
+    assert_eq!(applied.changed, ["configuration::refuses: off for tenant globex"]);
+    assert!(guarded(&session("globex")).is_ok(), "the hook is off for globex");
+    assert!(is_blocked(&guarded(&session("acme"))), "and on for acme");
+    assert!(is_blocked(&guarded(&Session::new("no-tenant"))), "and for calls without a tenant");
+}
+
+#[test]
+fn a_tenant_the_hook_never_runs_for_is_refused_naming_the_tenants_it_runs_for() {
+    let _turn = one_at_a_time();
+    let text = "[hook.\"configuration::acme_only\"]\norder = 3\n[hook.\"configuration::acme_only\".tenant.acem]\nenabled = false\n";
+    let error = config::apply_str(text, "hooks.toml").unwrap_err();
+    match &error {
+        ConfigError::UnknownTenant { origin, line, hook, tenant, valid, .. } => {
+            assert_eq!((origin.as_str(), *line), ("hooks.toml", 3));
+            assert_eq!((hook.as_str(), tenant.as_str()), ("configuration::acme_only", "acem"));
+            assert_eq!(valid, &["acme"]);
+        }
+        other => panic!("expected an unknown tenant, got {other:?}"),
+    }
+    assert!(error.to_string().contains("never runs for tenant `acem`; it runs for `acme`"), "{error}");
+    // A hook for every tenant takes any tenant's settings.
+    config::apply_str("[hook.\"configuration::refuses\".tenant.anyone]\nenabled = false\n", "test").unwrap();
+    assert!(guarded(&session("anyone")).is_ok());
+}
+
+#[test]
+fn the_kill_switch_reaches_linked_and_registered_hooks_and_hooks_the_configuration_set() {
+    let _turn = one_at_a_time();
+    let plugin = runtime::hook::<Counted>("plugin::adds_hundred")
+        .interceptor(|ctx: &mut Ctx<Counted>| {
+            ctx.count += 100;
+            Outcome::Continue
+        })
+        .unwrap();
+    config::apply_str("[hook.\"configuration::refuses\"]\nmode = \"enforce\"\ntimeout_ms = 50\n", "test").unwrap();
+    assert_eq!(counted(&session("acme"), 0).unwrap(), 111);
+    assert!(is_blocked(&guarded(&session("acme"))));
+    config::apply_str("disable_all = true\n", "test").unwrap();
+    assert_eq!(counted(&session("acme"), 0).unwrap(), 0, "no linked or registered hook runs");
+    assert!(guarded(&session("acme")).is_ok(), "a configured hook is off too");
+    plugin.remove();
+}
+
+/// The error of the after point: `Clone`, as an after point's result must
+/// be. No hook here fails a call.
+#[derive(Clone, Debug)]
+struct FetchError;
+
+impl From<HookError> for FetchError {
+    fn from(_: HookError) -> Self {
+        FetchError
+    }
+}
+
+#[hookpoint(BeforeFetch, after = AfterFetch)]
+fn fetch(session: &Session, url: String) -> Result<String, FetchError> {
+    Ok(format!("page at {url}"))
+}
+
+#[hook(AfterFetch)]
+fn withholds(ctx: &mut Ctx<AfterFetch>) -> Outcome {
+    ctx.result = Ok("withheld".into());
+    Outcome::Continue
+}
+
+#[test]
+fn the_kill_switch_and_a_hook_switched_off_reach_an_after_point() {
+    let _turn = one_at_a_time();
+    assert_eq!(fetch(&session("acme"), "a".into()).unwrap(), "withheld");
+    config::apply_str("[hook.\"configuration::withholds\".tenant.acme]\nenabled = false\n", "test").unwrap();
+    assert_eq!(fetch(&session("acme"), "a".into()).unwrap(), "page at a");
+    assert_eq!(fetch(&session("globex"), "a".into()).unwrap(), "withheld");
+    config::apply_str("disable_all = true\n", "test").unwrap();
+    assert_eq!(fetch(&session("globex"), "a".into()).unwrap(), "page at a");
+}
+
+#[hookpoint(Vetted, compose = "run_all")]
+fn vetted(session: &Session) -> Result<(), AgentError> {
+    Ok(())
+}
+
+#[hook(Vetted)]
+fn vets(_ctx: &Ctx<Vetted>) -> Outcome {
+    Outcome::block("vetted")
+}
+
+#[hookpoint(Reviewed, compose = "parallel")]
+fn reviewed(session: &Session) -> Result<(), AgentError> {
+    Ok(())
+}
+
+#[hook(Reviewed)]
+fn reviews(_ctx: &Ctx<Reviewed>) -> Outcome {
+    Outcome::block("reviewed")
+}
+
+#[test]
+fn the_kill_switch_and_a_hook_switched_off_reach_run_all_and_parallel_points() {
+    let _turn = one_at_a_time();
+    assert!(is_blocked(&vetted(&session("acme"))) && is_blocked(&reviewed(&session("acme"))));
+    let off = "[hook.\"configuration::vets\".tenant.acme]\nenabled = false\n[hook.\"configuration::reviews\".tenant.acme]\nenabled = false\n";
+    config::apply_str(off, "test").unwrap();
+    assert!(vetted(&session("acme")).is_ok() && reviewed(&session("acme")).is_ok());
+    assert!(is_blocked(&vetted(&session("globex"))) && is_blocked(&reviewed(&session("globex"))));
+    config::apply_str("disable_all = true\n", "test").unwrap();
+    assert!(vetted(&session("globex")).is_ok() && reviewed(&session("globex")).is_ok());
+}
+
+#[hook(StreamEvent, tenant = "streaming")]
+fn censors(ctx: &mut Ctx<StreamEvent>) -> Outcome {
+    ctx.data = "censored".into();
+    Outcome::Continue
+}
+
+#[test]
+fn the_kill_switch_and_a_hook_switched_off_reach_an_open_stream() {
+    let _turn = one_at_a_time();
+    let streaming = session("streaming");
+    let mut stream = lifecycle::stream(&streaming).unwrap();
+    let shown = |stream: &mut lifecycle::EventStream<'_>| {
+        let event = stream.event(Event::new("text_delta", "hello")).unwrap().next().unwrap();
+        event.data.as_str().unwrap().to_owned()
+    };
+    assert_eq!(shown(&mut stream), "censored");
+    config::apply_str("disable_all = true\n", "test").unwrap();
+    assert_eq!(shown(&mut stream), "hello", "the kill switch reaches the open stream");
+    config::apply_str("disable_all = false\n", "test").unwrap();
+    assert_eq!(shown(&mut stream), "censored", "and so does switching it back");
+    config::apply_str("[hook.\"configuration::censors\"]\nenabled = false\n", "test").unwrap();
+    assert_eq!(shown(&mut stream), "hello", "a hook switched off leaves the open stream");
+    stream.finish().unwrap();
+}
+
+// --- applications at once, and files that are not what they seem -------------------
+
+/// Set while an application's `[pause]` section is being prepared, and
+/// cleared to let it go on.
+static PAUSED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+static RESUME: std::sync::Condvar = std::sync::Condvar::new();
+
+#[derive(serde::Deserialize)]
+struct Pause {
+    #[serde(default)]
+    wait: bool,
+}
+
+/// Waits, when the section says `wait = true`, until the test resumes it.
+fn prepare_pause(input: &config::SectionInput<'_>) -> Result<config::Commit, config::SectionError> {
+    let Pause { wait } = input.settings()?;
+    if wait {
+        let mut paused = PAUSED.lock().unwrap();
+        *paused = true;
+        RESUME.notify_all();
+        while *paused {
+            paused = RESUME.wait(paused).unwrap();
+        }
+    }
+    Ok(config::Commit::new(|| {}))
+}
+
+agenthooks::config_section!("pause", prepare_pause);
+
+#[test]
+fn of_two_applications_at_once_the_one_that_read_the_file_last_installs_last() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hooks.toml");
+    // The first application reads this, then waits in its section.
+    replace(&path, "[pause]\nwait = true\n[hook.\"configuration::first\"]\nenabled = false\n");
+    let older = std::thread::spawn({
+        let path = path.clone();
+        move || config::apply_file(&path)
+    });
+    let mut paused = PAUSED.lock().unwrap();
+    while !*paused {
+        paused = RESUME.wait(paused).unwrap();
+    }
+    drop(paused);
+    // The file changes while the first application is under way, and a
+    // second application reads it.
+    replace(&path, "[hook.\"configuration::second\"]\nenabled = false\n");
+    let newer = std::thread::spawn({
+        let path = path.clone();
+        move || config::apply_file(&path)
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    *PAUSED.lock().unwrap() = false;
+    RESUME.notify_all();
+    older.join().unwrap().unwrap();
+    newer.join().unwrap().unwrap();
+    assert_eq!(trail("acme"), ["first"], "the newest file is in force");
+}
+
+#[cfg(unix)]
+fn fifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    assert!(status.success(), "a FIFO is made");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_configuration_or_a_file_it_names_is_refused_unread() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, pipe) = (dir.path().join("hooks.toml"), dir.path().join("limits.fifo"));
+    fifo(&pipe);
+    match config::apply_file(&pipe) {
+        Err(ConfigError::NotAFile { section: None, path, kind: agenthooks::audit::FileKind::Fifo }) => {
+            assert_eq!(path, pipe);
+        }
+        other => panic!("expected NotAFile, got {other:?}"),
+    }
+    assert!(matches!(Watcher::start(&pipe, Duration::from_millis(5)), Err(ConfigError::NotAFile { .. })));
+    std::fs::write(&path, "[limits]\nmax = 1\nfile = \"limits.fifo\"\n").unwrap();
+    match config::apply_file(&path) {
+        Err(error @ ConfigError::NotAFile { section: Some(_), .. }) => {
+            assert!(
+                error.to_string().contains("(named in section `[limits]`) is a FIFO (named pipe), not a regular file"),
+                "{error}"
+            );
+        }
+        other => panic!("expected NotAFile, got {other:?}"),
+    }
+    assert_eq!(limit(), None, "the section was not committed");
+}
+
+#[test]
+fn a_file_larger_than_any_configuration_is_refused() {
+    let _turn = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hooks.toml");
+    let mut text = "# padding\n".repeat(usize::try_from(config::MAX_FILE_BYTES).unwrap() / 10);
+    text.push_str("disable_all = true\n");
+    std::fs::write(&path, &text).unwrap();
+    match config::apply_file(&path) {
+        Err(ConfigError::TooLarge { section: None, limit, .. }) => assert_eq!(limit, config::MAX_FILE_BYTES),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    assert!(is_blocked(&guarded(&session("acme"))), "the kill switch was not applied");
 }

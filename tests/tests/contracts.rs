@@ -113,7 +113,7 @@ fn a_hook_switched_off_by_the_configuration_leaves_its_tenant_one_enabled_hook()
     config::apply_str("[hook.\"contracts::acme_small\".tenant.acme]\nenabled = false\n", "test").unwrap();
     assert_eq!(choose_model(&session("acme"), "default".into()), Ok("large".to_owned()));
 
-    config::clear();
+    config::clear().expect("the configuration clears");
     assert!(matches!(choose_model(&session("acme"), "default".into()), Err(HookError::Blocked(_))));
     assert!(matches!(agenthooks::verify_linked(), Err(LinkError::SingleHookConflict { .. })));
 }

@@ -239,3 +239,53 @@ fn a_stream_hook_that_notes_lets_the_event_through_and_its_note_is_audited() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!((field(&lines[0], "hook.status"), field(&lines[0], "hook.message")), ("ok", "tool call seen: search"));
 }
+
+/// The data of what `stream` makes of one text delta, `hello`.
+fn shown(stream: &mut lifecycle::EventStream<'_>) -> Result<Vec<Value>, HookError> {
+    Ok(stream.event(Event::new("text_delta", "hello"))?.map(|event| event.data).collect())
+}
+
+#[test]
+fn a_hook_registered_or_removed_while_a_stream_is_open_reaches_its_next_event() {
+    audit_to_temp();
+    let session = Session::new("stream-follows").with_tenant("follows");
+    let mut stream = lifecycle::stream(&session).unwrap();
+    assert_eq!(shown(&mut stream).unwrap(), [json!("hello")]);
+    let shouting = runtime::hook::<StreamEvent>("plugin::shouts")
+        .tenant("follows")
+        .interceptor(|ctx: &mut Ctx<StreamEvent>| {
+            ctx.data = json!(ctx.data.as_str().unwrap_or_default().to_uppercase());
+            Outcome::Continue
+        })
+        .unwrap();
+    assert_eq!(shown(&mut stream).unwrap(), [json!("HELLO")], "a hook registered reaches the open stream");
+    assert_eq!(shown(&mut stream).unwrap(), [json!("HELLO")]);
+    shouting.remove();
+    assert_eq!(shown(&mut stream).unwrap(), [json!("hello")], "a hook removed leaves the open stream");
+    stream.finish().unwrap();
+    let passes: Vec<String> =
+        lines_of("stream-follows").into_iter().filter(|line| line.contains("\"plugin::shouts\"")).collect();
+    assert_eq!(passes.len(), 2, "each event the hook changed is audited: {passes:?}");
+}
+
+#[test]
+fn a_stream_a_hook_blocked_refuses_every_later_event() {
+    audit_to_temp();
+    let session = Session::new("stream-ends").with_tenant("ends");
+    let blocking = runtime::hook::<StreamEvent>("plugin::blocks_secrets")
+        .tenant("ends")
+        .matching("kind", "secret")
+        .observer(|_: &Ctx<StreamEvent>| Outcome::block("a secret"))
+        .unwrap();
+    let mut stream = lifecycle::stream(&session).unwrap();
+    assert_eq!(shown(&mut stream).unwrap(), [json!("hello")]);
+    let blocked = stream.event(Event::new("secret", "hunter2")).unwrap_err();
+    assert!(matches!(&blocked, HookError::Blocked(_)), "{blocked:?}");
+    assert_eq!(shown(&mut stream).unwrap_err(), blocked, "a later event is refused with the same error");
+    let mut forwarded = Vec::new();
+    assert_eq!(stream.forward(Event::new("text_delta", "more"), |event| forwarded.push(event)).unwrap_err(), blocked);
+    assert!(forwarded.is_empty(), "nothing is forwarded after the block");
+    blocking.remove();
+    assert_eq!(shown(&mut stream).unwrap_err(), blocked, "removing the hook does not reopen the stream");
+    stream.finish().unwrap();
+}

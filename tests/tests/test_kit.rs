@@ -139,7 +139,7 @@ fn explain_says_which_hooks_run_in_which_order_and_why_the_others_do_not() {
     )
     .unwrap();
     let configured = verdicts("globex");
-    config::clear();
+    config::clear().expect("the configuration clears");
     assert_eq!(
         configured,
         [

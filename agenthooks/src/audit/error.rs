@@ -156,7 +156,16 @@ pub enum FileKind {
 
 impl FileKind {
     /// What `file_type` is, or `None` for a regular file.
-    pub(crate) fn of(file_type: FileType) -> Option<Self> {
+    ///
+    /// ```
+    /// use agenthooks::audit::FileKind;
+    ///
+    /// let dir = std::env::temp_dir();
+    /// let kind = FileKind::of(std::fs::metadata(&dir)?.file_type());
+    /// assert_eq!(kind, Some(FileKind::Directory));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn of(file_type: FileType) -> Option<Self> {
         #[cfg(unix)]
         use std::os::unix::fs::FileTypeExt as _;
         if file_type.is_file() {
@@ -338,8 +347,19 @@ pub enum VerifyError {
         /// The line, counted from 1.
         line: u64,
     },
-    /// A line near the end is longer than any line of an audit log.
-    #[error("`{}` has a line longer than {limit} bytes near its end, longer than any audit record: it is not an audit log", path.display())]
+    /// The path names something other than a regular file: a directory,
+    /// a FIFO (which would block the reader until something writes to
+    /// it), a device. Nothing was read.
+    #[error("`{}` is {kind}, not a regular file: an audit log is a regular file; give its path", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What the path is.
+        kind: FileKind,
+    },
+    /// The file ends in more bytes without a newline than any line of an
+    /// audit log holds ([`MAX_LINE`](super::MAX_LINE)).
+    #[error("`{}` ends in more than {limit} bytes without a newline, longer than any audit record: it is not an audit log", path.display())]
     LineTooLong {
         /// The file.
         path: PathBuf,
@@ -349,11 +369,18 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    /// Whether the log could not be checked at all (unreadable, keyed with
-    /// no key given, a bad checkpoints file), rather than checked and found
+    /// Whether the log could not be checked at all (unreadable, not a
+    /// regular file, keyed with no key given, a bad checkpoints file),
+    /// rather than checked and found
     /// wanting.
     pub fn is_unchecked(&self) -> bool {
-        matches!(self, VerifyError::Read { .. } | VerifyError::KeyRequired { .. } | VerifyError::BadCheckpoint { .. })
+        matches!(
+            self,
+            VerifyError::Read { .. }
+                | VerifyError::NotAFile { .. }
+                | VerifyError::KeyRequired { .. }
+                | VerifyError::BadCheckpoint { .. }
+        )
     }
 
     /// The number of the first bad line, when a line is at fault.
@@ -362,6 +389,7 @@ impl VerifyError {
             VerifyError::Tampered { line, .. } | VerifyError::TornTail { line, .. } => Some(*line),
             VerifyError::CheckpointMismatch { seq, .. } => Some(*seq),
             VerifyError::Read { .. }
+            | VerifyError::NotAFile { .. }
             | VerifyError::LineTooLong { .. }
             | VerifyError::KeyRequired { .. }
             | VerifyError::WrongKey { .. }

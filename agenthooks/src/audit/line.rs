@@ -49,14 +49,16 @@ use crate::{Changed, Execution, HookMeta, Session, Status};
 /// character boundary and says how much was cut.
 pub const MAX_MESSAGE: usize = 2048;
 
-/// The longest line, torn or whole, that reading the end of a log accepts,
-/// in bytes (1 MiB): [`init`](super::init) refuses a log that ends in more
-/// bytes without a newline ([`AuditError::LineTooLong`](super::AuditError))
-/// rather than reading them all, and [`tail`](super::tail) one with a longer
-/// line near its end. A line holds a message of at most [`MAX_MESSAGE`]
+/// The longest torn tail (bytes after a log's last newline) that reading
+/// the end of a log accepts, in bytes (1 MiB): [`init`](super::init)
+/// refuses a log that ends in more bytes without a newline
+/// ([`AuditError::LineTooLong`](super::AuditError)) rather than reading them
+/// all, and so does [`tail`](super::tail). A complete line is read whole
+/// whatever its length: a line holds a message of at most [`MAX_MESSAGE`]
 /// bytes (at most six times that once escaped) and the caller's
 /// identifiers, far below this bound unless a session, trace or tenant id is
-/// itself near a megabyte.
+/// itself near a megabyte, and a log whose last record is that long is
+/// still continued.
 pub const MAX_LINE: u64 = 1 << 20;
 
 /// One hook execution, as the calling thread hands it to the writer: no

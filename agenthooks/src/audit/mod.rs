@@ -141,7 +141,8 @@ pub use export::{CHECKPOINT_EVENT, RECORD_EVENT};
 pub use line::{Entry, MAX_LINE, MAX_MESSAGE};
 pub use log::{flush, init, path, AuditGuard};
 pub(crate) use log::{ready, record};
-pub use read::{tail, verify, verify_with, TornLine, TornTail, Verified, VerifyOptions};
+pub(crate) use read::{open_regular, NotOpened};
+pub use read::{open_regular_file, tail, verify, verify_with, TornLine, TornTail, Verified, VerifyOptions};
 
 /// Hands one execution's record to the log, as the executor does after a
 /// hook runs. Not an API: it exists only with the `bench-internals` feature,

@@ -5,19 +5,23 @@
 //!
 //! `verify` and `tail` read a snapshot: the file's length is taken under a
 //! shared lock, so a batch a writer is appending is either wholly in view or
-//! not at all. Reading a file's end is linear in the bytes read and bounded:
-//! a line in view longer than [`MAX_LINE`] stops it with an error instead of
-//! reading on.
+//! not at all. A path that is not a regular file (a FIFO, which would block
+//! the reader, a directory, a device) is refused unread
+//! ([`VerifyError::NotAFile`]). Reading a file's end is linear in the bytes
+//! read and bounded: a torn tail (bytes after the last newline) longer than
+//! [`MAX_LINE`] stops it with an error instead of reading on. A complete
+//! line is read whole whatever its length: the writer wrote it, and a chain
+//! goes on from it.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::chain::{check, is_keyed, prev_of, ChainKey, Link};
 use super::line::MAX_LINE;
-use super::{Checkpoint, Tamper, VerifyError};
+use super::{Checkpoint, FileKind, Tamper, VerifyError};
 
 /// What [`verify`] does with a last line that has no newline.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -145,7 +149,7 @@ pub fn verify(path: &Path, torn_tail: TornTail) -> Result<Verified, VerifyError>
 /// [`VerifyError::CutAfterCheckpoint`].
 pub fn verify_with(path: &Path, options: &VerifyOptions) -> Result<Verified, VerifyError> {
     let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
-    let (file, len) = snapshot(path).map_err(read_error)?;
+    let (file, len) = snapshot(path)?;
     let mut reader = BufReader::with_capacity(1 << 16, file.take(len));
     let shipped: BTreeMap<u64, &str> =
         options.checkpoints.iter().map(|checkpoint| (checkpoint.seq, checkpoint.hash.as_str())).collect();
@@ -215,11 +219,13 @@ fn check_mode(first: &[u8], key: Option<&ChainKey>) -> Result<(), VerifyError> {
 
 /// The last `count` complete lines of the log at `path`, oldest first, for
 /// a person to read (see [`Entry`](super::Entry) to parse and print one).
-/// They are not verified. Fails with [`VerifyError::LineTooLong`] on a line
-/// in view longer than [`MAX_LINE`](super::MAX_LINE).
+/// They are not verified. Fails with [`VerifyError::LineTooLong`] when the
+/// file ends in more than [`MAX_LINE`](super::MAX_LINE) bytes without a
+/// newline, and with [`VerifyError::NotAFile`] on a FIFO, a directory or a
+/// device.
 pub fn tail(path: &Path, count: usize) -> Result<Vec<String>, VerifyError> {
     let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
-    let (file, len) = snapshot(path).map_err(read_error)?;
+    let (file, len) = snapshot(path)?;
     let tail = last_lines(&file, len, count).map_err(|error| match error {
         TailError::Io(source) => read_error(source),
         TailError::TooLong => VerifyError::LineTooLong { path: path.to_owned(), limit: MAX_LINE },
@@ -229,12 +235,64 @@ pub fn tail(path: &Path, count: usize) -> Result<Vec<String>, VerifyError> {
 
 /// The file at `path` and its length, read under a shared lock so that no
 /// batch is half in view.
-fn snapshot(path: &Path) -> io::Result<(File, u64)> {
-    let file = File::open(path)?;
-    file.lock_shared()?;
+fn snapshot(path: &Path) -> Result<(File, u64), VerifyError> {
+    let read_error = |source| VerifyError::Read { path: path.to_owned(), source };
+    let file = open_regular(path).map_err(|error| error.into_verify_error(path))?;
+    file.lock_shared().map_err(read_error)?;
     let len = file.metadata().map(|metadata| metadata.len());
-    file.unlock()?;
-    Ok((file, len?))
+    file.unlock().map_err(read_error)?;
+    Ok((file, len.map_err(read_error)?))
+}
+
+/// Opens the file at `path` for reading, refusing what is not a regular
+/// file (see [`VerifyError::NotAFile`]) without blocking on it: a FIFO is
+/// opened without waiting for a writer, then refused.
+///
+/// ```
+/// use agenthooks::audit::{self, VerifyError};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// assert!(matches!(audit::open_regular_file(dir.path()), Err(VerifyError::NotAFile { .. })));
+/// ```
+pub fn open_regular_file(path: &Path) -> Result<File, VerifyError> {
+    open_regular(path).map_err(|error| error.into_verify_error(path))
+}
+
+/// Why [`open_regular`] opened nothing.
+#[derive(Debug)]
+pub(crate) enum NotOpened {
+    /// The system refused to open it, or to say what it is.
+    Io(io::Error),
+    /// It is not a regular file.
+    NotAFile(FileKind),
+}
+
+impl NotOpened {
+    fn into_verify_error(self, path: &Path) -> VerifyError {
+        match self {
+            NotOpened::Io(source) => VerifyError::Read { path: path.to_owned(), source },
+            NotOpened::NotAFile(kind) => VerifyError::NotAFile { path: path.to_owned(), kind },
+        }
+    }
+}
+
+/// [`open_regular_file`], with the reason as the caller words it.
+pub(crate) fn open_regular(path: &Path) -> Result<File, NotOpened> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Opening a FIFO for reading waits for a writer unless non-blocking;
+        // on a regular file the flag changes nothing.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(NotOpened::Io)?;
+    let file_type = file.metadata().map_err(NotOpened::Io)?.file_type();
+    match FileKind::of(file_type) {
+        Some(kind) => Err(NotOpened::NotAFile(kind)),
+        None => Ok(file),
+    }
 }
 
 /// The end of a log file: its last complete lines and its torn tail.
@@ -250,7 +308,7 @@ pub(crate) struct Tail {
 #[derive(Debug)]
 pub(crate) enum TailError {
     Io(io::Error),
-    /// A line in view, or the torn tail, is longer than [`MAX_LINE`].
+    /// The torn tail is longer than [`MAX_LINE`].
     TooLong,
 }
 
@@ -265,16 +323,16 @@ impl From<io::Error> for TailError {
 ///
 /// Linear in the bytes read: each chunk is read once and searched once, and
 /// the lines are assembled once at the end. Fails with
-/// [`TailError::TooLong`] as soon as a line in view, or the torn tail, is
-/// longer than [`MAX_LINE`], having read at most one chunk more than that.
+/// [`TailError::TooLong`] as soon as the torn tail is longer than
+/// [`MAX_LINE`], having read at most one chunk more than that. Complete
+/// lines are read whole, however long.
 pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> Result<Tail, TailError> {
     const CHUNK: u64 = 64 * 1024;
     // Read backwards: the chunk at the file's end first.
     let mut chunks: Vec<Vec<u8>> = Vec::new();
     let mut start = len;
-    // The newline that ends the earliest line in view (or the file's end),
-    // and how many newlines are in view.
-    let (mut boundary, mut newlines) = (len, 0);
+    // How many newlines are in view.
+    let mut newlines = 0;
     // `count` lines are whole once `count + 1` newlines are in view (the
     // last one ends the torn tail, if any), or the start of the file is.
     while start > 0 && newlines <= count {
@@ -284,18 +342,18 @@ pub(crate) fn last_lines(mut file: &File, len: u64, count: usize) -> Result<Tail
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut chunk)?;
         for at in memchr::memrchr_iter(b'\n', &chunk) {
-            let newline = start + at as u64;
-            if boundary - newline - 1 > MAX_LINE {
+            // The last newline ends the complete lines: what follows is
+            // the torn tail.
+            if newlines == 0 && len - (start + at as u64) - 1 > MAX_LINE {
                 return Err(TailError::TooLong);
             }
-            boundary = newline;
             newlines += 1;
             if newlines > count {
                 break;
             }
         }
         chunks.push(chunk);
-        if newlines <= count && boundary - start > MAX_LINE {
+        if newlines == 0 && len - start > MAX_LINE {
             return Err(TailError::TooLong);
         }
     }
@@ -342,14 +400,14 @@ mod tests {
     }
 
     #[test]
-    fn a_line_longer_than_any_record_stops_the_reading() {
+    fn a_torn_tail_longer_than_any_record_stops_the_reading() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("log");
         let long = "x".repeat(usize::try_from(MAX_LINE).expect("fits") + 1);
         for (text, count) in [
-            (format!("a\n{long}"), 0),      // a torn tail
-            (format!("a\n{long}\nb\n"), 2), // a line in view
-            (long.clone(), 0),              // no newline at all
+            (format!("a\n{long}"), 0), // a torn tail
+            (format!("a\n{long}"), 3), // a torn tail, more lines asked for
+            (long.clone(), 0),         // no newline at all
         ] {
             std::fs::write(&path, &text).expect("the file is written");
             let file = File::open(&path).expect("the file opens");
@@ -361,5 +419,24 @@ mod tests {
         let file = File::open(&path).expect("the file opens");
         let tail = last_lines(&file, text.len() as u64, 1).expect("the file reads");
         assert_eq!((tail.lines, tail.torn.len() as u64), (vec![b"a".to_vec()], MAX_LINE));
+    }
+
+    #[test]
+    fn complete_lines_longer_than_the_torn_tail_bound_are_read_whole() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("log");
+        let long = "x".repeat(10 << 20);
+        for (text, count, expected) in [
+            (format!("a\n{long}\n"), 1, vec![long.as_str()]),
+            (format!("a\n{long}\nb\n"), 2, vec![long.as_str(), "b"]),
+            (format!("{long}\nb\ntorn"), 5, vec![long.as_str(), "b"]),
+        ] {
+            std::fs::write(&path, &text).expect("the file is written");
+            let file = File::open(&path).expect("the file opens");
+            let tail = last_lines(&file, text.len() as u64, count).expect("the file reads");
+            let lines: Vec<&[u8]> = tail.lines.iter().map(Vec::as_slice).collect();
+            let expected: Vec<&[u8]> = expected.into_iter().map(str::as_bytes).collect();
+            assert_eq!(lines, expected);
+        }
     }
 }

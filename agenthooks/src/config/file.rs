@@ -1,14 +1,17 @@
-//! The configuration file: its TOML form, and the typed errors of a file
-//! that cannot be read or does not say something valid.
+//! The configuration file: its TOML form, how it and the files its
+//! sections name are read, and the typed errors of a file that cannot be
+//! read or does not say something valid.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::hook::MAX_TIMEOUT_MS;
+use crate::audit::{AuditError, FileKind};
+use crate::hook::{HookMeta, MAX_TIMEOUT_MS};
 use crate::policy::Mode;
 
 /// A configuration file, as written.
@@ -40,7 +43,7 @@ pub(super) struct Settings {
     pub(super) mode: Option<ModeName>,
     /// Settings for one tenant's calls, over the hook's own; only at the
     /// hook's level.
-    pub(super) tenant: Option<Spanned<BTreeMap<String, Settings>>>,
+    pub(super) tenant: Option<Spanned<BTreeMap<Spanned<String>, Settings>>>,
 }
 
 /// A mode as the file spells it.
@@ -97,6 +100,116 @@ impl File {
         }
         Ok((file, tables))
     }
+}
+
+impl File {
+    /// Refuses tenant settings for a tenant `hook` can never run for (not
+    /// its declared tenant, not in its crate's binding): most likely a
+    /// misspelt name, which would otherwise configure nothing. A hook that
+    /// runs for every tenant takes any name; one the file names but no
+    /// hook has is reported as unknown instead.
+    pub(super) fn check_tenants(
+        &self,
+        hooks: &[(&'static HookMeta, Option<Vec<&'static str>>)],
+        text: &str,
+        source: &str,
+    ) -> Result<(), ConfigError> {
+        for (path, settings) in &self.hook {
+            let Some(tenants) = &settings.tenant else { continue };
+            let named: Vec<&Option<Vec<&str>>> =
+                hooks.iter().filter(|(hook, _)| hook.path == *path).map(|(_, runs_for)| runs_for).collect();
+            if named.is_empty() || named.iter().any(|runs_for| runs_for.is_none()) {
+                continue;
+            }
+            let mut valid: Vec<&str> = named.into_iter().flatten().flatten().copied().collect();
+            valid.sort_unstable();
+            valid.dedup();
+            if let Some(tenant) = tenants.get_ref().keys().find(|tenant| !valid.contains(&tenant.get_ref().as_str())) {
+                let (line, column) = position(text, tenant.span().start);
+                return Err(ConfigError::UnknownTenant {
+                    origin: source.to_owned(),
+                    line,
+                    column,
+                    hook: path.clone(),
+                    tenant: tenant.get_ref().clone(),
+                    valid: valid.into_iter().map(str::to_owned).collect(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The largest file the configuration reads, itself or one its sections
+/// name (16 MiB): a larger one is refused unread
+/// ([`ConfigError::TooLarge`]).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Why a file the configuration reads was not read.
+#[derive(Debug)]
+pub(super) enum ReadError {
+    Io(io::Error),
+    Refused(Refused),
+}
+
+/// Why a file the configuration reads was refused unread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Refused {
+    NotAFile(FileKind),
+    TooLarge,
+}
+
+impl ReadError {
+    /// The error that refuses the configuration file at `path`.
+    pub(super) fn into_config_error(self, path: &Path) -> ConfigError {
+        match self {
+            ReadError::Io(error) => ConfigError::Read { path: path.to_owned(), error },
+            ReadError::Refused(refused) => refused.into_config_error(None, path),
+        }
+    }
+}
+
+impl Refused {
+    /// The error of the file at `path`, read for `section` (`None`: the
+    /// configuration file itself).
+    pub(super) fn into_config_error(self, section: Option<&str>, path: &Path) -> ConfigError {
+        let (section, path) = (section.map(str::to_owned), path.to_owned());
+        match self {
+            Refused::NotAFile(kind) => ConfigError::NotAFile { section, path, kind },
+            Refused::TooLarge => ConfigError::TooLarge { section, path, limit: MAX_FILE_BYTES },
+        }
+    }
+}
+
+/// Who names a refused file, for its error: nothing for the
+/// configuration file itself.
+fn named_by(section: Option<&str>) -> String {
+    section.map(|section| format!(" (named in section `[{section}]`)")).unwrap_or_default()
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(error) => write!(f, "{error}"),
+            ReadError::Refused(Refused::NotAFile(kind)) => write!(f, "it is {kind}, not a regular file"),
+            ReadError::Refused(Refused::TooLarge) => write!(f, "it is larger than {MAX_FILE_BYTES} bytes"),
+        }
+    }
+}
+
+/// The text of the file at `path`: a regular file of at most
+/// [`MAX_FILE_BYTES`]. A FIFO is refused without waiting for a writer.
+pub(super) fn read(path: &Path) -> Result<String, ReadError> {
+    let file = crate::audit::open_regular(path).map_err(|error| match error {
+        crate::audit::NotOpened::Io(error) => ReadError::Io(error),
+        crate::audit::NotOpened::NotAFile(kind) => ReadError::Refused(Refused::NotAFile(kind)),
+    })?;
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(ReadError::Io)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::Refused(Refused::TooLarge));
+    }
+    Ok(text)
 }
 
 /// The top-level tables of a file that are not the hook settings', by name:
@@ -166,6 +279,63 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// The configuration file, or a file one of its sections names, is
+    /// not a regular file: a FIFO (which would block the reader), a
+    /// directory, a device. Nothing was read: name a regular file.
+    #[error("`{}`{} is {kind}, not a regular file; name a regular file; the previous configuration stays in force", path.display(), named_by(section.as_deref()))]
+    NotAFile {
+        /// The section whose table names the file; `None` for the
+        /// configuration file itself.
+        section: Option<String>,
+        /// The file's path.
+        path: PathBuf,
+        /// What the path is.
+        kind: FileKind,
+    },
+    /// The configuration file, or a file one of its sections names, is
+    /// larger than [`MAX_FILE_BYTES`]: it is not the file meant, or was
+    /// damaged. Nothing past the limit was read.
+    #[error("`{}`{} is larger than {limit} bytes, larger than the configuration reads; name the right file; the previous configuration stays in force", path.display(), named_by(section.as_deref()))]
+    TooLarge {
+        /// The section whose table names the file; `None` for the
+        /// configuration file itself.
+        section: Option<String>,
+        /// The file's path.
+        path: PathBuf,
+        /// The largest file read, in bytes.
+        limit: u64,
+    },
+    /// Tenant settings name a tenant the hook never runs for: not its
+    /// declared tenant, nor one its crate is bound to. The name is most
+    /// likely misspelt; use one of `valid`.
+    #[error("{origin}:{line}:{column}: hook `{hook}` never runs for tenant `{tenant}`; it runs for {}; the previous configuration stays in force", if valid.is_empty() { "no tenant in this binary".to_owned() } else { valid.iter().map(|tenant| format!("`{tenant}`")).collect::<Vec<_>>().join(", ") })]
+    UnknownTenant {
+        /// The file's path, or what the text came from.
+        origin: String,
+        /// The line of the tenant's settings, from 1.
+        line: usize,
+        /// The column of the tenant's settings, from 1.
+        column: usize,
+        /// The hook, by its path.
+        hook: String,
+        /// The tenant as the file spells it.
+        tenant: String,
+        /// The tenants the hook runs for, sorted (none when it runs for
+        /// no call in this binary).
+        valid: Vec<String>,
+    },
+    /// The audit log could not record the configuration, so it was not
+    /// applied: a switch that is not recorded must not take effect. The
+    /// previous configuration stays in force; fix the audit log (see the
+    /// error) and apply it again.
+    #[error("the configuration sha256:{digest} was not applied: the audit log could not record it: {error}; the previous configuration stays in force")]
+    Unrecorded {
+        /// The SHA-256 digest of the configuration's text, in hex.
+        digest: String,
+        /// Why the audit log could not take the record.
+        #[source]
+        error: AuditError,
+    },
     /// A section another crate reads (such as `[cedar]`) is invalid, or a
     /// file it names cannot be read or is invalid: fix it at the place
     /// given, in the configuration file or in the file named.
@@ -200,15 +370,14 @@ mod tests {
 
     #[test]
     fn a_file_parses_into_its_settings() {
-        let (file, _) = File::parse(
-            "disable_crates = [\"globex_hooks\"]\n[hook.\"acme::eu_only\"]\nenabled = false\ntimeout_ms = 20\n[hook.\"acme::eu_only\".tenant.acme]\nmode = \"shadow\"\n",
-            "hooks.toml",
-        )
-        .unwrap();
+        let text = "disable_crates = [\"globex_hooks\"]\n[hook.\"acme::eu_only\"]\nenabled = false\ntimeout_ms = 20\n[hook.\"acme::eu_only\".tenant.acme]\nmode = \"shadow\"\n";
+        let (file, _) = File::parse(text, "hooks.toml").unwrap();
         assert_eq!(file.disable_crates[0].get_ref(), "globex_hooks");
         let settings = &file.hook["acme::eu_only"];
         assert_eq!((settings.enabled, settings.timeout_ms.as_ref().map(|t| *t.get_ref())), (Some(false), Some(20)));
         assert_eq!(settings.tenant.as_ref().unwrap().get_ref()["acme"].mode, Some(ModeName::Shadow));
+        let tenant = settings.tenant.as_ref().unwrap().get_ref().keys().next().unwrap();
+        assert_eq!(position(text, tenant.span().start), (5, 30), "a tenant's settings are found by its name");
     }
 
     #[test]

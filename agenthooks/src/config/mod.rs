@@ -35,7 +35,31 @@
 //! Every configuration applied or refused is an audit line of its own
 //! (`hook.impl` = `agenthooks::config::apply`): the file's SHA-256 digest,
 //! where it came from, what changed, and the files its sections read, each
-//! with its digest.
+//! with its digest. A configuration takes effect only once the audit log
+//! has taken its line: when the log cannot (it could not start, or has
+//! stopped), the configuration is refused with
+//! [`ConfigError::Unrecorded`] and the one in force stays, so that no
+//! switch, the kill switch above all, is ever in force unrecorded.
+//!
+//! Applications happen one at a time, each reading its files under the
+//! same lock it installs under: of two at once, the one that read last
+//! installs last, so the newest content of a file wins. The files read
+//! (the configuration and those its sections name) must be regular files
+//! of at most [`MAX_FILE_BYTES`]: a FIFO, which would block the reader, a
+//! directory or a device is refused unread ([`ConfigError::NotAFile`]), as
+//! is a larger file ([`ConfigError::TooLarge`]).
+//!
+//! Tenant settings (`[hook."…".tenant.globex]`) must name a tenant the
+//! hook can run for: its declared tenant, or one its crate is bound to.
+//! Any other name, most likely misspelt, is refused with
+//! [`ConfigError::UnknownTenant`], which lists the tenants the hook runs
+//! for. A hook switched off for one tenant runs for none of that tenant's
+//! calls, whatever other hooks remain for it.
+//!
+//! A switch reaches every way a hook runs from the next call on: linked
+//! and registered hooks, before and after points, every composition, and
+//! streams already open (see [`lifecycle::stream`](crate::lifecycle::stream)).
+//! A call already under way finishes with the configuration it began with.
 //!
 //! # Sections other crates read
 //!
@@ -71,10 +95,12 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-pub use file::ConfigError;
+pub use file::{ConfigError, MAX_FILE_BYTES};
 pub use section::{Commit, Prepare, Section, SectionError, SectionFile, SectionInput};
 pub use watch::{Watcher, CONFIG_ENV};
 
+use crate::audit::AuditError;
+use crate::link::Reach;
 use crate::policy::Mode;
 use crate::{intern, HookKind, HookMeta, Session, Status};
 use file::{File, Settings};
@@ -117,7 +143,7 @@ impl Config {
     /// The tenants the file gives settings of their own for `hook`.
     pub(crate) fn tenants_of(&self, hook: &HookMeta) -> impl Iterator<Item = &str> {
         let tenants = self.file.hook.get(hook.path).and_then(|settings| settings.tenant.as_ref());
-        tenants.into_iter().flat_map(|tenants| tenants.get_ref().keys().map(String::as_str))
+        tenants.into_iter().flat_map(|tenants| tenants.get_ref().keys().map(|tenant| tenant.get_ref().as_str()))
     }
 }
 
@@ -171,9 +197,17 @@ pub struct Applied {
 
 /// Reads the file at `path` and applies it; see [`apply_str`]. Relative
 /// paths in its sections are read from the file's directory.
+///
+/// The file is read under the lock that serialises configuration changes:
+/// of two applies at once, the one that read its file last installs last,
+/// so the newest content of the file wins. A path that is not a regular
+/// file (a FIFO, a directory, a device), or a file larger than
+/// [`MAX_FILE_BYTES`], is refused unread ([`ConfigError::NotAFile`],
+/// [`ConfigError::TooLarge`]).
 pub fn apply_file(path: impl AsRef<Path>) -> Result<Applied, ConfigError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read { path: path.to_owned(), error })?;
+    let _applying = applying();
+    let text = file::read(path).map_err(|error| error.into_config_error(path))?;
     apply_in(&text, &path.display().to_string(), dir_of(path)).0
 }
 
@@ -187,19 +221,45 @@ fn dir_of(path: &Path) -> &Path {
 /// force; relative paths in its sections are read from the current
 /// directory. Refused whole when it does not parse or says something
 /// invalid, or one of its sections is; the refusal is an audit line too.
+///
+/// A configuration takes effect only once its audit line is written: when
+/// the audit log cannot take it, the configuration is refused
+/// ([`ConfigError::Unrecorded`]) and the one in force stays, so that no
+/// switch (the kill switch above all) is ever in force unrecorded.
 pub fn apply_str(text: &str, source: &str) -> Result<Applied, ConfigError> {
+    let _applying = applying();
     apply_in(text, source, Path::new(".")).0
 }
 
+/// The lock each application of a configuration holds from reading its
+/// files to installing it, so that applications happen one after the
+/// other, each with what it read: the last to read installs last. Taken
+/// before [`writer`], never after.
+fn applying() -> MutexGuard<'static, ()> {
+    static APPLYING: Mutex<()> = Mutex::new(());
+    APPLYING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// [`apply_str`] with relative paths read from `dir`; also returns every
-/// file the sections read (for the watcher), applied or refused.
+/// file the sections read (for the watcher), applied or refused. The
+/// caller holds [`applying`].
 fn apply_in(text: &str, source: &str, dir: &Path) -> (Result<Applied, ConfigError>, Vec<FileRead>) {
     let digest = digest(text);
     let refused = |error: ConfigError| {
-        audit(Status::Error, &format!("refused configuration sha256:{digest}: {error}"));
+        // A refusal changes nothing: when even it cannot be recorded, the
+        // error says why the configuration was refused, and the log's
+        // failure is reported on its own.
+        if let Err(unrecorded) = audit(Status::Error, &format!("refused configuration sha256:{digest}: {error}")) {
+            tracing::error!(target: "agenthooks::config", "the audit log could not record a refused configuration: {unrecorded}");
+        }
         error
     };
-    let (file, tables) = match File::parse(text, source) {
+    let hooks = every_hook();
+    let parsed = File::parse(text, source).and_then(|(file, tables)| {
+        file.check_tenants(&hooks, text, source)?;
+        Ok((file, tables))
+    });
+    let (file, tables) = match parsed {
         Ok(parsed) => parsed,
         Err(error) => return (Err(refused(error)), Vec::new()),
     };
@@ -223,13 +283,17 @@ fn apply_in(text: &str, source: &str, dir: &Path) -> (Result<Applied, ConfigErro
     }
     let unknown_sections =
         tables.keys().filter(|name| !sections.iter().any(|section| section.name() == *name)).cloned().collect();
-    let applied = install(Config { file }, Installed { digest, commits, unknown_sections, files: &files }, source);
-    (Ok(applied), files)
+    let installed = Installed { hooks, digest, commits, unknown_sections, files: &files };
+    (install(Config { file }, installed, source), files)
 }
 
 /// Removes the configuration in force: every hook runs as it was built,
-/// and every section is given an empty table.
-pub fn clear() -> Applied {
+/// and every section is given an empty table. Like a configuration
+/// applied, it takes effect only once its audit line is written
+/// ([`ConfigError::Unrecorded`] otherwise, and the configuration in force
+/// stays).
+pub fn clear() -> Result<Applied, ConfigError> {
+    let _applying = applying();
     let sections = section::registered();
     let dir = Path::new(".");
     let commits = sections
@@ -243,38 +307,59 @@ pub fn clear() -> Applied {
             }
         })
         .collect();
-    let installed = Installed { digest: digest(""), commits, unknown_sections: Vec::new(), files: &[] };
+    let installed =
+        Installed { hooks: every_hook(), digest: digest(""), commits, unknown_sections: Vec::new(), files: &[] };
     install(Config::default(), installed, "no configuration")
+}
+
+/// Every hook linked or registered at run time, with the tenants it can
+/// run for (`None`: any tenant).
+fn every_hook() -> Vec<(&'static HookMeta, Option<Vec<&'static str>>)> {
+    let linked = crate::linked_hooks().into_iter().map(|hook| {
+        let tenants = match crate::link::reach(hook) {
+            Reach::AsDeclared => hook.tenant.map(|tenant| vec![tenant]),
+            Reach::Tenants(tenants) => Some(tenants),
+            Reach::Nothing => Some(Vec::new()),
+        };
+        (hook, tenants)
+    });
+    // A hook registered at run time runs as it declares (see the table).
+    let registered =
+        crate::runtime::registered().into_iter().map(|hook| (hook, hook.tenant.map(|tenant| vec![tenant])));
+    linked.chain(registered).collect()
 }
 
 /// What a configuration brings besides its hook settings.
 struct Installed<'f> {
+    /// Every hook, with the tenants it can run for.
+    hooks: Vec<(&'static HookMeta, Option<Vec<&'static str>>)>,
     digest: String,
     commits: Vec<Commit>,
     unknown_sections: Vec<String>,
     files: &'f [FileRead],
 }
 
-fn install(config: Config, installed: Installed<'_>, source: &str) -> Applied {
-    let Installed { digest, commits, unknown_sections, files } = installed;
-    let hooks: Vec<&'static HookMeta> = crate::linked_hooks().into_iter().chain(crate::runtime::registered()).collect();
-    let mut writer = writer();
-    let before = writer.config.replace(config).unwrap_or_default();
-    crate::table::rebuild_all(&writer);
-    for commit in commits {
-        commit.run();
-    }
-    let after = writer.config();
+/// Records `config` in the audit log, then puts it in force with its
+/// sections' commits; refuses it, changing nothing, when the audit log
+/// cannot take the record. The caller holds [`applying`], so the
+/// configuration in force cannot change in between.
+fn install(config: Config, installed: Installed<'_>, source: &str) -> Result<Applied, ConfigError> {
+    let Installed { hooks, digest, commits, unknown_sections, files } = installed;
+    let hooks: Vec<&'static HookMeta> = hooks.into_iter().map(|(hook, _)| hook).collect();
+    let changed = {
+        let writer = writer();
+        hooks.iter().filter_map(|hook| change(hook, writer.config(), &config)).collect()
+    };
     let applied = Applied {
-        changed: hooks.iter().filter_map(|hook| change(hook, &before, after)).collect(),
-        unknown_hooks: after
+        changed,
+        unknown_hooks: config
             .file
             .hook
             .keys()
             .filter(|path| !hooks.iter().any(|hook| hook.path == *path))
             .cloned()
             .collect(),
-        unknown_crates: after
+        unknown_crates: config
             .file
             .disable_crates
             .iter()
@@ -295,7 +380,27 @@ fn install(config: Config, installed: Installed<'_>, source: &str) -> Applied {
             .collect(),
         digest,
     };
+    let message = applied_message(&applied, source);
+    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() || !applied.unknown_sections.is_empty() {
+        tracing::warn!(target: "agenthooks::config", "{message}");
+    }
+    if let Err(error) = audit(Status::Ok, &message) {
+        let error = ConfigError::Unrecorded { digest: applied.digest, error };
+        tracing::error!(target: "agenthooks::config", "{error}");
+        return Err(error);
+    }
+    let mut writer = writer();
+    writer.config = Some(config);
+    crate::table::rebuild_all(&writer);
+    for commit in commits {
+        commit.run();
+    }
     drop(writer);
+    Ok(applied)
+}
+
+/// The audit line's message of a configuration applied from `source`.
+fn applied_message(applied: &Applied, source: &str) -> String {
     let mut message = format!("applied configuration sha256:{} from {source}", applied.digest);
     let files: Vec<String> = applied
         .files
@@ -313,11 +418,7 @@ fn install(config: Config, installed: Installed<'_>, source: &str) -> Applied {
             let _ = write!(message, "; {label}: {}", list.join(", "));
         }
     }
-    if !applied.unknown_hooks.is_empty() || !applied.unknown_crates.is_empty() || !applied.unknown_sections.is_empty() {
-        tracing::warn!(target: "agenthooks::config", "{message}");
-    }
-    audit(Status::Ok, &message);
-    applied
+    message
 }
 
 /// How `hook` runs under `after` if that differs from `before`: `off`, or
@@ -359,8 +460,11 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The audit line of a configuration applied or refused.
-fn audit(status: Status, message: &str) {
+/// Hands the audit line of a configuration applied or refused to the
+/// log, as a hook execution's record is: it fails when the log cannot take
+/// it, and is written and synced before this returns under
+/// [`Durability::Synchronous`](crate::audit::Durability).
+fn audit(status: Status, message: &str) -> Result<(), AuditError> {
     static APPLY: HookMeta = HookMeta {
         point: "agenthooks.config",
         name: "apply",
@@ -390,7 +494,5 @@ fn audit(status: Status, message: &str) {
         let_through: false,
         attempt: None,
     };
-    if let Err(error) = crate::audit::record(&execution, quanta::Instant::now()) {
-        tracing::error!(target: "agenthooks::config", "the audit log could not record a configuration change: {error}");
-    }
+    crate::audit::record(&execution, quanta::Instant::now())
 }

@@ -28,7 +28,7 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-use super::file::position;
+use super::file::{position, ReadError, Refused};
 use super::{digest, ConfigError};
 
 /// A section of the configuration file, registered by the crate that reads
@@ -151,10 +151,13 @@ impl<'a> SectionInput<'a> {
     /// The file at `path`, relative to the configuration file's directory
     /// unless absolute: its path as resolved and its text. Every file read
     /// this way is named, with its digest, in the configuration's audit
-    /// line, and watched by the [`Watcher`](super::Watcher).
+    /// line, and watched by the [`Watcher`](super::Watcher). A path that
+    /// is not a regular file (a FIFO, a directory, a device), or a file
+    /// larger than [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES), is refused
+    /// unread.
     pub fn read(&self, path: &str) -> Result<(PathBuf, String), SectionError> {
         let resolved = self.dir.join(path);
-        let read = std::fs::read_to_string(&resolved);
+        let read = super::file::read(&resolved);
         self.files.borrow_mut().push(FileRead {
             section: self.name,
             path: resolved.clone(),
@@ -162,7 +165,13 @@ impl<'a> SectionInput<'a> {
         });
         match read {
             Ok(text) => Ok((resolved, text)),
-            Err(error) => Err(self.error_at(None, format!("cannot read `{}`: {error}", resolved.display()))),
+            Err(error) => {
+                let mut refused = self.error_at(None, format!("cannot read `{}`: {error}", resolved.display()));
+                if let ReadError::Refused(why) = error {
+                    refused.refused = Some((resolved, why));
+                }
+                Err(refused)
+            }
         }
     }
 
@@ -201,18 +210,23 @@ pub struct SectionError {
     line: usize,
     column: usize,
     message: String,
+    /// The file [`SectionInput::read`] refused unread, and why.
+    refused: Option<(PathBuf, Refused)>,
 }
 
 impl SectionError {
     /// An error at `line` and `column` (from 1) of `origin`: the
     /// configuration file, or a file the section read.
     pub fn at(origin: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        SectionError { origin: origin.into(), line, column, message: message.into() }
+        SectionError { origin: origin.into(), line, column, message: message.into(), refused: None }
     }
 
     pub(super) fn into_config_error(self, section: &str) -> ConfigError {
-        let SectionError { origin, line, column, message } = self;
-        ConfigError::Section { section: section.to_owned(), origin, line, column, message }
+        let SectionError { origin, line, column, message, refused } = self;
+        match refused {
+            Some((path, why)) => why.into_config_error(Some(section), &path),
+            None => ConfigError::Section { section: section.to_owned(), origin, line, column, message },
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::section::FileRead;
-use super::{apply_in, digest, dir_of, Applied, ConfigError};
+use super::{apply_in, applying, digest, dir_of, file, Applied, ConfigError};
 
 /// The environment variable naming the configuration file that
 /// [`Watcher::from_env`] watches.
@@ -50,8 +50,10 @@ impl Watcher {
     /// nothing, when this first application fails.
     pub fn start(path: impl Into<PathBuf>, interval: Duration) -> Result<(Watcher, Applied), ConfigError> {
         let path = path.into();
+        let applying = applying();
         let text = read(&path)?;
         let (applied, files) = apply_in(&text, &path.display().to_string(), dir_of(&path));
+        drop(applying);
         let applied = applied?;
         let shared = Arc::new(Shared::default());
         let thread = std::thread::Builder::new()
@@ -89,7 +91,7 @@ impl Drop for Watcher {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|error| ConfigError::Read { path: path.to_owned(), error })
+    file::read(path).map_err(|error| error.into_config_error(path))
 }
 
 /// What the watcher compares: the configuration's text, and the digest
@@ -116,7 +118,7 @@ impl Contents {
 
 /// The digest of the file at `path` as a section reads it (as text).
 fn digest_of(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path).ok().map(|text| digest(&text))
+    file::read(path).ok().map(|text| digest(&text))
 }
 
 /// The watcher's loop: `applied` is what was applied (or refused) last.
@@ -129,6 +131,9 @@ fn watch(path: &Path, interval: Duration, shared: &Shared, mut applied: Contents
             return;
         }
         drop(stop);
+        // Read and applied under one lock: no other application installs
+        // between this read and this application.
+        let _applying = applying();
         let outcome = match Contents::now(path, &applied) {
             Ok(now) if now == applied => {
                 pending = None;

@@ -25,8 +25,13 @@
 //! stream: it ends the stream as a block saying so). A stream hook is a
 //! plain `fn`: an `async fn` hook does not compile here.
 //!
-//! With no hook on [`StreamEvent`], [`stream`] costs one atomic load and
-//! each event a branch.
+//! **Switches.** An open stream follows the hooks in force: a hook
+//! registered, removed or switched off, or the kill switch, reaches the
+//! stream's next event. A stream that a hook blocked or failed is ended:
+//! every later event fails with the same error.
+//!
+//! With no hook on [`StreamEvent`], [`stream`] costs two atomic loads and
+//! each event one atomic load and a branch.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -163,6 +168,11 @@ inventory::submit! {
 /// Opens the stream of one response for `session`: its events go through
 /// the hooks on [`StreamEvent`] of the session's tenant.
 ///
+/// The stream follows the hooks in force: when a hook is registered or
+/// removed, or a configuration applied (the kill switch, a hook switched
+/// off), the next event goes through the tenant's chain as it is then.
+/// Checking costs each event one atomic load.
+///
 /// Fails, before any hook runs, when hooks are linked and the audit log
 /// cannot take their records ([`HookError::Unaudited`]).
 ///
@@ -183,7 +193,16 @@ inventory::submit! {
 /// # Ok::<(), agenthooks::HookError>(())
 /// ```
 pub fn stream(session: &Session) -> Result<EventStream<'_>, HookError> {
+    let (generation, hooked) = load(session)?;
+    Ok(EventStream { session, generation, state: State::Open(hooked) })
+}
+
+/// The table's generation and the session's chain as they are now; the
+/// generation is read first, so that a table published meanwhile is loaded
+/// again at the next event.
+fn load(session: &Session) -> Result<(u64, Option<Hooked>), HookError> {
     let table = StreamEvent::table();
+    let generation = table.generation();
     let chain =
         if table.is_hooked() { Some(Arc::clone(table.hold().select_shared(session.tenant_id()))) } else { None };
     let hooked = match chain.filter(|chain| !chain.is_empty()) {
@@ -194,22 +213,34 @@ pub fn stream(session: &Session) -> Result<EventStream<'_>, HookError> {
         }
         None => None,
     };
-    Ok(EventStream { session, hooked })
+    Ok((generation, hooked))
 }
 
 /// The stream of one response, open until [`finish`](Self::finish)ed or
 /// dropped. See [`stream`].
 pub struct EventStream<'s> {
     session: &'s Session,
-    /// `None` when the tenant's chain is empty.
-    hooked: Option<Hooked>,
+    /// The generation of [`StreamEvent`]'s table the chain was loaded at.
+    generation: u64,
+    state: State,
+}
+
+/// Where a stream stands.
+enum State {
+    /// Events flow: through the tenant's chain, or untouched (`None`) when
+    /// it is empty.
+    Open(Option<Hooked>),
+    /// A hook blocked or failed, or the audit log refused a record: every
+    /// later event fails with this error. The hooks' passes are reported
+    /// when the stream finishes.
+    Ended(HookError, Option<Hooked>),
 }
 
 /// What a stream with hooks holds, all of it set up when the stream opens
-/// so that an event pays for its hooks and nothing else: no lookup of the
-/// tenant's chain, no new context.
+/// (or its chain changes) so that an event pays for its hooks and nothing
+/// else: no lookup of the tenant's chain, no new context.
 struct Hooked {
-    /// The tenant's chain of stream hooks as the stream began.
+    /// The tenant's chain of stream hooks, as loaded.
     chain: Arc<Chain<StreamEvent>>,
     /// For each hook of the chain, the events it passed unchanged.
     passes: Vec<pipeline::Passes>,
@@ -219,9 +250,14 @@ struct Hooked {
 
 impl std::fmt::Debug for EventStream<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (hooked, ended) = match &self.state {
+            State::Open(hooked) => (hooked, false),
+            State::Ended(_, hooked) => (hooked, true),
+        };
         f.debug_struct("EventStream")
             .field("session", self.session)
-            .field("hooks", &self.hooked.as_ref().map_or(0, |hooked| hooked.passes.len()))
+            .field("hooks", &hooked.as_ref().map_or(0, |hooked| hooked.passes.len()))
+            .field("ended", &ended)
             .finish_non_exhaustive()
     }
 }
@@ -232,25 +268,29 @@ impl EventStream<'_> {
     /// suppressed it, several when one expanded it.
     ///
     /// Fails with the [`HookError`] that ends the stream: a block, or a
-    /// hook's failure. Keep no event of a stream that failed.
+    /// hook's failure. Keep no event of a stream that failed: every later
+    /// event fails with the same error.
     #[inline]
     pub fn event(&mut self, event: Event) -> Result<Emitted, HookError> {
-        match &mut self.hooked {
-            None => Ok(Emitted::one(event)),
-            Some(hooked) => {
+        self.follow()?;
+        match &mut self.state {
+            State::Open(None) => Ok(Emitted::one(event)),
+            State::Open(Some(hooked)) => {
                 let mut out = Out::default();
-                hooked.forward(event, self.session, &mut |event| out.push(event))?;
+                let flowed = hooked.forward(event, self.session, &mut |event| out.push(event));
+                self.end_on(flowed)?;
                 Ok(out.into_emitted())
             }
+            State::Ended(error, _) => Err(error.clone()),
         }
     }
 
     /// [`Self::event`], handing each event to emit to `emit` as it comes
     /// out instead of gathering them: with nothing hooked, `emit(event)`
-    /// and a branch. For an agent whose forwarding needs no `.await` and
-    /// cannot fail; one that awaits a channel uses [`Self::event`], which
-    /// costs a few nanoseconds more per event (moving it through the
-    /// iterator).
+    /// after one atomic load and a branch. For an agent whose forwarding
+    /// needs no `.await` and cannot fail; one that awaits a channel uses
+    /// [`Self::event`], which costs a few nanoseconds more per event
+    /// (moving it through the iterator).
     ///
     /// Fails as [`Self::event`] does; the events of this event already
     /// handed to `emit` (before a later hook failed on one it expanded
@@ -274,13 +314,59 @@ impl EventStream<'_> {
     /// ```
     #[inline]
     pub fn forward(&mut self, event: Event, mut emit: impl FnMut(Event)) -> Result<(), HookError> {
-        match &mut self.hooked {
-            None => {
+        self.follow()?;
+        match &mut self.state {
+            State::Open(None) => {
                 emit(event);
                 Ok(())
             }
-            Some(hooked) => hooked.forward(event, self.session, &mut emit),
+            State::Open(Some(hooked)) => {
+                let flowed = hooked.forward(event, self.session, &mut emit);
+                self.end_on(flowed)
+            }
+            State::Ended(error, _) => Err(error.clone()),
         }
+    }
+
+    /// Loads the chain again when the table changed since it was loaded:
+    /// one atomic load when it did not.
+    #[inline]
+    fn follow(&mut self) -> Result<(), HookError> {
+        if StreamEvent::table().generation() == self.generation {
+            return Ok(());
+        }
+        self.reload()
+    }
+
+    /// Reports the passes of the chain in use and loads the chain in force;
+    /// a failure of either ends the stream.
+    #[cold]
+    #[inline(never)]
+    fn reload(&mut self) -> Result<(), HookError> {
+        if let State::Ended(..) = self.state {
+            return Ok(());
+        }
+        let reloaded = self.report_passes().and_then(|()| load(self.session));
+        match reloaded {
+            Ok((generation, hooked)) => {
+                self.generation = generation;
+                self.state = State::Open(hooked);
+                Ok(())
+            }
+            Err(error) => self.end_on(Err(error)),
+        }
+    }
+
+    /// Ends the stream when `flowed` failed: every later event fails with
+    /// the same error.
+    fn end_on(&mut self, flowed: Result<(), HookError>) -> Result<(), HookError> {
+        if let Err(error) = &flowed {
+            let hooked = match std::mem::replace(&mut self.state, State::Open(None)) {
+                State::Open(hooked) | State::Ended(_, hooked) => hooked,
+            };
+            self.state = State::Ended(error.clone(), hooked);
+        }
+        flowed
     }
 
     /// Ends the stream: writes one audit line per hook that passed events
@@ -291,11 +377,13 @@ impl EventStream<'_> {
         self.report_passes()
     }
 
+    /// Writes the passes counted so far, and counts from none again.
     fn report_passes(&mut self) -> Result<(), HookError> {
-        let Some(Hooked { chain, passes, .. }) = self.hooked.take() else { return Ok(()) };
+        let (State::Open(hooked) | State::Ended(_, hooked)) = &mut self.state;
+        let Some(Hooked { chain, passes, .. }) = hooked.as_mut() else { return Ok(()) };
         let mut first_error = None;
-        for (hook, passes) in chain.hooks().iter().zip(passes) {
-            if let Err(error) = pipeline::report_passes(hook, self.session, passes) {
+        for (hook, passes) in chain.hooks().iter().zip(passes.iter_mut()) {
+            if let Err(error) = pipeline::report_passes(hook, self.session, std::mem::take(passes)) {
                 first_error.get_or_insert(error);
             }
         }
