@@ -1,0 +1,33 @@
+//! A hook crate cannot undo the deployment's binding: `self_bound_hooks`,
+//! bound to `acme` here, binds itself to every tenant in a `link!` of its
+//! own. Only the deployment binds hook crates, so the binary's bindings are
+//! contested: the crate's hooks run for no tenant, the points they hook
+//! block every call instead (running them could reach a tenant the
+//! deployment never bound them to; skipping them could switch a guard
+//! off), and the start-up check names the crate and its `link!`.
+
+use agenthooks::Session;
+use agenthooks_tests::audit_to_temp;
+use search_agent::{AgentError, SearchAgent};
+
+agenthooks::link!(self_bound_hooks => "acme");
+
+fn answer(tenant: &str) -> Result<String, AgentError> {
+    SearchAgent::demo().answer(&Session::new("s-1").with_tenant(tenant), "hi".into(), "a@b.c".into())
+}
+
+#[test]
+fn a_crate_that_binds_itself_runs_for_no_tenant_and_its_points_block() {
+    audit_to_temp();
+    for tenant in ["globex", "acme"] {
+        let error = answer(tenant).expect_err("a contested binding blocks the calls of the points it hooks");
+        assert!(error.to_string().contains("self_bound_hooks"), "{tenant}: {error}");
+    }
+}
+
+#[test]
+fn a_crate_that_binds_itself_fails_the_start_up_check_naming_it_and_its_link() {
+    let error = agenthooks::verify_linked().expect_err("a crate binding itself is refused");
+    let text = error.to_string();
+    assert!(text.contains("self_bound_hooks") && text.contains("src/lib.rs:10"), "{text}");
+}
