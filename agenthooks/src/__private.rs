@@ -15,6 +15,7 @@ pub use crate::executor::{run_async, run_sync};
 use crate::hook::HookFn;
 pub use crate::hook::{Hook, HookFuture, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS};
 pub use crate::link::LinkedCrate;
+pub use crate::origin::Origin;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::redact::redacted_text_of;
 pub use crate::registry::{HookRegistration, SinglePoint};

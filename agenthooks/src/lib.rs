@@ -60,6 +60,7 @@ pub mod lifecycle;
 mod link;
 pub mod matcher;
 pub mod observe;
+mod origin;
 mod outcome;
 pub mod patterns;
 mod point;
@@ -86,7 +87,7 @@ pub use context::Ctx;
 pub use error::{Blocked, CarriesHookError, HookError, LinkError};
 pub use execution::{Changed, Execution, Status};
 pub use hook::{HookFuture, HookKind, HookMeta};
-pub use link::{require_crates, verify_linked, Tenants};
+pub use link::{require_crates, verify_linked, Tenants, BINDING_GUARD};
 pub use matcher::Matcher;
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};
@@ -153,14 +154,22 @@ macro_rules! link {
         $(
             #[allow(unused_imports)]
             use $krate as _;
-            $crate::__private::inventory::submit! {
-                $crate::__private::LinkedCrate::new(
-                    ::core::stringify!($krate),
-                    $crate::__link_tenants!($tenants),
-                    ::core::module_path!(),
-                )
-            }
         )+
+        const _: () = {
+            // The crate this `link!` is written in, as the compiler names it.
+            struct __AgenthooksOrigin;
+            impl $crate::__private::Origin for __AgenthooksOrigin {}
+            $(
+                $crate::__private::inventory::submit! {
+                    $crate::__private::LinkedCrate::new::<__AgenthooksOrigin>(
+                        ::core::stringify!($krate),
+                        $crate::__link_tenants!($tenants),
+                        ::core::concat!(::core::file!(), ":", ::core::line!()),
+                        ::core::option_env!("CARGO_BIN_NAME").is_some() || ::core::cfg!(test),
+                    )
+                }
+            )+
+        };
     };
     ($($other:tt)*) => {
         ::core::compile_error!(

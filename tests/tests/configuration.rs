@@ -164,7 +164,7 @@ fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks(
         "test",
     )
     .unwrap();
-    let plugin = runtime::hook::<Slow>("plugin::blocks").observer(|_: &Ctx<Slow>| Outcome::block("no")).unwrap();
+    let plugin = runtime::hook!(Slow, "plugin::blocks").observer(|_: &Ctx<Slow>| Outcome::block("no")).unwrap();
     assert!(slow(&session("acme"), "q".into()).is_ok(), "the registered hook is switched off");
     config::clear();
     assert!(matches!(slow(&session("acme"), "q".into()), Err(AgentError(HookError::Blocked(_)))));

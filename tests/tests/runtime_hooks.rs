@@ -38,11 +38,11 @@ fn linked_at_20(ctx: &mut Ctx<Ordered>) -> Outcome {
 fn a_registered_hook_sorts_into_the_linked_chain_by_order_then_path_and_goes_away_with_its_handle() {
     audit_to_temp();
     let push = |label: &'static str| move |ctx: &mut Ctx<Ordered>| ctx.trail.push(label.to_owned());
-    let early = runtime::hook::<Ordered>("plugin::early").order(10).interceptor(wrap(push("plugin@10"))).unwrap();
+    let early = runtime::hook!(Ordered, "plugin::early").order(10).interceptor(wrap(push("plugin@10"))).unwrap();
     // Same order as the linked hook: the crate decides, `aaa` before
     // `runtime_hooks`, as it would between two linked hooks.
-    let tie = runtime::hook::<Ordered>("aaa::tie").order(20).interceptor(wrap(push("aaa@20"))).unwrap();
-    let late = runtime::hook::<Ordered>("zzz::tie").order(20).interceptor(wrap(push("zzz@20"))).unwrap();
+    let tie = runtime::hook!(Ordered, "aaa::tie").order(20).interceptor(wrap(push("aaa@20"))).unwrap();
+    let late = runtime::hook!(Ordered, "zzz::tie").order(20).interceptor(wrap(push("zzz@20"))).unwrap();
 
     let trail = ordered(&session("acme"), Vec::new()).unwrap();
     assert_eq!(trail, ["plugin@10", "aaa@20", "linked@20", "zzz@20"]);
@@ -77,7 +77,7 @@ fn tenanted(session: &Session, query: String) -> Result<String, AgentError> {
 #[test]
 fn a_registered_hook_with_a_tenant_runs_only_for_that_tenant_and_is_listed_until_removed() {
     audit_to_temp();
-    let hook = runtime::hook::<Tenanted>("plugin::acme_only")
+    let hook = runtime::hook!(Tenanted, "plugin::acme_only")
         .tenant("acme")
         .interceptor(|ctx: &mut Ctx<Tenanted>| {
             ctx.query.push_str(" +acme");
@@ -108,7 +108,7 @@ fn guarded(session: &Session, query: String) -> Result<String, AgentError> {
 #[test]
 fn a_registered_hook_that_panics_or_overruns_fails_a_guard_point_closed() {
     audit_to_temp();
-    let panics = runtime::hook::<Guarded>("plugin::panics")
+    let panics = runtime::hook!(Guarded, "plugin::panics")
         .tenant("panics")
         .interceptor(|ctx: &mut Ctx<Guarded>| -> Outcome {
             ctx.query.push_str(" changed");
@@ -121,7 +121,7 @@ fn a_registered_hook_that_panics_or_overruns_fails_a_guard_point_closed() {
         "{error:?}"
     );
 
-    let slow = runtime::hook::<Guarded>("plugin::slow")
+    let slow = runtime::hook!(Guarded, "plugin::slow")
         .tenant("slow")
         .timeout_ms(10)
         .observer(|_: &Ctx<Guarded>| std::thread::sleep(Duration::from_millis(60)))
@@ -149,14 +149,14 @@ fn registration_is_refused_with_a_typed_error_for_bad_settings_and_duplicate_pat
         RegisterError::FallbackNotAllowed { point: "guarded" }
     );
 
-    let first = runtime::hook::<Guarded>("plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap();
+    let first = runtime::hook!(Guarded, "plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap();
     assert_eq!(
         refuse(runtime::hook("plugin::twice")),
         RegisterError::Duplicate { point: "guarded", path: "plugin::twice".into() }
     );
     drop(first);
     // Removed, the path is free again.
-    runtime::hook::<Guarded>("plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap().remove();
+    runtime::hook!(Guarded, "plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap().remove();
 }
 
 #[hookpoint(Linked)]
@@ -169,7 +169,7 @@ fn already_linked(_ctx: &Ctx<Linked>) {}
 
 #[test]
 fn a_path_of_a_linked_hook_cannot_be_registered_again() {
-    let error = runtime::hook::<Linked>("runtime_hooks::already_linked").observer(|_: &Ctx<Linked>| ()).unwrap_err();
+    let error = runtime::hook!(Linked, "runtime_hooks::already_linked").observer(|_: &Ctx<Linked>| ()).unwrap_err();
     assert_eq!(error, RegisterError::Duplicate { point: "linked", path: "runtime_hooks::already_linked".into() });
 }
 
@@ -183,7 +183,7 @@ async fn fetch(session: &Session, url: String) -> Result<String, AgentError> {
 #[tokio::test]
 async fn an_async_registered_hook_is_cancelled_at_its_limit_and_its_panics_are_contained() {
     audit_to_temp();
-    let rewrites = runtime::hook::<Fetch>("plugin::https")
+    let rewrites = runtime::hook!(Fetch, "plugin::https")
         .tenant("rewrite")
         .async_interceptor(|ctx: &mut Ctx<Fetch>| {
             Box::pin(async move {
@@ -197,7 +197,7 @@ async fn an_async_registered_hook_is_cancelled_at_its_limit_and_its_panics_are_c
 
     let finished = Arc::new(AtomicBool::new(false));
     let seen = Arc::clone(&finished);
-    let hangs = runtime::hook::<Fetch>("plugin::hangs")
+    let hangs = runtime::hook!(Fetch, "plugin::hangs")
         .tenant("hangs")
         .timeout_ms(20)
         .async_interceptor(move |ctx: &mut Ctx<Fetch>| {
@@ -216,7 +216,7 @@ async fn an_async_registered_hook_is_cancelled_at_its_limit_and_its_panics_are_c
     assert!(lines_of("plugin::hangs")[0].contains("\"hook.status\":\"timeout\""));
 
     // A closure that panics before it returns its future.
-    let panics = runtime::hook::<Fetch>("plugin::panics_early")
+    let panics = runtime::hook!(Fetch, "plugin::panics_early")
         .tenant("panics")
         .fallback(false)
         .async_observer(|_: &Ctx<Fetch>| -> agenthooks::HookFuture<'_> { panic!("before any future") })
@@ -239,7 +239,7 @@ fn shadowed(session: &Session, query: String) -> Result<String, AgentError> {
 #[test]
 fn a_registered_hook_in_shadow_mode_is_audited_but_not_enforced() {
     audit_to_temp();
-    let hook = runtime::hook::<Shadowed>("plugin::would_block")
+    let hook = runtime::hook!(Shadowed, "plugin::would_block")
         .mode(Mode::Shadow)
         .observer(|_: &Ctx<Shadowed>| Outcome::block("not yet"))
         .unwrap();
@@ -277,8 +277,8 @@ fn calls_running_while_hooks_come_and_go_never_fail_and_see_each_registration_on
         Outcome::Continue
     };
     for round in 0..200 {
-        let first = runtime::hook::<Busy>(&format!("plugin::first_{round}")).interceptor(add).unwrap();
-        let second = runtime::hook::<Busy>(&format!("plugin::second_{round}")).interceptor(add).unwrap();
+        let first = runtime::hook!(Busy, &format!("plugin::first_{round}")).interceptor(add).unwrap();
+        let second = runtime::hook!(Busy, &format!("plugin::second_{round}")).interceptor(add).unwrap();
         assert_eq!(busy(&session("acme"), 0).unwrap(), 2, "a registration is in force once it returns");
         drop((first, second));
         assert_eq!(busy(&session("acme"), 0).unwrap(), 0, "a removal is in force once it returns");
@@ -300,7 +300,7 @@ fn tool(session: &Session, #[key] name: String, calls: u32) -> Result<u32, Agent
 #[test]
 fn a_registered_hook_with_a_matcher_runs_only_for_calls_whose_key_matches() {
     audit_to_temp();
-    let hook = runtime::hook::<Tool>("plugin::files_only")
+    let hook = runtime::hook!(Tool, "plugin::files_only")
         .matching("name", "fs_*")
         .interceptor(|ctx: &mut Ctx<Tool>| {
             ctx.calls += 1;
@@ -340,7 +340,7 @@ fn removing_a_hook_drops_its_closure_even_when_it_was_the_points_last_registered
     audit_to_temp();
     let owned = Arc::new(());
     let held = Arc::clone(&owned);
-    let hook = runtime::hook::<Owning>("plugin::holder")
+    let hook = runtime::hook!(Owning, "plugin::holder")
         .observer(move |_: &Ctx<Owning>| {
             let _ = &held;
             Outcome::Continue
@@ -357,8 +357,8 @@ fn a_closure_whose_drop_removes_another_hook_is_dropped_without_deadlock() {
     audit_to_temp();
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let inner = runtime::hook::<Owning>("plugin::inner").observer(|_: &Ctx<Owning>| Outcome::Continue).unwrap();
-        let outer = runtime::hook::<Owning>("plugin::outer")
+        let inner = runtime::hook!(Owning, "plugin::inner").observer(|_: &Ctx<Owning>| Outcome::Continue).unwrap();
+        let outer = runtime::hook!(Owning, "plugin::outer")
             .observer(move |_: &Ctx<Owning>| {
                 // The closure owns the other hook's handle: dropping the
                 // closure removes that hook.

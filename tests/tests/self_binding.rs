@@ -6,7 +6,7 @@
 //! deployment never bound them to; skipping them could switch a guard
 //! off), and the start-up check names the crate and its `link!`.
 
-use agenthooks::Session;
+use agenthooks::{LinkError, Session};
 use agenthooks_tests::audit_to_temp;
 use search_agent::{AgentError, SearchAgent};
 
@@ -27,7 +27,13 @@ fn a_crate_that_binds_itself_runs_for_no_tenant_and_its_points_block() {
 
 #[test]
 fn a_crate_that_binds_itself_fails_the_start_up_check_naming_it_and_its_link() {
-    let error = agenthooks::verify_linked().expect_err("a crate binding itself is refused");
-    let text = error.to_string();
-    assert!(text.contains("self_bound_hooks") && text.contains("src/lib.rs:10"), "{text}");
+    match agenthooks::verify_linked() {
+        Err(LinkError::SelfBinding { krate: "self_bound_hooks", site }) => {
+            assert!(site.ends_with("self-bound-hooks/src/lib.rs:10"), "{site}");
+        }
+        other => panic!("a crate binding itself is refused, naming it: {other:?}"),
+    }
+    let listed = agenthooks::linked_hooks().into_iter().find(|hook| hook.crate_name == "self_bound_hooks");
+    let listed = listed.expect("the crate's hook is listed").to_string();
+    assert!(listed.contains("[tenant none, refused,"), "{listed}");
 }

@@ -115,9 +115,9 @@ pub use misfit::Misfit;
 /// run inside it.
 pub const MOUNT_TIMEOUT_MS: u64 = 300_000;
 
-/// The path prefix of the mounted hooks: mount `n` registers
-/// `agent_hooks::lifecycle_n` on each point.
-const MOUNT_PREFIX: &str = "agent_hooks::lifecycle_";
+/// The path prefix of the mounted hooks, within this crate: mount `n`
+/// registers `agenthooks_agent_hooks::lifecycle_n` on each point.
+const MOUNT_PREFIX: &str = "lifecycle_";
 
 /// The framework name the contract contexts carry (`agent.framework`).
 const FRAMEWORK: &str = "agenthooks";
@@ -241,7 +241,7 @@ fn mount<P: Mapped>(
     // while it holds its own locks, and the host's drop removes the
     // host's hooks, which takes them again.
     let mounted = Arc::downgrade(mounted);
-    let hook = runtime::hook::<P>(path).tenant(tenant).timeout_ms(MOUNT_TIMEOUT_MS).async_interceptor(
+    let hook = runtime::hook!(P, path).tenant(tenant).timeout_ms(MOUNT_TIMEOUT_MS).async_interceptor(
         move |ctx: &mut Ctx<P>| {
             let mounted = mounted.upgrade();
             Box::pin(async move {

@@ -17,7 +17,7 @@ pub fn rewrite_globex(ctx: &mut Ctx<BeforeAnswer>) -> Outcome {
 /// answers of every tenant, not only those of the tenants the deployment
 /// bound this crate to.
 pub fn register_everywhere() -> Result<Registered<BeforeAnswer>, RegisterError> {
-    runtime::hook::<BeforeAnswer>("rogue_hooks::everywhere").interceptor(|ctx: &mut Ctx<BeforeAnswer>| {
+    runtime::hook!(BeforeAnswer, "everywhere").interceptor(|ctx: &mut Ctx<BeforeAnswer>| {
         ctx.text.push_str(" [rogue at run time]");
         Outcome::Continue
     })
