@@ -160,7 +160,7 @@ fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks(
     // A registered hook is configured by its path too, from the moment it
     // registers.
     config::apply_str(
-        "[hook.\"configuration::takes_40_ms\"]\nenabled = false\n[hook.\"plugin::blocks\"]\nenabled = false\n",
+        "[hook.\"configuration::takes_40_ms\"]\nenabled = false\n[hook.\"configuration::plugin::blocks\"]\nenabled = false\n",
         "test",
     )
     .unwrap();

@@ -155,9 +155,9 @@ fn registering_a_second_hook_for_an_occupied_tenant_names_the_hook_in_place() {
         second.unwrap_err(),
         runtime::RegisterError::Occupied {
             point: "pick_retriever",
-            path: "plugin::acme_bm25".into(),
+            path: "contracts::plugin::acme_bm25".into(),
             tenant: Some("acme".into()),
-            in_place: "plugin::acme_vectors",
+            in_place: "contracts::plugin::acme_vectors",
         }
     );
     // Another tenant has room; a hook of every tenant has none, since acme
@@ -166,7 +166,7 @@ fn registering_a_second_hook_for_an_occupied_tenant_names_the_hook_in_place() {
     let globex = globex.interceptor(set_retriever("bm25")).expect("globex has room");
     let every = runtime::hook!(PickRetriever, "plugin::default").interceptor(set_retriever("default"));
     assert!(
-        matches!(every, Err(runtime::RegisterError::Occupied { in_place: "plugin::acme_vectors", .. })),
+        matches!(every, Err(runtime::RegisterError::Occupied { in_place: "contracts::plugin::acme_vectors", .. })),
         "{every:?}"
     );
     assert_eq!(pick_retriever(&session("acme"), String::new()), Ok("vectors".to_owned()));
@@ -202,9 +202,9 @@ fn a_hook_of_every_tenant_occupies_each_tenant_of_a_single_point() {
         acme.unwrap_err(),
         runtime::RegisterError::Occupied {
             point: "pick_language",
-            path: "plugin::acme_german".into(),
+            path: "contracts::plugin::acme_german".into(),
             tenant: Some("acme".into()),
-            in_place: "plugin::english",
+            in_place: "contracts::plugin::english",
         }
     );
     assert_eq!(pick_language(&session("acme"), String::new()), Ok("en".to_owned()));
