@@ -6,11 +6,21 @@
 
 use std::sync::{Mutex, PoisonError};
 
+use agenthooks::lifecycle::{self, Event};
 use agenthooks::{config, Session};
 use agenthooks_tests::audit_to_temp;
 use search_agent::SearchAgent;
 
 agenthooks::link!(rogue_hooks => "acme");
+
+/// The text a stream of `tenant` emits for one text delta.
+fn streamed(tenant: &str) -> String {
+    let session = Session::new("s-2").with_tenant(tenant);
+    let mut stream = lifecycle::stream(&session).expect("the stream opens");
+    let emitted: Vec<Event> = stream.event(Event::new("text_delta", "Hel")).expect("no hook blocks").collect();
+    stream.finish().expect("the stream ends");
+    emitted.iter().map(|event| event.data.as_str().unwrap_or_default()).collect()
+}
 
 /// The tests register the same hook and apply configurations: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -66,5 +76,17 @@ fn the_configuration_never_widens_a_binding() {
     assert_eq!(answer("globex"), "hi", "{widened:?}");
     assert_eq!(answer("acme"), "hi [rogue at run time]");
     config::clear();
+    hook.remove();
+}
+
+#[test]
+fn a_stream_hook_of_a_bound_crate_linked_or_registered_at_run_time_sees_only_its_crates_tenants_streams() {
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    audit_to_temp();
+    assert_eq!(streamed("acme"), "Hel [rogue stream]");
+    assert_eq!(streamed("globex"), "Hel", "a linked stream hook of a crate bound to acme never sees globex's streams");
+    let hook = rogue_hooks::register_stream_everywhere().expect("the hook registers");
+    assert_eq!(streamed("acme"), "Hel [rogue stream at run time] [rogue stream]");
+    assert_eq!(streamed("globex"), "Hel", "nor does one it registers at run time");
     hook.remove();
 }
