@@ -112,7 +112,17 @@ pub use session::Session;
 /// naming (a dependency of a dependency) runs no hook, and a hook naming a
 /// tenant outside its crate's binding never runs; [`verify_linked`] reports
 /// both, and crates named here that registered no hook. The binary's own
-/// hooks run as they declare.
+/// hooks run as they declare, and so do the hooks a crate registers at run
+/// time: under its binding.
+///
+/// Only the deployment binds. Every `link!` of a binary must be in one
+/// crate, a binary (or a test), that names no crate twice and not itself:
+/// a hook crate that calls `link!` (to bind itself to every tenant, say),
+/// a library that does, or a crate named twice make the bindings
+/// *contested*. Then no binding applies: the hooks of every crate that
+/// calls `link!` or that one names run for no tenant, and at each point
+/// they hook, [`BINDING_GUARD`] blocks every call, naming the crate and
+/// the `link!` at fault; [`verify_linked`] returns the same error.
 ///
 /// A deployment binary names its hook crates once, at the top level, denies
 /// `unused_crate_dependencies` so that a hook crate it depends on but forgets
@@ -134,13 +144,14 @@ pub use session::Session;
 /// }
 /// ```
 ///
-/// Here the crate named is linked but registers no hook, so the check fails:
+/// A doc test is compiled as neither a binary nor a test, like a library,
+/// so a `link!` in it is refused:
 ///
 /// ```
 /// agenthooks::link!(tokio => *);
 ///
 /// let error = agenthooks::verify_linked().unwrap_err();
-/// assert_eq!(error, agenthooks::LinkError::MissingHookCrates { missing: vec!["tokio".into()] });
+/// assert!(matches!(error, agenthooks::LinkError::LinkOutsideBinary { .. }), "{error}");
 /// ```
 ///
 /// A crate named without its tenants does not compile:

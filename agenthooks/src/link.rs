@@ -331,15 +331,16 @@ fn unique_point_names(points: &[&'static PointInfo]) -> Result<(), LinkError> {
 }
 
 /// Checks that each of `crates` (named as Rust spells them, `acme_hooks`)
-/// registered at least one hook in this binary.
+/// registered at least one hook of its own in this binary.
 ///
 /// ```
 /// let missing = agenthooks::require_crates(&["no_such_hooks"]).unwrap_err();
 /// assert_eq!(missing.to_string().contains("no_such_hooks"), true);
 /// ```
 pub fn require_crates(crates: &[&str]) -> Result<(), LinkError> {
-    let present: BTreeSet<&str> =
-        inventory::iter::<HookRegistration>.into_iter().map(|registration| registration.meta().crate_name).collect();
+    // By the crate each registration comes from: a hook registered under
+    // another crate's name does not make that crate present.
+    let present: BTreeSet<&str> = crate::registry::registrations().map(HookRegistration::krate).collect();
     let missing: BTreeSet<String> =
         crates.iter().filter(|krate| !present.contains(**krate)).map(|krate| (*krate).to_owned()).collect();
     if missing.is_empty() {
