@@ -132,7 +132,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
             &::agenthooks::HookMeta {
                 point: <#point as ::agenthooks::HookPoint>::NAME,
                 name: #name,
-                crate_name: ::core::env!("CARGO_CRATE_NAME"),
+                crate_name: ::agenthooks::__private::crate_of_module(::core::module_path!()),
                 module: ::core::module_path!(),
                 path: ::core::concat!(::core::module_path!(), "::", #name),
                 tenant: #tenant,
