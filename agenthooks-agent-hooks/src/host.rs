@@ -27,11 +27,16 @@ use crate::slots::{Slot as Held, Slots};
 /// The identity provider a host declares (AGENT-HOOKS-0.1 §10.1).
 pub use agent_hooks::IdentityProvider;
 
-/// The module of host `n`'s hooks: interceptor `i` is the hook
-/// `agent_hooks::host_n::interceptor_i`, at order `i`, for the tenant
-/// `agent-hooks-n`, so that hosts of several sessions live side by side.
-/// `n` is the smallest number no living host holds (see [`crate::slots`]).
-const HOST_MODULE: &str = "agent_hooks::host_";
+/// The module of host `n`'s hooks, within this crate: interceptor `i` is
+/// the hook `agenthooks_agent_hooks::host_n::interceptor_i`, at order `i`,
+/// so that hosts of several sessions live side by side. `n` is the
+/// smallest number no living host holds (see [`crate::slots`]).
+const HOST_MODULE: &str = "host_";
+
+/// [`HOST_MODULE`] as hooks' paths start: this crate's name first (a
+/// hook registered at run time belongs to the crate that registers it, so
+/// no other crate's hook can pass for a host's).
+const HOST_PATH: &str = concat!(env!("CARGO_CRATE_NAME"), "::host_");
 
 /// The tenant prefix of host `n`'s hooks and calls.
 const HOST_TENANT: &str = "agent-hooks-";
@@ -49,13 +54,13 @@ const NO_INTERCEPTOR_NAME: &str = "no_interceptor";
 /// The index of the interceptor a hook of a host carries.
 pub(crate) fn index_of(hook: &str) -> Option<usize> {
     let (module, name) = hook.rsplit_once("::")?;
-    module.strip_prefix(HOST_MODULE)?;
+    module.strip_prefix(HOST_PATH)?;
     name.strip_prefix(INTERCEPTOR_NAME)?.parse().ok()
 }
 
 /// Whether `hook` is a host's no-interceptor guard.
 pub(crate) fn is_no_interceptor(hook: &str) -> bool {
-    hook.rsplit_once("::").is_some_and(|(module, name)| module.starts_with(HOST_MODULE) && name == NO_INTERCEPTOR_NAME)
+    hook.rsplit_once("::").is_some_and(|(module, name)| module.starts_with(HOST_PATH) && name == NO_INTERCEPTOR_NAME)
 }
 
 /// The time limit of one interceptor, the contract's recommended default
@@ -559,7 +564,7 @@ fn mount<P: EmissionPoint>(
     let (tenant, module) = (shared.tenant.as_str(), shared.module.as_str());
     let mode = if shared.shadow() { Mode::Shadow } else { Mode::Enforce };
     if shared.interceptors.is_empty() {
-        let guard = runtime::hook::<P>(&format!("{module}::{NO_INTERCEPTOR_NAME}"))
+        let guard = runtime::hook!(P, &format!("{module}::{NO_INTERCEPTOR_NAME}"))
             .tenant(tenant)
             .mode(mode)
             .observer(|_: &Ctx<P>| Outcome::block(HostError::NoInterceptor.to_string()))?;
@@ -568,7 +573,7 @@ fn mount<P: EmissionPoint>(
     }
     for index in 0..shared.interceptors.len() {
         let shared = Arc::clone(shared);
-        let hook = runtime::hook::<P>(&format!("{module}::{INTERCEPTOR_NAME}{index}"))
+        let hook = runtime::hook!(P, &format!("{module}::{INTERCEPTOR_NAME}{index}"))
             .tenant(tenant)
             .order(i32::try_from(index).unwrap_or(i32::MAX))
             .timeout_ms(INTERCEPTOR_TIMEOUT_MS)

@@ -32,7 +32,7 @@ fn only(ctx: &mut Ctx<Linked>) -> Outcome {
 fn runtime_hooks(c: &mut Criterion) {
     let _audit = TemporaryAudit::start();
     let session = Session::new("s-1").with_tenant("acme");
-    let _registered = runtime::hook::<Registered>("bench::only")
+    let _registered = runtime::hook!(Registered, "bench::only")
         .tenant("acme")
         .interceptor(|ctx: &mut Ctx<Registered>| {
             ctx.value += 1;
@@ -52,7 +52,7 @@ fn runtime_hooks(c: &mut Criterion) {
         std::thread::spawn(move || {
             let mut swaps = 0_u64;
             while !stop.load(Ordering::Relaxed) {
-                let hook = runtime::hook::<Linked>("bench::churn")
+                let hook = runtime::hook!(Linked, "bench::churn")
                     .tenant("globex")
                     .observer(|_: &Ctx<Linked>| ())
                     .expect("the hook registers");

@@ -16,6 +16,7 @@ use crate::hook::HookFn;
 pub use crate::hook::{Hook, HookFuture, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS};
 pub use crate::intern::interned;
 pub use crate::link::LinkedCrate;
+pub use crate::origin::Origin;
 pub use crate::outcome::{InterceptorReturn, ObserverReturn};
 pub use crate::redact::forms::{
     text_found, ByDebug, ByDisplay, ByRedactable, BySerialize, Found, NoDebug, NoDisplay, NotFound, NotRedactable,
@@ -488,6 +489,25 @@ const fn equal(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// The crate of the module path `module` (`module_path!()`): its first
+/// segment, the crate's name as the compiler knows it, the same name the
+/// registration's origin type carries (`CARGO_CRATE_NAME` is not: a doc
+/// test inherits the documented crate's).
+pub const fn crate_of_module(module: &'static str) -> &'static str {
+    let bytes = module.as_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() && !(bytes[at] == b':' && bytes[at + 1] == b':') {
+        at += 1;
+    }
+    if at + 1 >= bytes.len() {
+        return module;
+    }
+    match std::str::from_utf8(bytes.split_at(at).0) {
+        Ok(krate) => krate,
+        Err(_) => module,
+    }
+}
+
 /// The rate `#[hook(rate_limit = ...)]` declares: `limit` calls per
 /// `window_ms`, both checked non-zero by the macro.
 pub const fn rate(limit: u32, window_ms: u64) -> crate::store::Rate {
@@ -582,6 +602,13 @@ mod tests {
             text.as_str()
         );
         assert!(text.as_str().contains("has no key arguments"), "{}", text.as_str());
+    }
+
+    #[test]
+    fn the_crate_of_a_module_path_is_its_first_segment() {
+        assert_eq!(super::crate_of_module("acme_hooks::search::eu"), "acme_hooks");
+        assert_eq!(super::crate_of_module("acme_hooks"), "acme_hooks");
+        assert_eq!(super::crate_of_module("a:b::c"), "a:b");
     }
 
     #[test]

@@ -197,6 +197,60 @@ impl fmt::Display for Remedy {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LinkError {
+    /// A crate names itself in a `link!`: a hook crate trying to decide
+    /// which tenants it serves. The binary's bindings are contested (see
+    /// [`link!`](crate::link)).
+    #[error("crate `{krate}` binds itself in `agenthooks::link!` at {site}: only the deployment binary binds hook crates, so the hooks of every crate a `link!` names run for no tenant and the points they hook block every call; remove that `link!` from `{krate}`")]
+    SelfBinding {
+        /// The crate, as Rust spells it.
+        krate: &'static str,
+        /// The `link!`, as `file:line`.
+        site: &'static str,
+    },
+    /// A `link!` in a crate that is neither a binary nor a test: a library
+    /// deciding bindings for the binaries that link it. The binary's
+    /// bindings are contested.
+    #[error("`agenthooks::link!` at {site} is in crate `{krate}`, which is not a binary: only the deployment binary binds hook crates, so the hooks of every crate a `link!` names run for no tenant and the points they hook block every call; move the binding to the binary's own code")]
+    LinkOutsideBinary {
+        /// The crate, as Rust spells it.
+        krate: &'static str,
+        /// The `link!`, as `file:line`.
+        site: &'static str,
+    },
+    /// `link!` is called in two crates: only one of them can be the
+    /// deployment. The binary's bindings are contested.
+    #[error("`agenthooks::link!` is called in crate `{first}` at {first_site} and in crate `{second}` at {second_site}: only the deployment binary binds hook crates, so the hooks of every crate a `link!` names run for no tenant and the points they hook block every call; keep the bindings in the binary and remove the other `link!`")]
+    SecondDeployment {
+        /// One crate, as Rust spells it.
+        first: &'static str,
+        /// Its `link!`, as `file:line`.
+        first_site: &'static str,
+        /// The other crate.
+        second: &'static str,
+        /// Its `link!`.
+        second_site: &'static str,
+    },
+    /// A crate is bound twice: which binding holds would depend on the
+    /// order. The binary's bindings are contested.
+    #[error("hook crate `{krate}` is bound twice, by the `agenthooks::link!` at {first_site} and the one at {second_site}: the hooks of every crate a `link!` names run for no tenant and the points they hook block every call; bind each crate once, to all its tenants")]
+    BoundTwice {
+        /// The crate, as Rust spells it.
+        krate: &'static str,
+        /// The first `link!`, as `file:line`.
+        first_site: &'static str,
+        /// The second.
+        second_site: &'static str,
+    },
+    /// A crate registers a hook under another crate's name (through the
+    /// macros' support code, not `#[hook]`): the hook never runs, and its
+    /// point blocks every call.
+    #[error("crate `{krate}` registers hook `{hook}` under another crate's name: the hook runs for no tenant and its point blocks every call; remove the registration from `{krate}`, or stop linking `{krate}`")]
+    ForgedIdentity {
+        /// The crate the registration comes from, as the compiler names it.
+        krate: &'static str,
+        /// The hook, as the registration names it.
+        hook: &'static str,
+    },
     /// Hook crates the binary expects registered no hook.
     #[error("expected hook crates registered no hook: {}; add them to `[dependencies]`, name them in `agenthooks::link!` and check their features", missing.join(", "))]
     MissingHookCrates {

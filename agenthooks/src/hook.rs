@@ -259,3 +259,30 @@ impl<P> Hook<P> {
         Hook { meta, run }
     }
 }
+
+impl<P: crate::HookPoint> Hook<P> {
+    /// The hook `path` of the runtime crate, which stands in for hooks that
+    /// must not run: first in the chain of `tenant` (`None`: every
+    /// tenant), it runs none of them and blocks every call with `reason`.
+    pub(crate) fn stand_in(path: &'static str, tenant: Option<&'static str>, reason: String) -> Self {
+        let (module, name) = path.rsplit_once("::").unwrap_or(("agenthooks", path));
+        let meta = crate::intern::meta(HookMeta {
+            point: P::NAME,
+            name,
+            crate_name: "agenthooks",
+            module,
+            path,
+            tenant,
+            order: i32::MIN,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            fallback: false,
+            kind: HookKind::Observer,
+            is_async: false,
+            mode: Mode::Enforce,
+            matchers: &[],
+            patterns: None,
+            contract: None,
+        });
+        Hook::new(meta, HookFn::ObserverClosure(Arc::new(move |_| Ok(crate::Outcome::Block(reason.clone())))))
+    }
+}

@@ -25,6 +25,7 @@ pub mod lifecycle;
 mod link;
 pub mod matcher;
 pub mod observe;
+mod origin;
 mod outcome;
 pub mod patterns;
 mod point;
@@ -56,7 +57,7 @@ pub use context::Ctx;
 pub use error::{Blocked, CarriesHookError, HookError, LinkError};
 pub use execution::{Changed, Execution, Status};
 pub use hook::{HookFuture, HookKind, HookMeta};
-pub use link::{require_crates, verify_linked, Tenants};
+pub use link::{require_crates, verify_linked, Tenants, BINDING_GUARD};
 pub use matcher::Matcher;
 pub use outcome::{InterceptorReturn, ObserverReturn, Outcome};
 pub use point::{AsyncPoint, HookPoint};
@@ -81,7 +82,17 @@ pub use session::Session;
 /// naming (a dependency of a dependency) runs no hook, and a hook naming a
 /// tenant outside its crate's binding never runs; [`verify_linked`] reports
 /// both, and crates named here that registered no hook. The binary's own
-/// hooks run as they declare.
+/// hooks run as they declare, and so do the hooks a crate registers at run
+/// time: under its binding.
+///
+/// Only the deployment binds. Every `link!` of a binary must be in one
+/// crate, a binary (or a test), that names no crate twice and not itself:
+/// a hook crate that calls `link!` (to bind itself to every tenant, say),
+/// a library that does, or a crate named twice make the bindings
+/// *contested*. Then no binding applies: the hooks of every crate that
+/// calls `link!` or that one names run for no tenant, and at each point
+/// they hook, [`BINDING_GUARD`] blocks every call, naming the crate and
+/// the `link!` at fault; [`verify_linked`] returns the same error.
 ///
 /// A deployment binary names its hook crates once, at the top level, denies
 /// `unused_crate_dependencies` so that a hook crate it depends on but forgets
@@ -103,13 +114,14 @@ pub use session::Session;
 /// }
 /// ```
 ///
-/// Here the crate named is linked but registers no hook, so the check fails:
+/// A doc test is compiled as neither a binary nor a test, like a library,
+/// so a `link!` in it is refused:
 ///
 /// ```
 /// agenthooks::link!(tokio => *);
 ///
 /// let error = agenthooks::verify_linked().unwrap_err();
-/// assert_eq!(error, agenthooks::LinkError::MissingHookCrates { missing: vec!["tokio".into()] });
+/// assert!(matches!(error, agenthooks::LinkError::LinkOutsideBinary { .. }), "{error}");
 /// ```
 ///
 /// A crate named without its tenants does not compile:
@@ -123,14 +135,22 @@ macro_rules! link {
         $(
             #[allow(unused_imports)]
             use $krate as _;
-            $crate::__private::inventory::submit! {
-                $crate::__private::LinkedCrate::new(
-                    ::core::stringify!($krate),
-                    $crate::__link_tenants!($tenants),
-                    ::core::module_path!(),
-                )
-            }
         )+
+        const _: () = {
+            // The crate this `link!` is written in, as the compiler names it.
+            struct __AgenthooksOrigin;
+            impl $crate::__private::Origin for __AgenthooksOrigin {}
+            $(
+                $crate::__private::inventory::submit! {
+                    $crate::__private::LinkedCrate::new::<__AgenthooksOrigin>(
+                        ::core::stringify!($krate),
+                        $crate::__link_tenants!($tenants),
+                        ::core::concat!(::core::file!(), ":", ::core::line!()),
+                        ::core::option_env!("CARGO_BIN_NAME").is_some() || ::core::cfg!(test),
+                    )
+                }
+            )+
+        };
     };
     ($($other:tt)*) => {
         ::core::compile_error!(

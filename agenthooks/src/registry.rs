@@ -10,25 +10,33 @@ use std::any::{Any, TypeId};
 use crate::contract::Version;
 use crate::error::LinkError;
 use crate::hook::{Hook, HookMeta};
+use crate::origin::{Origin, Site};
 use crate::point::HookPoint;
 
-/// One hook as `#[hook]` registers it: the point it belongs to and the hook,
-/// with its concrete type erased.
+/// One hook as `#[hook]` registers it: the point it belongs to, the hook,
+/// with its concrete type erased, and the crate it comes from.
 #[doc(hidden)]
 pub struct HookRegistration {
     point: fn() -> TypeId,
     meta: &'static HookMeta,
     hook: &'static (dyn Any + Send + Sync),
+    origin: Site,
 }
 
 impl HookRegistration {
-    /// The registration of `hook` for point `P`.
-    pub const fn new<P: 'static>(hook: &'static Hook<P>) -> Self {
-        HookRegistration { point: TypeId::of::<P>, meta: hook.meta, hook }
+    /// The registration of `hook` for point `P`, made in the crate that
+    /// defines `O`, the type `#[hook]` defines beside it.
+    pub const fn new<P: 'static, O: Origin>(hook: &'static Hook<P>) -> Self {
+        HookRegistration { point: TypeId::of::<P>, meta: hook.meta, hook, origin: Site::of::<O>() }
     }
 
     pub(crate) fn meta(&self) -> &'static HookMeta {
         self.meta
+    }
+
+    /// The crate the registration comes from, as the compiler names it.
+    pub(crate) fn krate(&self) -> &'static str {
+        self.origin.krate()
     }
 }
 
@@ -97,6 +105,11 @@ pub(crate) fn hooks_of<P: 'static>() -> Vec<&'static Hook<P>> {
         .filter(|registration| (registration.point)() == point)
         .filter_map(|registration| registration.hook.downcast_ref::<Hook<P>>())
         .collect()
+}
+
+/// Every hook registration linked into this binary.
+pub(crate) fn registrations() -> impl Iterator<Item = &'static HookRegistration> {
+    inventory::iter::<HookRegistration>.into_iter()
 }
 
 /// Every hook linked into this binary, sorted by point and then in chain

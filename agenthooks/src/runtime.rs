@@ -1,19 +1,26 @@
 //! Hooks registered at run time: closures, beside the hooks `#[hook]` links.
 //!
 //! Tests, plugins loaded while the agent runs and adapters for other hook
-//! contracts register closures on a point and remove them through the handle
-//! that registration returns. A registered hook gets every guarantee a
-//! linked hook gets: it sorts into the chain by the same rule (order, then
-//! crate, module and name, all taken from the path it is registered under),
-//! runs only for its tenant when it names one, under its time limit, with
-//! failures contained and judged by the point's failure policy, in its mode,
-//! with one audit line and one span per run, and it is listed by
-//! [`registered`].
+//! contracts register closures on a point with [`hook!`] and remove them
+//! through the handle that registration returns. A registered hook gets
+//! every guarantee a linked hook gets: it sorts into the chain by the same
+//! rule (order, then crate, module and name), runs only for its tenant when
+//! it names one, under its time limit, with failures contained and judged
+//! by the point's failure policy, in its mode, with one audit line and one
+//! span per run, and it is listed by [`registered`].
+//!
+//! A registered hook belongs to the crate whose code calls [`hook!`]: the
+//! macro reads that crate's name from the compiler, and the hook's path is
+//! that name followed by the path the call gives. So the deployment's
+//! `link!` bindings apply to it as to the crate's linked hooks (a crate
+//! bound to `acme` registers hooks that run for acme's calls only, whatever
+//! `tenant` they name), and no crate registers a hook under another
+//! crate's name, the deployment's or the runtime's own: operators' switches
+//! and the audit log see the crate the hook comes from.
 //!
 //! Registering and removing never block a call: the point's table is built
 //! anew off the call path and swapped in; a call runs on the table it
-//! loaded. A registered hook runs as it declares: the `link!` bindings of a
-//! deployment bind hook crates, not closures.
+//! loaded.
 //!
 //! ```
 //! use agenthooks::{hookpoint, runtime, HookError, Outcome, Session};
@@ -24,7 +31,7 @@
 //! }
 //!
 //! let session = Session::new("s-1").with_tenant("acme");
-//! let hook = runtime::hook::<BeforeSearch>("plugin::no_secrets")
+//! let hook = runtime::hook!(BeforeSearch, "plugin::no_secrets")
 //!     .order(10)
 //!     .interceptor(|ctx: &mut agenthooks::Ctx<BeforeSearch>| {
 //!         if ctx.query.contains("secret") {
@@ -34,6 +41,7 @@
 //!         Outcome::Continue
 //!     })
 //!     .unwrap();
+//! assert!(hook.meta().path.ends_with("::plugin::no_secrets"), "the registering crate's name goes first");
 //! assert_eq!(search(&session, "weather".into()).unwrap(), "weather lang:en");
 //! assert!(matches!(search(&session, "secret".into()), Err(HookError::Blocked(_))));
 //!
@@ -48,32 +56,34 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::hook::{Hook, HookFn, HookFuture, HookKind, DEFAULT_ORDER, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
+use crate::origin::{is_ident, Origin, Site};
 use crate::patterns::{Exceeded, Patterns, Per, RateLimit, Retry, StoreDown, MAX_RETRIES};
 use crate::point::{AsyncPoint, HookPoint};
 use crate::policy::{Mode, OnFailure};
 use crate::store::{Breaker, Rate};
 use crate::{intern, Ctx, HookMeta, InterceptorReturn, Matcher, ObserverReturn};
 
-/// Starts the registration of a hook on point `P`, under `path`: the hook's
-/// name as operators see it in listings, audit lines and configuration,
-/// written like a Rust path with at least a crate and a name
-/// (`plugin::no_secrets`).
-pub fn hook<P: HookPoint>(path: &str) -> Builder<P> {
-    Builder {
-        path: path.to_owned(),
-        tenant: None,
-        order: DEFAULT_ORDER,
-        timeout_ms: DEFAULT_TIMEOUT_MS,
-        fallback: None,
-        mode: Mode::Enforce,
-        matchers: Vec::new(),
-        rate_limit: None,
-        exceeded: Exceeded::default(),
-        retry: None,
-        breaker: None,
-        store_down: StoreDown::default(),
-        point: PhantomData,
-    }
+/// Starts the registration of a hook on point `Point`, under `path`
+/// within the crate whose code calls it: `hook!(Point, "plugin::no_secrets")`
+/// in crate `acme_hooks` registers `acme_hooks::plugin::no_secrets`, the
+/// hook's name as operators see it in listings, audit lines and
+/// configuration. `path` is a `&str`, one or more identifiers joined by
+/// `::`; the hook takes the `link!` binding of that crate.
+///
+/// Returns a [`Builder`], which registers the hook once given its closure.
+#[doc(inline)]
+pub use crate::__runtime_hook as hook;
+
+/// See [`runtime::hook!`](crate::runtime::hook).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_hook {
+    ($point:ty, $path:expr $(,)?) => {{
+        // The crate this call is written in, as the compiler names it.
+        struct __AgenthooksOrigin;
+        impl $crate::__private::Origin for __AgenthooksOrigin {}
+        $crate::runtime::Builder::<$point>::new::<__AgenthooksOrigin>($path)
+    }};
 }
 
 /// The settings of a hook about to be registered, as `#[hook]`'s keys give
@@ -81,6 +91,9 @@ pub fn hook<P: HookPoint>(path: &str) -> Builder<P> {
 #[derive(Debug)]
 #[must_use = "a hook is registered only by `interceptor`, `observer`, `async_interceptor` or `async_observer`"]
 pub struct Builder<P> {
+    /// The crate whose code registers the hook.
+    krate: &'static str,
+    /// The path within that crate.
     path: String,
     tenant: Option<String>,
     order: i32,
@@ -97,6 +110,28 @@ pub struct Builder<P> {
 }
 
 impl<P: HookPoint> Builder<P> {
+    /// The registration of a hook under `path` within the crate that
+    /// defines `O`: what [`hook!`] expands to.
+    #[doc(hidden)]
+    pub fn new<O: Origin>(path: &str) -> Self {
+        Builder {
+            krate: Site::of::<O>().krate(),
+            path: path.to_owned(),
+            tenant: None,
+            order: DEFAULT_ORDER,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            fallback: None,
+            mode: Mode::Enforce,
+            matchers: Vec::new(),
+            rate_limit: None,
+            exceeded: Exceeded::default(),
+            retry: None,
+            breaker: None,
+            store_down: StoreDown::default(),
+            point: PhantomData,
+        }
+    }
+
     /// Runs the hook only for calls of `tenant`.
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
         self.tenant = Some(tenant.into());
@@ -150,7 +185,7 @@ impl<P: HookPoint> Builder<P> {
     ///     Ok(query)
     /// }
     ///
-    /// let hook = runtime::hook::<BeforeSearch>("plugin::limited")
+    /// let hook = runtime::hook!(BeforeSearch, "plugin::limited")
     ///     .rate_limit(2, Duration::from_secs(60), Per::Session)
     ///     .exceeded(Exceeded::Block)
     ///     .observer(|_ctx: &agenthooks::Ctx<BeforeSearch>| Outcome::Continue)
@@ -224,9 +259,11 @@ impl<P: HookPoint> Builder<P> {
     }
 
     fn meta(&self, kind: HookKind, is_async: bool) -> Result<&'static HookMeta, RegisterError> {
-        let Some((module, name)) = self.path.rsplit_once("::").filter(|_| is_path(&self.path)) else {
+        if !is_ident(self.krate) || !self.path.split("::").all(is_ident) {
             return Err(RegisterError::InvalidPath { path: self.path.clone() });
-        };
+        }
+        let path = format!("{}::{}", self.krate, self.path);
+        let (module, name) = path.rsplit_once("::").unwrap_or((self.krate, &self.path));
         if !(1..=MAX_TIMEOUT_MS).contains(&self.timeout_ms) {
             return Err(RegisterError::InvalidTimeout { timeout_ms: self.timeout_ms });
         }
@@ -247,13 +284,12 @@ impl<P: HookPoint> Builder<P> {
             matchers.push(Matcher { key, pattern: intern::text(pattern) });
         }
         let patterns = self.patterns(is_async)?;
-        let crate_name = module.split("::").next().unwrap_or(module);
         Ok(intern::meta(HookMeta {
             point: P::NAME,
             name: intern::text(name),
-            crate_name: intern::text(crate_name),
+            crate_name: self.krate,
             module: intern::text(module),
-            path: intern::text(&self.path),
+            path: intern::text(&path),
             tenant: self.tenant.as_deref().map(intern::text),
             order: self.order,
             timeout_ms: self.timeout_ms,
@@ -318,7 +354,7 @@ impl<P: AsyncPoint> Builder<P> {
     ///     Ok(url)
     /// }
     ///
-    /// let hook = runtime::hook::<BeforeFetch>("plugin::https_only")
+    /// let hook = runtime::hook!(BeforeFetch, "plugin::https_only")
     ///     .async_interceptor(|ctx: &mut Ctx<BeforeFetch>| {
     ///         Box::pin(async move {
     ///             ctx.url = ctx.url.replace("http://", "https://");
@@ -365,17 +401,6 @@ fn mutable_future<P, F: for<'c> Fn(&'c mut Ctx<P>) -> HookFuture<'c>>(hook: F) -
 /// `hook`, its signature fixed for every lifetime of its context.
 fn shared_future<P, F: for<'c> Fn(&'c Ctx<P>) -> HookFuture<'c>>(hook: F) -> F {
     hook
-}
-
-/// Whether `path` reads as a Rust path of at least two identifiers.
-fn is_path(path: &str) -> bool {
-    let is_ident = |segment: &str| {
-        let mut chars = segment.chars();
-        chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-            && chars.all(|rest| rest.is_ascii_alphanumeric() || rest == '_')
-            && segment != "_"
-    };
-    path.split("::").count() >= 2 && path.split("::").all(is_ident)
 }
 
 /// A hook registered at run time. Dropping the handle removes the hook;
@@ -431,8 +456,8 @@ pub fn registered() -> Vec<&'static HookMeta> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegisterError {
-    /// The path is not a Rust path of a crate and a name.
-    #[error("cannot register hook `{path}`: name it like a Rust path of at least a crate and a name, e.g. `plugin::no_secrets`")]
+    /// The path is not a Rust path: identifiers joined by `::`.
+    #[error("cannot register hook `{path}`: name it like a Rust path within your crate, e.g. `plugin::no_secrets` (the crate's name goes in front)")]
     InvalidPath {
         /// The path given.
         path: String,

@@ -2,14 +2,10 @@
 //! a point that admits one (see [`contract`](crate::contract)), and the
 //! guard that runs instead of them.
 
-use std::sync::Arc;
-
 use crate::contract::SINGLE_POINT_GUARD;
 use crate::error::LinkError;
-use crate::hook::{Hook, HookFn, HookKind, HookMeta, DEFAULT_TIMEOUT_MS};
+use crate::hook::Hook;
 use crate::point::HookPoint;
-use crate::policy::Mode;
-use crate::{intern, Outcome};
 
 /// Hooks that run for one tenant at a single point, more than one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,24 +28,6 @@ impl Conflict {
 /// The hook that stands in for the conflicting hooks of `conflict` at `P`:
 /// it runs none of them and blocks the call, its reason naming them.
 pub(crate) fn guard<P: HookPoint>(conflict: &Conflict) -> Hook<P> {
-    let (module, name) = SINGLE_POINT_GUARD.rsplit_once("::").unwrap_or(("agenthooks", SINGLE_POINT_GUARD));
-    let meta = intern::meta(HookMeta {
-        point: P::NAME,
-        name,
-        crate_name: "agenthooks",
-        module,
-        path: SINGLE_POINT_GUARD,
-        tenant: conflict.tenant,
-        order: i32::MIN,
-        timeout_ms: DEFAULT_TIMEOUT_MS,
-        fallback: false,
-        kind: HookKind::Observer,
-        is_async: false,
-        mode: Mode::Enforce,
-        matchers: &[],
-        patterns: None,
-        contract: None,
-    });
     let hooks = conflict.hooks.iter().map(|path| format!("`{path}`")).collect::<Vec<_>>().join(", ");
     let reason = format!(
         "`{}` admits one hook per tenant, and {} run for {}; none of them ran: keep one (see `agenthooks::verify_linked`)",
@@ -57,7 +35,7 @@ pub(crate) fn guard<P: HookPoint>(conflict: &Conflict) -> Hook<P> {
         hooks,
         for_tenant(conflict.tenant),
     );
-    Hook::new(meta, HookFn::ObserverClosure(Arc::new(move |_| Ok(Outcome::Block(reason.clone())))))
+    Hook::stand_in(SINGLE_POINT_GUARD, conflict.tenant, reason)
 }
 
 /// How a message names `tenant`, or every tenant for `None`.

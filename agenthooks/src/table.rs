@@ -337,12 +337,13 @@ impl<P: HookPoint> PointTable<P> {
         replaced
     }
 
-    /// Every hook of the point, linked or registered, as declared, with
-    /// whose calls it runs for.
+    /// Every hook of the point, linked or registered, as the deployment's
+    /// bindings let it run (see [`link::bind`]), with whose calls it runs
+    /// for.
     pub(crate) fn hooks(&self) -> Vec<(Hook<P>, Reach)> {
         let registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
-        let linked = registry::hooks_of::<P>().into_iter().map(|hook| (hook.clone(), link::reach(hook.meta)));
-        linked.chain(registered.iter().map(|(_, hook)| (hook.clone(), Reach::AsDeclared))).collect()
+        let linked = registry::hooks_of::<P>().into_iter().cloned();
+        linked.chain(registered.iter().map(|(_, hook)| hook.clone())).map(link::bind).collect()
     }
 }
 

@@ -169,11 +169,11 @@ fn a_time_limit_set_by_the_configuration_applies_to_linked_and_registered_hooks(
     // A registered hook is configured by its path too, from the moment it
     // registers.
     config::apply_str(
-        "[hook.\"configuration::takes_40_ms\"]\nenabled = false\n[hook.\"plugin::blocks\"]\nenabled = false\n",
+        "[hook.\"configuration::takes_40_ms\"]\nenabled = false\n[hook.\"configuration::plugin::blocks\"]\nenabled = false\n",
         "test",
     )
     .unwrap();
-    let plugin = runtime::hook::<Slow>("plugin::blocks").observer(|_: &Ctx<Slow>| Outcome::block("no")).unwrap();
+    let plugin = runtime::hook!(Slow, "plugin::blocks").observer(|_: &Ctx<Slow>| Outcome::block("no")).unwrap();
     assert!(slow(&session("acme"), "q".into()).is_ok(), "the registered hook is switched off");
     config::clear().expect("the configuration clears");
     assert!(matches!(slow(&session("acme"), "q".into()), Err(AgentError(HookError::Blocked(_)))));

@@ -148,25 +148,25 @@ fn set_retriever(name: &'static str) -> impl Fn(&mut Ctx<PickRetriever>) -> Outc
 fn registering_a_second_hook_for_an_occupied_tenant_names_the_hook_in_place() {
     let _turn = one_at_a_time();
     let acme =
-        runtime::hook::<PickRetriever>("plugin::acme_vectors").tenant("acme").interceptor(set_retriever("vectors"));
+        runtime::hook!(PickRetriever, "plugin::acme_vectors").tenant("acme").interceptor(set_retriever("vectors"));
     let acme = acme.expect("the first hook of acme is registered");
-    let second = runtime::hook::<PickRetriever>("plugin::acme_bm25").tenant("acme").interceptor(set_retriever("bm25"));
+    let second = runtime::hook!(PickRetriever, "plugin::acme_bm25").tenant("acme").interceptor(set_retriever("bm25"));
     assert_eq!(
         second.unwrap_err(),
         runtime::RegisterError::Occupied {
             point: "pick_retriever",
-            path: "plugin::acme_bm25".into(),
+            path: "contracts::plugin::acme_bm25".into(),
             tenant: Some("acme".into()),
-            in_place: "plugin::acme_vectors",
+            in_place: "contracts::plugin::acme_vectors",
         }
     );
     // Another tenant has room; a hook of every tenant has none, since acme
     // has a hook.
-    let globex = runtime::hook::<PickRetriever>("plugin::globex_bm25").tenant("globex");
+    let globex = runtime::hook!(PickRetriever, "plugin::globex_bm25").tenant("globex");
     let globex = globex.interceptor(set_retriever("bm25")).expect("globex has room");
-    let every = runtime::hook::<PickRetriever>("plugin::default").interceptor(set_retriever("default"));
+    let every = runtime::hook!(PickRetriever, "plugin::default").interceptor(set_retriever("default"));
     assert!(
-        matches!(every, Err(runtime::RegisterError::Occupied { in_place: "plugin::acme_vectors", .. })),
+        matches!(every, Err(runtime::RegisterError::Occupied { in_place: "contracts::plugin::acme_vectors", .. })),
         "{every:?}"
     );
     assert_eq!(pick_retriever(&session("acme"), String::new()), Ok("vectors".to_owned()));
@@ -174,7 +174,7 @@ fn registering_a_second_hook_for_an_occupied_tenant_names_the_hook_in_place() {
 
     // Once removed, its tenant has room again.
     acme.remove();
-    let second = runtime::hook::<PickRetriever>("plugin::acme_bm25").tenant("acme").interceptor(set_retriever("bm25"));
+    let second = runtime::hook!(PickRetriever, "plugin::acme_bm25").tenant("acme").interceptor(set_retriever("bm25"));
     let _second = second.expect("acme has room once its hook is removed");
     assert_eq!(pick_retriever(&session("acme"), String::new()), Ok("bm25".to_owned()));
     drop(globex);
@@ -195,16 +195,16 @@ fn set_language(name: &'static str) -> impl Fn(&mut Ctx<PickLanguage>) -> Outcom
 #[test]
 fn a_hook_of_every_tenant_occupies_each_tenant_of_a_single_point() {
     let _turn = one_at_a_time();
-    let every = runtime::hook::<PickLanguage>("plugin::english").interceptor(set_language("en"));
+    let every = runtime::hook!(PickLanguage, "plugin::english").interceptor(set_language("en"));
     let _every = every.expect("the first hook is registered");
-    let acme = runtime::hook::<PickLanguage>("plugin::acme_german").tenant("acme").interceptor(set_language("de"));
+    let acme = runtime::hook!(PickLanguage, "plugin::acme_german").tenant("acme").interceptor(set_language("de"));
     assert_eq!(
         acme.unwrap_err(),
         runtime::RegisterError::Occupied {
             point: "pick_language",
-            path: "plugin::acme_german".into(),
+            path: "contracts::plugin::acme_german".into(),
             tenant: Some("acme".into()),
-            in_place: "plugin::english",
+            in_place: "contracts::plugin::english",
         }
     );
     assert_eq!(pick_language(&session("acme"), String::new()), Ok("en".to_owned()));

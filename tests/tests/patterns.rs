@@ -671,7 +671,7 @@ fn registered(session: &Session, marks: u32) -> Result<u32, AgentError> {
 #[test]
 fn registered_hooks_take_rate_limits_and_refuse_bad_patterns_with_typed_errors() {
     let _serial = serial();
-    let hook = runtime::hook::<Registered>("plugin::limited")
+    let hook = runtime::hook!(Registered, "plugin::limited")
         .rate_limit(2, Duration::from_secs(3600), Per::Session)
         .interceptor(|ctx: &mut Ctx<Registered>| {
             ctx.marks += 1;
@@ -685,13 +685,13 @@ fn registered_hooks_take_rate_limits_and_refuse_bad_patterns_with_typed_errors()
     hook.remove();
 
     let observer = |_ctx: &Ctx<Registered>| Outcome::Continue;
-    let zero = runtime::hook::<Registered>("plugin::zero").rate_limit(0, Duration::from_secs(1), Per::Hook);
+    let zero = runtime::hook!(Registered, "plugin::zero").rate_limit(0, Duration::from_secs(1), Per::Hook);
     assert!(matches!(zero.observer(observer), Err(RegisterError::InvalidRateLimit { limit: 0, .. })));
-    let plain = runtime::hook::<Registered>("plugin::plain").retry(3, Duration::from_millis(10));
+    let plain = runtime::hook!(Registered, "plugin::plain").retry(3, Duration::from_millis(10));
     assert_eq!(plain.observer(observer).unwrap_err(), RegisterError::RetryNeedsAsync);
-    let breaker = runtime::hook::<Registered>("plugin::breaker").breaker(5, Duration::ZERO, Duration::from_secs(1));
+    let breaker = runtime::hook!(Registered, "plugin::breaker").breaker(5, Duration::ZERO, Duration::from_secs(1));
     assert!(matches!(breaker.observer(observer), Err(RegisterError::InvalidBreaker { failures: 5, .. })));
-    let down = runtime::hook::<Registered>("plugin::down")
+    let down = runtime::hook!(Registered, "plugin::down")
         .rate_limit(1, Duration::from_secs(3600), Per::Hook)
         .store_down(StoreDown::Run)
         .observer(observer)
@@ -706,7 +706,7 @@ async fn registered_async_hooks_take_retries() {
     let _serial = serial();
     let attempts = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&attempts);
-    let hook = runtime::hook::<Fetch>("plugin::retried")
+    let hook = runtime::hook!(Fetch, "plugin::retried")
         .retry(2, Duration::from_millis(5))
         .async_observer(move |_ctx: &Ctx<Fetch>| {
             let counted = Arc::clone(&counted);

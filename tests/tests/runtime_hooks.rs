@@ -38,15 +38,15 @@ fn linked_at_20(ctx: &mut Ctx<Ordered>) -> Outcome {
 fn a_registered_hook_sorts_into_the_linked_chain_by_order_then_path_and_goes_away_with_its_handle() {
     audit_to_temp();
     let push = |label: &'static str| move |ctx: &mut Ctx<Ordered>| ctx.trail.push(label.to_owned());
-    let early = runtime::hook::<Ordered>("plugin::early").order(10).interceptor(wrap(push("plugin@10"))).unwrap();
-    // Same order as the linked hook: the crate decides, `aaa` before
-    // `runtime_hooks`, as it would between two linked hooks.
-    let tie = runtime::hook::<Ordered>("aaa::tie").order(20).interceptor(wrap(push("aaa@20"))).unwrap();
-    let late = runtime::hook::<Ordered>("zzz::tie").order(20).interceptor(wrap(push("zzz@20"))).unwrap();
+    let early = runtime::hook!(Ordered, "plugin::early").order(10).interceptor(wrap(push("plugin@10"))).unwrap();
+    // Same order and module as the linked hook: the name decides, `aaa`
+    // before `linked_at_20`, as it would between two linked hooks.
+    let tie = runtime::hook!(Ordered, "aaa").order(20).interceptor(wrap(push("aaa@20"))).unwrap();
+    let late = runtime::hook!(Ordered, "zzz").order(20).interceptor(wrap(push("zzz@20"))).unwrap();
 
     let trail = ordered(&session("acme"), Vec::new()).unwrap();
     assert_eq!(trail, ["plugin@10", "aaa@20", "linked@20", "zzz@20"]);
-    let lines = lines_of("plugin::early");
+    let lines = lines_of("runtime_hooks::plugin::early");
     assert_eq!(lines.len(), 1, "one audit line per run: {lines:?}");
     assert!(lines[0].contains("\"hook.changed\":[\"trail\"]"), "{}", lines[0]);
 
@@ -54,7 +54,7 @@ fn a_registered_hook_sorts_into_the_linked_chain_by_order_then_path_and_goes_awa
     drop(tie);
     late.keep();
     assert_eq!(ordered(&session("acme"), Vec::new()).unwrap(), ["linked@20", "zzz@20"]);
-    assert_eq!(lines_of("plugin::early").len(), 1, "a removed hook writes no more lines");
+    assert_eq!(lines_of("runtime_hooks::plugin::early").len(), 1, "a removed hook writes no more lines");
 }
 
 /// An interceptor closure returning `()` turned into one returning `Outcome`.
@@ -77,7 +77,7 @@ fn tenanted(session: &Session, query: String) -> Result<String, AgentError> {
 #[test]
 fn a_registered_hook_with_a_tenant_runs_only_for_that_tenant_and_is_listed_until_removed() {
     audit_to_temp();
-    let hook = runtime::hook::<Tenanted>("plugin::acme_only")
+    let hook = runtime::hook!(Tenanted, "plugin::acme_only")
         .tenant("acme")
         .interceptor(|ctx: &mut Ctx<Tenanted>| {
             ctx.query.push_str(" +acme");
@@ -89,13 +89,16 @@ fn a_registered_hook_with_a_tenant_runs_only_for_that_tenant_and_is_listed_until
     assert_eq!(tenanted(&Session::new("no-tenant"), "q".into()).unwrap(), "q");
 
     let listed = runtime::registered();
-    let meta = listed.iter().find(|meta| meta.path == "plugin::acme_only").expect("the hook is listed");
-    assert_eq!((meta.point, meta.crate_name, meta.module, meta.name), ("tenanted", "plugin", "plugin", "acme_only"));
+    let meta = listed.iter().find(|meta| meta.path == "runtime_hooks::plugin::acme_only").expect("the hook is listed");
+    assert_eq!(
+        (meta.point, meta.crate_name, meta.module, meta.name),
+        ("tenanted", "runtime_hooks", "runtime_hooks::plugin", "acme_only")
+    );
     assert_eq!(meta.tenant, Some("acme"));
     assert!(std::ptr::eq(*meta, hook.meta()));
 
     hook.remove();
-    assert!(runtime::registered().iter().all(|meta| meta.path != "plugin::acme_only"));
+    assert!(runtime::registered().iter().all(|meta| meta.path != "runtime_hooks::plugin::acme_only"));
 }
 
 // --- failures and time limits --------------------------------------------------
@@ -108,7 +111,7 @@ fn guarded(session: &Session, query: String) -> Result<String, AgentError> {
 #[test]
 fn a_registered_hook_that_panics_or_overruns_fails_a_guard_point_closed() {
     audit_to_temp();
-    let panics = runtime::hook::<Guarded>("plugin::panics")
+    let panics = runtime::hook!(Guarded, "plugin::panics")
         .tenant("panics")
         .interceptor(|ctx: &mut Ctx<Guarded>| -> Outcome {
             ctx.query.push_str(" changed");
@@ -117,11 +120,11 @@ fn a_registered_hook_that_panics_or_overruns_fails_a_guard_point_closed() {
         .unwrap();
     let error = guarded(&session("panics"), "q".into()).unwrap_err().0;
     assert!(
-        matches!(&error, HookError::Panicked { hook: "plugin::panics", message, .. } if message.contains("the plugin broke")),
+        matches!(&error, HookError::Panicked { hook: "runtime_hooks::plugin::panics", message, .. } if message.contains("the plugin broke")),
         "{error:?}"
     );
 
-    let slow = runtime::hook::<Guarded>("plugin::slow")
+    let slow = runtime::hook!(Guarded, "plugin::slow")
         .tenant("slow")
         .timeout_ms(10)
         .observer(|_: &Ctx<Guarded>| std::thread::sleep(Duration::from_millis(60)))
@@ -129,37 +132,49 @@ fn a_registered_hook_that_panics_or_overruns_fails_a_guard_point_closed() {
     let error = guarded(&session("slow"), "q".into()).unwrap_err().0;
     assert_eq!(
         error,
-        HookError::TimedOut { point: "guarded", hook: "plugin::slow", timeout_ms: 10, on_failure: OnFailure::Deny }
+        HookError::TimedOut {
+            point: "guarded",
+            hook: "runtime_hooks::plugin::slow",
+            timeout_ms: 10,
+            on_failure: OnFailure::Deny
+        }
     );
-    assert!(lines_of("plugin::slow")[0].contains("\"hook.status\":\"timeout\""));
+    assert!(lines_of("runtime_hooks::plugin::slow")[0].contains("\"hook.status\":\"timeout\""));
     drop((panics, slow));
 }
 
 #[test]
 fn registration_is_refused_with_a_typed_error_for_bad_settings_and_duplicate_paths() {
     let refuse = |builder: runtime::Builder<Guarded>| builder.observer(|_: &Ctx<Guarded>| ()).unwrap_err();
-    assert_eq!(refuse(runtime::hook("no_crate")), RegisterError::InvalidPath { path: "no_crate".into() });
-    assert_eq!(refuse(runtime::hook("plugin::9lives")), RegisterError::InvalidPath { path: "plugin::9lives".into() });
-    assert_eq!(refuse(runtime::hook("plugin::ok").timeout_ms(0)), RegisterError::InvalidTimeout { timeout_ms: 0 });
+    assert_eq!(refuse(runtime::hook!(Guarded, "")), RegisterError::InvalidPath { path: String::new() });
+    assert_eq!(refuse(runtime::hook!(Guarded, "plugin::")), RegisterError::InvalidPath { path: "plugin::".into() });
     assert_eq!(
-        refuse(runtime::hook("plugin::ok").timeout_ms(300_001)),
+        refuse(runtime::hook!(Guarded, "plugin::9lives")),
+        RegisterError::InvalidPath { path: "plugin::9lives".into() }
+    );
+    assert_eq!(
+        refuse(runtime::hook!(Guarded, "plugin::ok").timeout_ms(0)),
+        RegisterError::InvalidTimeout { timeout_ms: 0 }
+    );
+    assert_eq!(
+        refuse(runtime::hook!(Guarded, "plugin::ok").timeout_ms(300_001)),
         RegisterError::InvalidTimeout { timeout_ms: 300_001 }
     );
-    assert_eq!(refuse(runtime::hook("plugin::ok").tenant("")), RegisterError::EmptyTenant);
+    assert_eq!(refuse(runtime::hook!(Guarded, "plugin::ok").tenant("")), RegisterError::EmptyTenant);
     // `Guarded` fails closed: no hook may let its failures through.
     assert_eq!(
-        refuse(runtime::hook("plugin::ok").fallback(true)),
+        refuse(runtime::hook!(Guarded, "plugin::ok").fallback(true)),
         RegisterError::FallbackNotAllowed { point: "guarded" }
     );
 
-    let first = runtime::hook::<Guarded>("plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap();
+    let first = runtime::hook!(Guarded, "plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap();
     assert_eq!(
-        refuse(runtime::hook("plugin::twice")),
-        RegisterError::Duplicate { point: "guarded", path: "plugin::twice".into() }
+        refuse(runtime::hook!(Guarded, "plugin::twice")),
+        RegisterError::Duplicate { point: "guarded", path: "runtime_hooks::plugin::twice".into() }
     );
     drop(first);
     // Removed, the path is free again.
-    runtime::hook::<Guarded>("plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap().remove();
+    runtime::hook!(Guarded, "plugin::twice").tenant("twice").observer(|_: &Ctx<Guarded>| ()).unwrap().remove();
 }
 
 #[hookpoint(Linked)]
@@ -172,7 +187,7 @@ fn already_linked(_ctx: &Ctx<Linked>) {}
 
 #[test]
 fn a_path_of_a_linked_hook_cannot_be_registered_again() {
-    let error = runtime::hook::<Linked>("runtime_hooks::already_linked").observer(|_: &Ctx<Linked>| ()).unwrap_err();
+    let error = runtime::hook!(Linked, "already_linked").observer(|_: &Ctx<Linked>| ()).unwrap_err();
     assert_eq!(error, RegisterError::Duplicate { point: "linked", path: "runtime_hooks::already_linked".into() });
 }
 
@@ -186,7 +201,7 @@ async fn fetch(session: &Session, url: String) -> Result<String, AgentError> {
 #[tokio::test]
 async fn an_async_registered_hook_is_cancelled_at_its_limit_and_its_panics_are_contained() {
     audit_to_temp();
-    let rewrites = runtime::hook::<Fetch>("plugin::https")
+    let rewrites = runtime::hook!(Fetch, "plugin::https")
         .tenant("rewrite")
         .async_interceptor(|ctx: &mut Ctx<Fetch>| {
             Box::pin(async move {
@@ -200,7 +215,7 @@ async fn an_async_registered_hook_is_cancelled_at_its_limit_and_its_panics_are_c
 
     let finished = Arc::new(AtomicBool::new(false));
     let seen = Arc::clone(&finished);
-    let hangs = runtime::hook::<Fetch>("plugin::hangs")
+    let hangs = runtime::hook!(Fetch, "plugin::hangs")
         .tenant("hangs")
         .timeout_ms(20)
         .async_interceptor(move |ctx: &mut Ctx<Fetch>| {
@@ -216,10 +231,10 @@ async fn an_async_registered_hook_is_cancelled_at_its_limit_and_its_panics_are_c
     // The point lets failures through: the call goes on, unchanged.
     assert_eq!(fetch(&session("hangs"), "http://a".into()).await.unwrap(), "http://a");
     assert!(!finished.load(Ordering::SeqCst), "the hook was cancelled at its deadline");
-    assert!(lines_of("plugin::hangs")[0].contains("\"hook.status\":\"timeout\""));
+    assert!(lines_of("runtime_hooks::plugin::hangs")[0].contains("\"hook.status\":\"timeout\""));
 
     // A closure that panics before it returns its future.
-    let panics = runtime::hook::<Fetch>("plugin::panics_early")
+    let panics = runtime::hook!(Fetch, "plugin::panics_early")
         .tenant("panics")
         .fallback(false)
         .async_observer(|_: &Ctx<Fetch>| -> agenthooks::HookFuture<'_> { panic!("before any future") })
@@ -242,12 +257,12 @@ fn shadowed(session: &Session, query: String) -> Result<String, AgentError> {
 #[test]
 fn a_registered_hook_in_shadow_mode_is_audited_but_not_enforced() {
     audit_to_temp();
-    let hook = runtime::hook::<Shadowed>("plugin::would_block")
+    let hook = runtime::hook!(Shadowed, "plugin::would_block")
         .mode(Mode::Shadow)
         .observer(|_: &Ctx<Shadowed>| Outcome::block("not yet"))
         .unwrap();
     assert_eq!(shadowed(&session("acme"), "q".into()).unwrap(), "q");
-    assert!(lines_of("plugin::would_block")[0].contains("would block: not yet"));
+    assert!(lines_of("runtime_hooks::plugin::would_block")[0].contains("would block: not yet"));
     hook.remove();
 }
 
@@ -280,8 +295,8 @@ fn calls_running_while_hooks_come_and_go_never_fail_and_see_each_registration_on
         Outcome::Continue
     };
     for round in 0..200 {
-        let first = runtime::hook::<Busy>(&format!("plugin::first_{round}")).interceptor(add).unwrap();
-        let second = runtime::hook::<Busy>(&format!("plugin::second_{round}")).interceptor(add).unwrap();
+        let first = runtime::hook!(Busy, &format!("plugin::first_{round}")).interceptor(add).unwrap();
+        let second = runtime::hook!(Busy, &format!("plugin::second_{round}")).interceptor(add).unwrap();
         assert_eq!(busy(&session("acme"), 0).unwrap(), 2, "a registration is in force once it returns");
         drop((first, second));
         assert_eq!(busy(&session("acme"), 0).unwrap(), 0, "a removal is in force once it returns");
@@ -303,7 +318,7 @@ fn tool(session: &Session, #[key] name: String, calls: u32) -> Result<u32, Agent
 #[test]
 fn a_registered_hook_with_a_matcher_runs_only_for_calls_whose_key_matches() {
     audit_to_temp();
-    let hook = runtime::hook::<Tool>("plugin::files_only")
+    let hook = runtime::hook!(Tool, "plugin::files_only")
         .matching("name", "fs_*")
         .interceptor(|ctx: &mut Ctx<Tool>| {
             ctx.calls += 1;
@@ -313,20 +328,20 @@ fn a_registered_hook_with_a_matcher_runs_only_for_calls_whose_key_matches() {
     assert_eq!(hook.meta().matchers, [agenthooks::Matcher { key: "name", pattern: "fs_*" }]);
     assert_eq!(tool(&session("acme"), "fs_read".into(), 0).unwrap(), 1);
     assert_eq!(tool(&session("acme"), "shell".into(), 0).unwrap(), 0);
-    assert!(lines_of("plugin::files_only").len() == 1, "a call the matcher leaves out writes no line");
+    assert!(lines_of("runtime_hooks::plugin::files_only").len() == 1, "a call the matcher leaves out writes no line");
     hook.remove();
 
     let refuse = |builder: runtime::Builder<Tool>| builder.observer(|_: &Ctx<Tool>| ()).unwrap_err();
     assert_eq!(
-        refuse(runtime::hook("plugin::x").matching("tool", "fs_*")),
+        refuse(runtime::hook!(Tool, "plugin::x").matching("tool", "fs_*")),
         RegisterError::UnknownKey { point: "tool", key: "tool".into(), keys: &["name"] }
     );
     assert_eq!(
-        refuse(runtime::hook("plugin::x").matching("name", "fs_[")),
+        refuse(runtime::hook!(Tool, "plugin::x").matching("name", "fs_[")),
         RegisterError::InvalidPattern { key: "name", pattern: "fs_[".into() }
     );
     assert_eq!(
-        refuse(runtime::hook("plugin::x").matching("name", "")),
+        refuse(runtime::hook!(Tool, "plugin::x").matching("name", "")),
         RegisterError::InvalidPattern { key: "name", pattern: String::new() }
     );
 }
@@ -343,7 +358,7 @@ fn removing_a_hook_drops_its_closure_even_when_it_was_the_points_last_registered
     audit_to_temp();
     let owned = Arc::new(());
     let held = Arc::clone(&owned);
-    let hook = runtime::hook::<Owning>("plugin::holder")
+    let hook = runtime::hook!(Owning, "plugin::holder")
         .observer(move |_: &Ctx<Owning>| {
             let _ = &held;
             Outcome::Continue
@@ -360,8 +375,8 @@ fn a_closure_whose_drop_removes_another_hook_is_dropped_without_deadlock() {
     audit_to_temp();
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let inner = runtime::hook::<Owning>("plugin::inner").observer(|_: &Ctx<Owning>| Outcome::Continue).unwrap();
-        let outer = runtime::hook::<Owning>("plugin::outer")
+        let inner = runtime::hook!(Owning, "plugin::inner").observer(|_: &Ctx<Owning>| Outcome::Continue).unwrap();
+        let outer = runtime::hook!(Owning, "plugin::outer")
             .observer(move |_: &Ctx<Owning>| {
                 // The closure owns the other hook's handle: dropping the
                 // closure removes that hook.
@@ -371,7 +386,10 @@ fn a_closure_whose_drop_removes_another_hook_is_dropped_without_deadlock() {
             .unwrap();
         outer.remove();
         done.send(
-            runtime::registered().iter().filter(|meta| ["plugin::inner", "plugin::outer"].contains(&meta.path)).count(),
+            runtime::registered()
+                .iter()
+                .filter(|meta| ["runtime_hooks::plugin::inner", "runtime_hooks::plugin::outer"].contains(&meta.path))
+                .count(),
         )
         .unwrap();
     });

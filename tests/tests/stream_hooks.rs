@@ -206,11 +206,11 @@ fn forward_hands_out_the_events_that_event_returns_in_the_same_order() {
 #[test]
 fn a_stream_hook_registered_with_a_rate_limit_or_breaker_is_refused_and_never_runs() {
     audit_to_temp();
-    let limited = runtime::hook::<StreamEvent>("plugin::cap_deltas")
+    let limited = runtime::hook!(StreamEvent, "plugin::cap_deltas")
         .tenant("refused")
         .rate_limit(100, Duration::from_secs(60), Per::Tenant)
         .interceptor(|_ctx: &mut Ctx<StreamEvent>| Outcome::block("should never run"));
-    let broken = runtime::hook::<StreamEvent>("plugin::trip_deltas")
+    let broken = runtime::hook!(StreamEvent, "plugin::trip_deltas")
         .tenant("refused")
         .breaker(3, Duration::from_secs(60), Duration::from_secs(30))
         .observer(|_ctx: &Ctx<StreamEvent>| Outcome::block("should never run"));

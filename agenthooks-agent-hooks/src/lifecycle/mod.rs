@@ -115,10 +115,10 @@ pub use misfit::Misfit;
 /// run inside it.
 pub const MOUNT_TIMEOUT_MS: u64 = 300_000;
 
-/// The path prefix of the mounted hooks: mount `n` registers
-/// `agent_hooks::lifecycle_n` on each point, `n` the smallest number no
-/// living mount holds (see [`crate::slots`]).
-const MOUNT_PREFIX: &str = "agent_hooks::lifecycle_";
+/// The path prefix of the mounted hooks, within this crate: mount `n`
+/// registers `agenthooks_agent_hooks::lifecycle_n` on each point, `n` the
+/// smallest number no living mount holds (see [`crate::slots`]).
+const MOUNT_PREFIX: &str = "lifecycle_";
 
 /// The numbers of the mounts alive.
 static MOUNTS: Slots = Slots::new();
@@ -248,7 +248,7 @@ fn mount<P: Mapped>(
     // while it holds its own locks, and the host's drop removes the
     // host's hooks, which takes them again.
     let mounted = Arc::downgrade(mounted);
-    let hook = runtime::hook::<P>(path).tenant(tenant).timeout_ms(MOUNT_TIMEOUT_MS).async_interceptor(
+    let hook = runtime::hook!(P, path).tenant(tenant).timeout_ms(MOUNT_TIMEOUT_MS).async_interceptor(
         move |ctx: &mut Ctx<P>| {
             let mounted = mounted.upgrade();
             Box::pin(async move {

@@ -132,7 +132,7 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
             &::agenthooks::HookMeta {
                 point: <#point as ::agenthooks::HookPoint>::NAME,
                 name: #name,
-                crate_name: ::core::env!("CARGO_CRATE_NAME"),
+                crate_name: ::agenthooks::__private::crate_of_module(::core::module_path!()),
                 module: ::core::module_path!(),
                 path: ::core::concat!(::core::module_path!(), "::", #name),
                 tenant: #tenant,
@@ -149,8 +149,13 @@ fn expand(args: &HookArgs, hook: &Hook) -> TokenStream {
             __agenthooks_run,
         );
 
+        // The crate the hook is compiled in, as the compiler names it: no
+        // other crate can name this type.
+        struct __AgenthooksOrigin;
+        impl ::agenthooks::__private::Origin for __AgenthooksOrigin {}
+
         ::agenthooks::__private::inventory::submit! {
-            ::agenthooks::__private::HookRegistration::new::<#point>(&__AGENTHOOKS_HOOK)
+            ::agenthooks::__private::HookRegistration::new::<#point, __AgenthooksOrigin>(&__AGENTHOOKS_HOOK)
         }
     };
     quote! {

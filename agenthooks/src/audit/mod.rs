@@ -145,11 +145,14 @@ pub(crate) use read::{open_regular, NotOpened};
 pub use read::{open_regular_file, tail, verify, verify_with, TornLine, TornTail, Verified, VerifyOptions};
 
 /// Hands one execution's record to the log, as the executor does after a
-/// hook runs. Not an API: it exists only with the `bench-internals` feature,
-/// for the crate's own benchmarks to time the audit path alone; without it,
-/// no code outside the executor can append a record of an execution that
+/// hook runs. Not an API: it exists only when this crate is compiled with
+/// `--cfg agenthooks_bench` (`RUSTFLAGS="--cfg agenthooks_bench" cargo
+/// bench`), for the crate's own benchmarks to time the audit path alone.
+/// Only whoever runs the build sets that flag: unlike a feature, no
+/// dependency can turn it on from its own `Cargo.toml`, so without it no
+/// code outside the executor can append a record of an execution that
 /// never happened.
-#[cfg(feature = "bench-internals")]
+#[cfg(agenthooks_bench)]
 #[doc(hidden)]
 #[inline]
 pub fn record_for_bench(execution: &crate::Execution<'_>) -> Result<(), AuditError> {
