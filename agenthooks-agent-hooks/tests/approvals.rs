@@ -47,7 +47,7 @@ fn deployment_was_asked_for(session_id: &str) -> bool {
 
 /// A deployment hook that asks for approval on every call of `tenant`.
 fn asking_hook(tenant: &str) -> Registered<DeploymentAction> {
-    runtime::hook::<DeploymentAction>(&format!("deployment::asks_{}", tenant.replace('-', "_")))
+    runtime::hook!(DeploymentAction, &format!("deployment::asks_{}", tenant.replace('-', "_")))
         .tenant(tenant)
         .observer(|_: &Ctx<DeploymentAction>| Outcome::ask("may the deployment act?"))
         .expect("the deployment's hook registers")
@@ -111,7 +111,7 @@ async fn another_hooks_ask_inside_the_hosts_emission_goes_to_the_deployments_app
     deployment_approver();
     // The only test of this binary on the run-all points: this hook runs
     // in every host's emission there.
-    let _foreign = runtime::hook::<RunAllPreToolCall>("deployment::asks_inside_hosts")
+    let _foreign = runtime::hook!(RunAllPreToolCall, "deployment::asks_inside_hosts")
         .order(100)
         .async_observer(|_: &Ctx<RunAllPreToolCall>| Box::pin(async { Ok(Outcome::ask("the deployment asks too")) }))
         .expect("the deployment's hook registers");

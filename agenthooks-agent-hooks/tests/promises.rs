@@ -119,7 +119,7 @@ async fn a_panicking_interceptor_denies_the_emission_on_every_profile() {
 
 #[test]
 fn a_hook_that_lets_failures_through_cannot_be_registered_on_a_host_point() {
-    let refused = runtime::hook::<ChainPreToolCall>("promise::lets_failures_through")
+    let refused = runtime::hook!(ChainPreToolCall, "promise::lets_failures_through")
         .fallback(true)
         .observer(|_: &Ctx<ChainPreToolCall>| Outcome::Continue);
     assert!(matches!(refused, Err(RegisterError::FallbackNotAllowed { .. })), "{refused:?}");

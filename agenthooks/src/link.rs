@@ -270,6 +270,15 @@ pub(crate) fn bind<P: HookPoint>(hook: Hook<P>) -> (Hook<P>, Reach) {
     }
 }
 
+/// Whose calls `hook` runs for in this binary: none when its binding is
+/// contested or its registration forged (its point then blocks instead).
+pub(crate) fn reach(hook: &HookMeta) -> Reach {
+    match Bindings::get().verdict(hook) {
+        Verdict::Runs(reach) => reach,
+        Verdict::Refused(_) => Reach::Nothing,
+    }
+}
+
 /// Checks at start-up that the binary links what it says, and that every
 /// linked hook can run as written:
 ///

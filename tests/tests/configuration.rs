@@ -419,7 +419,7 @@ fn a_tenant_the_hook_never_runs_for_is_refused_naming_the_tenants_it_runs_for() 
 #[test]
 fn the_kill_switch_reaches_linked_and_registered_hooks_and_hooks_the_configuration_set() {
     let _turn = one_at_a_time();
-    let plugin = runtime::hook::<Counted>("plugin::adds_hundred")
+    let plugin = runtime::hook!(Counted, "plugin::adds_hundred")
         .interceptor(|ctx: &mut Ctx<Counted>| {
             ctx.count += 100;
             Outcome::Continue

@@ -65,7 +65,7 @@ fn registered(session: &Session, #[redact] key: Arc<str>) -> Result<(), AgentErr
 #[test]
 fn a_hook_registered_at_run_time_leaks_no_redacted_value_to_the_error_or_the_audit_log() {
     audit_to_temp();
-    let hook = runtime::hook::<Registered>("plugin::leaks_the_key")
+    let hook = runtime::hook!(Registered, "plugin::leaks_the_key")
         .interceptor(|ctx: &mut Ctx<Registered>| -> Result<Outcome, String> {
             Err(format!("the backend refused {}", ctx.key))
         })

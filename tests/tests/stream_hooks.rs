@@ -251,7 +251,7 @@ fn a_hook_registered_or_removed_while_a_stream_is_open_reaches_its_next_event() 
     let session = Session::new("stream-follows").with_tenant("follows");
     let mut stream = lifecycle::stream(&session).unwrap();
     assert_eq!(shown(&mut stream).unwrap(), [json!("hello")]);
-    let shouting = runtime::hook::<StreamEvent>("plugin::shouts")
+    let shouting = runtime::hook!(StreamEvent, "plugin::shouts")
         .tenant("follows")
         .interceptor(|ctx: &mut Ctx<StreamEvent>| {
             ctx.data = json!(ctx.data.as_str().unwrap_or_default().to_uppercase());
@@ -264,7 +264,7 @@ fn a_hook_registered_or_removed_while_a_stream_is_open_reaches_its_next_event() 
     assert_eq!(shown(&mut stream).unwrap(), [json!("hello")], "a hook removed leaves the open stream");
     stream.finish().unwrap();
     let passes: Vec<String> =
-        lines_of("stream-follows").into_iter().filter(|line| line.contains("\"plugin::shouts\"")).collect();
+        lines_of("stream-follows").into_iter().filter(|line| line.contains("\"stream_hooks::plugin::shouts\"")).collect();
     assert_eq!(passes.len(), 2, "each event the hook changed is audited: {passes:?}");
 }
 
@@ -272,7 +272,7 @@ fn a_hook_registered_or_removed_while_a_stream_is_open_reaches_its_next_event() 
 fn a_stream_a_hook_blocked_refuses_every_later_event() {
     audit_to_temp();
     let session = Session::new("stream-ends").with_tenant("ends");
-    let blocking = runtime::hook::<StreamEvent>("plugin::blocks_secrets")
+    let blocking = runtime::hook!(StreamEvent, "plugin::blocks_secrets")
         .tenant("ends")
         .matching("kind", "secret")
         .observer(|_: &Ctx<StreamEvent>| Outcome::block("a secret"))

@@ -313,20 +313,21 @@ pub fn clear() -> Result<Applied, ConfigError> {
 }
 
 /// Every hook linked or registered at run time, with the tenants it can
-/// run for (`None`: any tenant).
+/// run for (`None`: any tenant), bound as the table binds it.
 fn every_hook() -> Vec<(&'static HookMeta, Option<Vec<&'static str>>)> {
-    let linked = crate::linked_hooks().into_iter().map(|hook| {
-        let tenants = match crate::link::reach(hook) {
-            Reach::AsDeclared => hook.tenant.map(|tenant| vec![tenant]),
-            Reach::Tenants(tenants) => Some(tenants),
-            Reach::Nothing => Some(Vec::new()),
-        };
-        (hook, tenants)
-    });
-    // A hook registered at run time runs as it declares (see the table).
-    let registered =
-        crate::runtime::registered().into_iter().map(|hook| (hook, hook.tenant.map(|tenant| vec![tenant])));
-    linked.chain(registered).collect()
+    let registered = crate::runtime::registered();
+    crate::linked_hooks()
+        .into_iter()
+        .chain(registered)
+        .map(|hook| {
+            let tenants = match crate::link::reach(hook) {
+                Reach::AsDeclared => hook.tenant.map(|tenant| vec![tenant]),
+                Reach::Tenants(tenants) => Some(tenants),
+                Reach::Nothing => Some(Vec::new()),
+            };
+            (hook, tenants)
+        })
+        .collect()
 }
 
 /// What a configuration brings besides its hook settings.
