@@ -55,18 +55,34 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
     }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
-    let mut lifted = Vec::new();
-    for hook in hooks {
+    let mut rest = hooks;
+    while let Some((hook, after)) = rest.split_first() {
+        rest = after;
         match judge::execute_now(hook, &mut ctx, session)? {
             Verdict::Continue => {}
             Verdict::Skip => break,
-            Verdict::Ask(asked) => lifted.push(now(approve::resolve(asked, session, false))?),
+            Verdict::Ask(asked) => return asked_midway(asked, rest, ctx, session),
             Verdict::Stop(error) => return Err(error),
         }
     }
-    if !lifted.is_empty() {
-        approve::settle(&lifted, session, &*ctx)?;
-    }
+    Ok(ctx.into_args())
+}
+
+/// The rest of [`run_sync`]'s chain once a hook asked: resolves the ask,
+/// runs the hooks after it, and settles the approvals given against the
+/// final arguments. Out of line, so that a call whose hooks do not ask pays
+/// nothing for approvals.
+#[cold]
+#[inline(never)]
+fn asked_midway<P: HookPoint>(
+    asked: Asked,
+    rest: &[Hook<P>],
+    mut ctx: Ctx<P>,
+    session: &Session,
+) -> Result<P, HookError> {
+    let mut lifted = vec![now(approve::resolve(asked, session, false))?];
+    lifted.extend(now(chain(rest, &mut ctx, session, false))?);
+    approve::settle(&lifted, session, &*ctx)?;
     Ok(ctx.into_args())
 }
 
