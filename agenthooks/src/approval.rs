@@ -146,8 +146,20 @@ pub struct ApprovalRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Decision {
-    /// The call may go on.
+    /// The call may go on, with the arguments as the asking hook saw them:
+    /// a hook after it that changes them denies the call
+    /// ([`Denial::ChangedAfterApproval`]).
     Approve {
+        /// Who approved, as the audit log should name them.
+        by: String,
+    },
+    /// The call may go on, with whatever changes the hooks after the asking
+    /// one make: the approver vouches for the rest of the chain. For an
+    /// approver that is itself part of the chain, such as a protocol host
+    /// whose approval carries a change a later hook applies. Only an
+    /// installed approver can answer so; a [`Grant`] always binds the
+    /// arguments.
+    ApproveWithChanges {
         /// Who approved, as the audit log should name them.
         by: String,
     },
@@ -164,6 +176,11 @@ impl Decision {
     /// `Decision::Approve` by `by`.
     pub fn approve(by: impl Into<String>) -> Self {
         Decision::Approve { by: by.into() }
+    }
+
+    /// `Decision::ApproveWithChanges` by `by`.
+    pub fn approve_with_changes(by: impl Into<String>) -> Self {
+        Decision::ApproveWithChanges { by: by.into() }
     }
 
     /// `Decision::Reject` by `by`, for `reason`.

@@ -478,6 +478,15 @@ async fn arguments_changed_after_an_approvers_approval_deny_the_call() {
     assert_eq!(PAID.load(Ordering::SeqCst), before);
 }
 
+#[tokio::test]
+async fn an_approver_that_approves_with_changes_lets_the_later_hooks_change_the_arguments() {
+    let _one = one_at_a_time().await;
+    approval::install(|_| async { Ok(Decision::approve_with_changes("host")) }, Duration::from_secs(5));
+    let result = pay_live(&session("live-with-changes"), "bob".into()).await;
+    approval::uninstall();
+    assert_eq!(result.unwrap(), "mallory");
+}
+
 // --- an after point's ask is decided while the call waits, never resumed ---------
 
 static MAILED: AtomicUsize = AtomicUsize::new(0);

@@ -24,6 +24,9 @@ pub(super) struct Lifted<'s> {
     asked: Asked,
     /// The grant that lifted it; `None` when an installed approver did.
     grant: Option<&'s Grant>,
+    /// Whether the body must get the arguments as the asking hook saw them
+    /// (all but [`Decision::ApproveWithChanges`]).
+    bound: bool,
 }
 
 /// Lifts the ask `asked` when its approval is given; otherwise the error
@@ -51,7 +54,7 @@ pub(super) async fn resolve(asked: Asked, session: &Session, can_wait: bool) -> 
                 ..Execution::new(meta, session, Status::Approved, Duration::ZERO)
             };
             close(Report::open(meta, session), &execution, Instant::now())?;
-            return Ok(Lifted { asked, grant: Some(grant) });
+            return Ok(Lifted { asked, grant: Some(grant), bound: true });
         }
         if session.approvals().iter().any(|grant| grant.id().same_ask(&id)) {
             return Err(denied(&asked, session, Denial::GrantMismatch, Instant::now()));
@@ -85,36 +88,42 @@ pub(super) async fn resolve(asked: Asked, session: &Session, can_wait: bool) -> 
         },
         () = timer => Err(Denial::DeadlinePassed { after_ms }),
     };
-    match decision {
-        Ok(Decision::Approve { by }) => {
-            let text = format!("approved by {by}");
-            let now = Instant::now();
-            let execution = Execution {
-                message: Some(&text),
-                approval: Some(&id),
-                ..Execution::new(meta, session, Status::Approved, now - start)
-            };
-            close(Report::open(meta, session), &execution, now)?;
-            Ok(Lifted { asked, grant: None })
+    let (by, bound) = match decision {
+        Ok(Decision::Approve { by }) => (by, true),
+        Ok(Decision::ApproveWithChanges { by }) => (by, false),
+        Ok(Decision::Reject { by, reason }) => {
+            return Err(denied(&asked, session, Denial::Rejected { by, reason }, start))
         }
-        Ok(Decision::Reject { by, reason }) => Err(denied(&asked, session, Denial::Rejected { by, reason }, start)),
-        Err(denial) => Err(denied(&asked, session, denial, start)),
-    }
+        Err(denial) => return Err(denied(&asked, session, denial, start)),
+    };
+    let text = if bound {
+        format!("approved by {by}")
+    } else {
+        format!("approved by {by}, with the changes of the hooks after it")
+    };
+    let now = Instant::now();
+    let execution = Execution {
+        message: Some(&text),
+        approval: Some(&id),
+        ..Execution::new(meta, session, Status::Approved, now - start)
+    };
+    close(Report::open(meta, session), &execution, now)?;
+    Ok(Lifted { asked, grant: None, bound })
 }
 
 /// Once every hook ran: denies the call when `args`, the arguments the
 /// body would get, are not those each of the `lifted` asks was approved
-/// for (a hook after the asking one changed them); else spends a use of
-/// each grant, all or none.
+/// for (a hook after the asking one changed them, and the approval did not
+/// allow it); else spends a use of each grant, all or none.
 #[cold]
 pub(super) fn settle<P: HookPoint>(lifted: &[Lifted<'_>], session: &Session, args: &P) -> Result<(), HookError> {
-    for Lifted { asked, .. } in lifted {
+    for Lifted { asked, .. } in lifted.iter().filter(|lifted| lifted.bound) {
         if approval::id_of(asked.hook, session, args) != asked.id {
             return Err(denied(asked, session, Denial::ChangedAfterApproval, Instant::now()));
         }
     }
     let granted: Vec<(&Asked, &Grant)> =
-        lifted.iter().filter_map(|Lifted { asked, grant }| grant.map(|grant| (asked, grant))).collect();
+        lifted.iter().filter_map(|Lifted { asked, grant, .. }| grant.map(|grant| (asked, grant))).collect();
     let grants: Vec<&Grant> = granted.iter().map(|(_, grant)| *grant).collect();
     approval::spend(&grants).map_err(|(at, denial)| denied(granted[at].0, session, denial, Instant::now()))
 }
