@@ -376,7 +376,9 @@ impl Shared {
 /// The executor's decision for a consultation.
 fn answer(consulted: &Consulted) -> Approval {
     match consulted {
-        Consulted::Approved { .. } => Approval::approve("agent-hooks resolver"),
+        // The contract's later interceptors still run, and may transform,
+        // after a resumed approval (§9): the host vouches for them.
+        Consulted::Approved { .. } => Approval::approve_with_changes("agent-hooks resolver"),
         Consulted::Rejected { verdict, .. } => {
             Approval::reject("agent-hooks resolver", verdict.reason.clone().unwrap_or_else(|| "deny".to_owned()))
         }

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use agenthooks::approval::Grant;
+use agenthooks::approval::{self, ApproverKey};
 use agenthooks::{hook, hookpoint, Ctx, HookError, Outcome, Session};
 use baseline::{direct, AgentError};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -83,7 +83,12 @@ fn algebra(c: &mut Criterion) {
     let Err(HookError::ApprovalRequired { id, .. }) = asks(&session, 21) else {
         panic!("the hook asks");
     };
-    let granted = session.clone().with_approval(Grant::new(id, "alice"));
+    // One grant for every call the bench makes: signed for as many uses as
+    // a grant can carry, good for a day.
+    let alice = ApproverKey::new("alice", &[7; 32]).expect("a long enough secret");
+    approval::trust(alice.clone());
+    let grant = alice.grant_uses(id, std::time::Duration::from_secs(86_400), std::num::NonZeroU32::MAX);
+    let granted = session.clone().with_approval(grant);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
 
     let mut group = c.benchmark_group("algebra");

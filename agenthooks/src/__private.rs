@@ -145,20 +145,22 @@ pub trait AllowsFallback {}
 pub const fn assert_fallback_allowed<P: AllowsFallback>(_point: PhantomData<P>) {}
 
 /// One argument, written for an approval id: `(&&Field(&value)).digest(out)`
-/// picks [`DigestSerialized`] when the argument is `Serialize`, else
-/// [`DigestNothing`] (the point's calls then cannot be approved).
+/// picks [`DigestSerialized`] when the argument is `Serialize` and `Debug`,
+/// else [`DigestNothing`] (the point's calls then cannot be approved).
 #[derive(Debug)]
 pub struct Field<'a, T>(pub &'a T);
 
-/// See [`Field`]: the argument's JSON form.
+/// See [`Field`]: the argument's `serde` form, in an encoding that tells
+/// apart every two values it shows, and its `Debug` form, which shows what
+/// `Serialize` skips.
 pub trait DigestSerialized {
     /// Feeds the argument's content to `out`; `false` if it cannot be.
     fn digest(&self, out: &mut dyn FnMut(&[u8])) -> bool;
 }
 
-impl<T: serde::Serialize> DigestSerialized for &Field<'_, T> {
+impl<T: serde::Serialize + std::fmt::Debug> DigestSerialized for &Field<'_, T> {
     fn digest(&self, out: &mut dyn FnMut(&[u8])) -> bool {
-        serde_json::to_vec(self.0).map(|bytes| out(&bytes)).is_ok()
+        crate::approval::digest::digest(self.0, out)
     }
 }
 

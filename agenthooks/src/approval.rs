@@ -2,12 +2,17 @@
 //! to exactly the call it was asked for.
 //!
 //! A hook returns [`Outcome::ask`](crate::Outcome::ask) with a prompt. The
-//! executor computes the call's [`ApprovalId`], a keyed SHA-256 (HMAC) over
-//! the point, the hook, the tenant, the session and the arguments as that
-//! hook saw them: two identical calls get the same id, a call with other
-//! arguments another, and nobody without the key can compute one. Then:
+//! executor computes the call's [`ApprovalId`], keyed SHA-256 (HMAC) digests
+//! of the ask (the point, the hook, the tenant, the session) and of the
+//! call (the ask and the arguments as that hook saw them): two identical
+//! calls get the same id, a call with other arguments another, and nobody
+//! without the key can compute one. The arguments are bound through their
+//! `serde` form, in an encoding that tells apart every two values it shows
+//! (`None`, `()`, `NaN`, `inf` and `-inf` included), and through their
+//! `Debug` form, which shows what `Serialize` skips. Then:
 //!
-//! - if the session carries a [`Grant`] for that id, the call goes on;
+//! - if the session carries a [`Grant`] for that id, signed by a [`trust`]ed
+//!   approver, not expired, with a use left, the call goes on;
 //! - else, on an `async fn` point with an approver [`install`]ed (or a
 //!   [`ScopedApprover`] the session carries that claims the ask), the call
 //!   waits for its [`Decision`], denied when the deadline passes first;
@@ -16,10 +21,21 @@
 //!   carrying the id and prompt: the agent asks a person, and later calls
 //!   again with [`Session::with_approval`](crate::Session::with_approval).
 //!
+//! A session may carry several grants: each ask takes its own, and a grant
+//! for another ask (another hook of the same call) is no answer to it.
+//!
+//! What runs is what was approved: once every hook ran, the arguments the
+//! body would get are bound again, and a call whose arguments a later hook
+//! changed since an approval is denied; only then is a use of each grant
+//! spent. An after point's ask is decided only by an installed approver
+//! while the call waits: resuming it would run the body again.
+//!
 //! Everything else denies, each with its own [`Denial`]: a rejection, a
-//! failing approver, a deadline passed, a grant for another call, a point
-//! whose arguments cannot be bound. Every request and every resolution is an
-//! audit line carrying the id and who decided, never an argument value.
+//! failing approver, a deadline passed, a grant for another call, a forged,
+//! untrusted, expired or spent grant, arguments changed after the approval,
+//! an after point that cannot wait, a point whose arguments cannot be
+//! bound. Every request and every resolution is an audit line carrying the
+//! id and who decided, never an argument value.
 //!
 //! The key: [`set_key`] at start-up, else the `AGENTHOOKS_APPROVAL_KEY`
 //! environment variable, else a random key for the life of the process (a
@@ -40,12 +56,19 @@ use crate::hook::HookMeta;
 use crate::point::HookPoint;
 use crate::Session;
 
+pub(crate) mod digest;
+mod grant;
+
+pub(crate) use grant::spend;
+pub use grant::{distrust, trust, ApproverKey, BadGrant, Grant, WeakSecret, MIN_SECRET_LEN};
+
 /// The environment variable that holds the approval key, when [`set_key`]
 /// was not called.
 pub const KEY_ENV: &str = "AGENTHOOKS_APPROVAL_KEY";
 
-/// The id of one approval: a keyed digest of exactly the call it is for.
-/// Written as 64 hexadecimal digits.
+/// The id of one approval: keyed digests of the ask (point, hook, tenant,
+/// session) and of exactly the call it is for, 16 bytes each. Written as 64
+/// hexadecimal digits.
 ///
 /// ```
 /// use agenthooks::approval::ApprovalId;
@@ -57,6 +80,14 @@ pub const KEY_ENV: &str = "AGENTHOOKS_APPROVAL_KEY";
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApprovalId([u8; 32]);
+
+impl ApprovalId {
+    /// Whether `other` is for the same ask (point, hook, tenant, session),
+    /// whatever its arguments.
+    pub(crate) fn same_ask(&self, other: &ApprovalId) -> bool {
+        self.0[..16] == other.0[..16]
+    }
+}
 
 impl fmt::Display for ApprovalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,8 +147,20 @@ pub struct ApprovalRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Decision {
-    /// The call may go on.
+    /// The call may go on, with the arguments as the asking hook saw them:
+    /// a hook after it that changes them denies the call
+    /// ([`Denial::ChangedAfterApproval`]).
     Approve {
+        /// Who approved, as the audit log should name them.
+        by: String,
+    },
+    /// The call may go on, with whatever changes the hooks after the asking
+    /// one make: the approver vouches for the rest of the chain. For an
+    /// approver that is itself part of the chain, such as a protocol host
+    /// whose approval carries a change a later hook applies. Only an
+    /// installed approver can answer so; a [`Grant`] always binds the
+    /// arguments.
+    ApproveWithChanges {
         /// Who approved, as the audit log should name them.
         by: String,
     },
@@ -134,6 +177,11 @@ impl Decision {
     /// `Decision::Approve` by `by`.
     pub fn approve(by: impl Into<String>) -> Self {
         Decision::Approve { by: by.into() }
+    }
+
+    /// `Decision::ApproveWithChanges` by `by`.
+    pub fn approve_with_changes(by: impl Into<String>) -> Self {
+        Decision::ApproveWithChanges { by: by.into() }
     }
 
     /// `Decision::Reject` by `by`, for `reason`.
@@ -164,39 +212,51 @@ pub enum Denial {
         /// The deadline.
         after_ms: u64,
     },
-    /// The session carries approvals, none of them for this call: it was
-    /// granted for other arguments, another hook, tenant or session.
-    #[error("the session's approvals were granted for other calls, not this one")]
+    /// The session carries a grant for this hook's ask, for other
+    /// arguments: ask again for these.
+    #[error("the session's grant for this ask was granted for other arguments: ask again for these")]
     GrantMismatch,
     /// The point's arguments cannot be bound to an approval id (one of them
-    /// does not implement `serde::Serialize`), so no approval can lift it.
-    #[error("this point's arguments cannot be bound to an approval: make every argument type `serde::Serialize`")]
+    /// does not implement both `serde::Serialize` and `Debug`, or its
+    /// `Serialize` failed), so no approval can lift it.
+    #[error("this point's arguments cannot be bound to an approval: make every argument type `serde::Serialize` and `Debug`")]
     Unbindable,
-}
-
-/// A granted approval, attached to the session of the call it lifts with
-/// [`Session::with_approval`](crate::Session::with_approval).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Grant {
-    id: ApprovalId,
-    by: String,
-}
-
-impl Grant {
-    /// The approval of the call `id` names, granted by `by`.
-    pub fn new(id: ApprovalId, by: impl Into<String>) -> Self {
-        Grant { id, by: by.into() }
-    }
-
-    /// The call it lifts.
-    pub fn id(&self) -> ApprovalId {
-        self.id
-    }
-
-    /// Who granted it.
-    pub fn by(&self) -> &str {
-        &self.by
-    }
+    /// The grant names an approver whose key this process does not trust.
+    #[error("the grant names approver `{by}`, whose key is not trusted here: trust it with `approval::trust`")]
+    UntrustedApprover {
+        /// The approver the grant names.
+        by: String,
+    },
+    /// The grant's signature does not verify with the key of the approver
+    /// it names: it was altered, or signed with another key.
+    #[error("the grant's signature does not verify with the key of `{by}`: ask that approver for a grant")]
+    ForgedGrant {
+        /// The approver the grant names.
+        by: String,
+    },
+    /// The grant has expired.
+    #[error("the grant of `{by}` has expired: ask again")]
+    GrantExpired {
+        /// Who granted it.
+        by: String,
+    },
+    /// The grant lifted as many calls as it was granted for.
+    #[error("the grant of `{by}` was for {uses} call(s), all spent: ask again")]
+    GrantSpent {
+        /// Who granted it.
+        by: String,
+        /// The calls it was good for.
+        uses: u32,
+    },
+    /// A hook that ran after the approval changed the arguments it was
+    /// given for: the body would have run with arguments nobody approved.
+    #[error("a hook after the approval changed the arguments it was given for: order the hook that asks after every hook that changes arguments")]
+    ChangedAfterApproval,
+    /// An after point's hook asked, and no installed approver could decide
+    /// while the call waits (no approver, or a plain `fn` point): a grant
+    /// cannot lift it, since resuming the call runs the body again.
+    #[error("an after hook asked for approval and no approver could decide while the call waits: the body has run and resuming would run it again; install an approver on an `async fn` point, or ask before the body")]
+    AfterTheBody,
 }
 
 /// The future an approver returns: its decision, or why it could not decide.
@@ -371,25 +431,32 @@ fn key() -> &'static [u8] {
 /// The id of the approval `hook` asks for on this call, or `None` when the
 /// point's arguments cannot be bound.
 pub(crate) fn id_of<P: HookPoint>(hook: &HookMeta, session: &Session, args: &P) -> Option<ApprovalId> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key()).expect("HMAC takes a key of any length");
-    // Each part is written with its length, so no two calls' parts run
-    // together into the same bytes.
-    let mut part = |bytes: &[u8]| {
-        mac.update(&(bytes.len() as u64).to_le_bytes());
-        mac.update(bytes);
-    };
-    part(hook.point.as_bytes());
-    part(hook.path.as_bytes());
+    let mut ask = Hmac::<Sha256>::new_from_slice(key()).expect("HMAC takes a key of any length");
+    part(&mut ask, hook.point.as_bytes());
+    part(&mut ask, hook.path.as_bytes());
     match session.tenant_id() {
-        None => part(b"no tenant"),
+        None => part(&mut ask, b"no tenant"),
         Some(tenant) => {
-            part(b"tenant");
-            part(tenant.as_bytes());
+            part(&mut ask, b"tenant");
+            part(&mut ask, tenant.as_bytes());
         }
     }
-    part(session.session_id().as_bytes());
-    if !args.digest_args(&mut part) {
+    part(&mut ask, session.session_id().as_bytes());
+    let mut call = ask.clone();
+    part(&mut ask, b"ask");
+    if !args.digest_args(&mut |bytes| part(&mut call, bytes)) {
         return None;
     }
-    Some(ApprovalId(mac.finalize().into_bytes().into()))
+    part(&mut call, b"call");
+    let mut id = [0; 32];
+    id[..16].copy_from_slice(&ask.finalize().into_bytes()[..16]);
+    id[16..].copy_from_slice(&call.finalize().into_bytes()[..16]);
+    Some(ApprovalId(id))
+}
+
+/// Feeds `bytes` to `mac` after their length, so that no two calls' parts
+/// run together into the same bytes.
+fn part(mac: &mut Hmac<Sha256>, bytes: &[u8]) {
+    mac.update(&(bytes.len() as u64).to_le_bytes());
+    mac.update(bytes);
 }

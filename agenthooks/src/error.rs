@@ -123,8 +123,10 @@ pub enum HookError {
         reason: String,
     },
     /// A hook asked for approval and no approver decided: ask a person with
-    /// `prompt`, then call again with the session carrying
-    /// `Grant::new(id, who)` ([`Session::with_approval`](crate::Session::with_approval)).
+    /// `prompt`, then call again with the session carrying the grant their
+    /// approver key signs, `key.grant(id, valid_for)`
+    /// ([`ApproverKey::grant`](crate::approval::ApproverKey::grant),
+    /// [`Session::with_approval`](crate::Session::with_approval)).
     #[error("hook `{hook}` at `{point}` asks for approval ({id}): {prompt}")]
     ApprovalRequired {
         /// The point that was called.

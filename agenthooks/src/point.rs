@@ -49,6 +49,12 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
     /// [`contract`](crate::contract)).
     const VERSION: Option<Version> = None;
 
+    /// Whether the point runs after the body it judges (declared with
+    /// `#[hookpoint(..., after = AfterName)]`): an ask there is decided only
+    /// by an installed approver while the call waits, since resuming the
+    /// call would run the body again (see [`approval`](crate::approval)).
+    const AFTER: bool = false;
+
     /// Whether the point admits one hook per tenant (`single`; see
     /// [`contract`](crate::contract)).
     const SINGLE: bool = false;
@@ -97,7 +103,8 @@ pub trait HookPoint: Clone + Send + Sync + Sized + 'static {
 
     /// Feeds the content of each argument, in order, to `out`, for the id of
     /// an approval bound to this call; `false` when an argument cannot be
-    /// written (its type does not implement `serde::Serialize`).
+    /// written (its type does not implement both `serde::Serialize` and
+    /// `Debug`, or its `Serialize` fails).
     #[doc(hidden)]
     fn digest_args(&self, _out: &mut dyn FnMut(&[u8])) -> bool {
         false

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use agenthooks::approval::Denial;
 use agenthooks::{agent, hook, hookpoint, Ctx, HookError, HookPoint, Outcome, Session};
 use agenthooks_tests::{audit_lines, audit_to_temp};
 
@@ -337,4 +338,45 @@ async fn agent_methods_declare_after_points_named_as_asked_with_arguments_still_
     let mut assistant = Assistant { signature: "bot" };
     assert_eq!(assistant.reply(&session("any"), "hi".into()).await.unwrap(), "hi replied!");
     assert_eq!(assistant.signature, "replied");
+}
+
+// --- an after hook that asks cannot make the body run again -----------------------
+
+static SHIPPED: AtomicUsize = AtomicUsize::new(0);
+
+/// The error of `ship`: bindable to an approval (`Serialize` and `Debug`).
+#[derive(Clone, Debug, serde::Serialize)]
+struct ShipError {
+    #[serde(skip)]
+    hook: HookError,
+}
+
+impl From<HookError> for ShipError {
+    fn from(hook: HookError) -> Self {
+        ShipError { hook }
+    }
+}
+
+/// Ships a parcel; each run's result differs.
+#[hookpoint(BeforeShip, after = AfterShip)]
+fn ship(session: &Session, parcel: String) -> Result<String, ShipError> {
+    let count = SHIPPED.fetch_add(1, Ordering::SeqCst);
+    Ok(format!("{parcel} shipped as #{count}"))
+}
+
+#[hook(AfterShip)]
+fn review_shipment(_ctx: &Ctx<AfterShip>) -> Outcome {
+    Outcome::ask("release the tracking number?")
+}
+
+#[test]
+fn an_after_hook_that_asks_on_a_sync_point_denies_the_call_and_offers_nothing_to_resume() {
+    audit_to_temp();
+    let before = SHIPPED.load(Ordering::SeqCst);
+    let error = ship(&session("ships"), "books".into()).unwrap_err();
+    assert!(
+        matches!(&error.hook, HookError::ApprovalDenied { point: "after_ship", denial: Denial::AfterTheBody, .. }),
+        "an after hook's ask must not return an id to resume with (resuming runs the body again): {error:?}"
+    );
+    assert_eq!(SHIPPED.load(Ordering::SeqCst), before + 1);
 }

@@ -24,6 +24,8 @@ pub(super) struct Context<'a> {
     docs: Vec<&'a Attribute>,
     doc: String,
     fields: Vec<Field<'a>>,
+    /// The after point, which runs after the body.
+    after: bool,
 }
 
 /// One field of a context struct.
@@ -46,7 +48,7 @@ impl<'a> Context<'a> {
         let name = args.point_name();
         let doc = format!(" The context of hook point `{name}`: the arguments of `{fn_name}`, one field each.");
         let docs = point.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect();
-        Context { ident: &args.ident, name, docs, doc, fields: arguments(point) }
+        Context { ident: &args.ident, name, docs, doc, fields: arguments(point), after: false }
     }
 
     /// The point that runs after the body, declared `after = ident`: the
@@ -66,7 +68,7 @@ impl<'a> Context<'a> {
             key: false,
             doc: format!(" What `{fn_name}` returned."),
         });
-        Context { ident, name, docs: Vec::new(), doc, fields }
+        Context { ident, name, docs: Vec::new(), doc, fields, after: true }
     }
 }
 
@@ -118,7 +120,7 @@ fn clone_result(point: &PointFn, result: &Ident) -> TokenStream {
 /// and `point` give what both points of a function share: visibility,
 /// failure policy, composition, and whether hooks may be `async fn`.
 pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) -> TokenStream {
-    let Context { ident, name, docs, doc, fields } = context;
+    let Context { ident, name, docs, doc, fields, after } = context;
     let vis = &point.context_vis;
     let non_exhaustive = &point.non_exhaustive;
     let declared = fields.iter().map(|field| {
@@ -187,6 +189,7 @@ pub(super) fn items(context: &Context<'_>, args: &PointArgs, point: &PointFn) ->
             const FIELDS: &'static [&'static str] = &[#(#field_names),*];
             const VERSION: ::core::option::Option<::agenthooks::contract::Version> = #version;
             const SINGLE: bool = #single;
+            const AFTER: bool = #after;
 
             fn table() -> &'static ::agenthooks::__private::PointTable<Self> {
                 static __AGENTHOOKS_TABLE: ::agenthooks::__private::PointTable<#ident> =

@@ -42,6 +42,8 @@ pub(super) struct Asked {
     /// `None` when the point's arguments cannot be bound to an id.
     pub(super) id: Option<ApprovalId>,
     pub(super) prompt: String,
+    /// Asked on an after point, whose body has run.
+    pub(super) after: bool,
 }
 
 /// What a hook said, without its text. A `Note` is a `Continue` whose
@@ -247,7 +249,7 @@ fn verdict<P: HookPoint>(
         Said::Continue => Verdict::Continue,
         Said::Skip => Verdict::Skip,
         Said::Block => Verdict::Stop(HookError::Blocked(Blocked { point, hook, reason: text })),
-        Said::Ask => Verdict::Ask(Asked { hook: meta, id, prompt: text }),
+        Said::Ask => Verdict::Ask(Asked { hook: meta, id, prompt: text, after: P::AFTER }),
         Said::Failed { .. } | Said::TimedOut if let_through => Verdict::Continue,
         Said::TimedOut => {
             Verdict::Stop(HookError::TimedOut { point, hook, timeout_ms: meta.timeout_ms, on_failure: P::ON_FAILURE })

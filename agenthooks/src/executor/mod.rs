@@ -36,6 +36,7 @@ use crate::point::{AsyncPoint, HookPoint};
 use crate::policy::Compose;
 use crate::{audit, Ctx, HookError, Session};
 
+use approve::Lifted;
 use judge::{execute, Asked, Verdict};
 
 /// Runs the hooks of point `P` for a call of a plain `fn` point; returns the
@@ -54,14 +55,34 @@ pub fn run_sync<P: HookPoint>(session: &Session, args: P) -> Result<P, HookError
     }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
-    for hook in hooks {
+    let mut rest = hooks;
+    while let Some((hook, after)) = rest.split_first() {
+        rest = after;
         match judge::execute_now(hook, &mut ctx, session)? {
             Verdict::Continue => {}
             Verdict::Skip => break,
-            Verdict::Ask(asked) => now(approve::resolve(&asked, session, false))?,
+            Verdict::Ask(asked) => return asked_midway(asked, rest, ctx, session),
             Verdict::Stop(error) => return Err(error),
         }
     }
+    Ok(ctx.into_args())
+}
+
+/// The rest of [`run_sync`]'s chain once a hook asked: resolves the ask,
+/// runs the hooks after it, and settles the approvals given against the
+/// final arguments. Out of line, so that a call whose hooks do not ask pays
+/// nothing for approvals.
+#[cold]
+#[inline(never)]
+fn asked_midway<P: HookPoint>(
+    asked: Asked,
+    rest: &[Hook<P>],
+    mut ctx: Ctx<P>,
+    session: &Session,
+) -> Result<P, HookError> {
+    let mut lifted = vec![now(approve::resolve(asked, session, false))?];
+    lifted.extend(now(chain(rest, &mut ctx, session, false))?);
+    approve::settle(&lifted, session, &*ctx)?;
     Ok(ctx.into_args())
 }
 
@@ -105,10 +126,13 @@ pub(crate) async fn drive_hooks<P: HookPoint>(
     }
     audited(hooks)?;
     let mut ctx = Ctx::new(args, session);
-    match P::COMPOSE {
+    let lifted = match P::COMPOSE {
         Compose::Chain => chain(hooks, &mut ctx, session, can_wait).await?,
         Compose::RunAll => run_all(hooks, &mut ctx, session, can_wait).await?,
         Compose::Parallel => parallel(hooks, &mut ctx, session, can_wait).await?,
+    };
+    if !lifted.is_empty() {
+        approve::settle(&lifted, session, &*ctx)?;
     }
     Ok(ctx.into_args())
 }
@@ -130,33 +154,35 @@ fn audited<P>(hooks: &[Hook<P>]) -> Result<(), HookError> {
 
 /// In chain order, each hook on the arguments as the previous ones left
 /// them; the first stop (a block, a denied approval, a failure the point
-/// does not let through) ends the call, `Skip` ends the chain.
-async fn chain<P: HookPoint>(
+/// does not let through) ends the call, `Skip` ends the chain. Returns the
+/// asks approved on the way.
+async fn chain<'s, P: HookPoint>(
     hooks: &[Hook<P>],
     ctx: &mut Ctx<P>,
-    session: &Session,
+    session: &'s Session,
     can_wait: bool,
-) -> Result<(), HookError> {
+) -> Result<Vec<Lifted<'s>>, HookError> {
+    let mut lifted = Vec::new();
     for hook in hooks {
         match execute(hook, ctx, session, can_wait).await? {
             Verdict::Continue => {}
             Verdict::Skip => break,
-            Verdict::Ask(asked) => approve::resolve(&asked, session, can_wait).await?,
+            Verdict::Ask(asked) => lifted.push(approve::resolve(asked, session, can_wait).await?),
             Verdict::Stop(error) => return Err(error),
         }
     }
-    Ok(())
+    Ok(lifted)
 }
 
 /// Every hook, in chain order, each on the arguments as the previous ones
 /// left them, whatever the others decided (`Skip` ends nothing); then the
 /// strictest verdict wins.
-async fn run_all<P: HookPoint>(
+async fn run_all<'s, P: HookPoint>(
     hooks: &[Hook<P>],
     ctx: &mut Ctx<P>,
-    session: &Session,
+    session: &'s Session,
     can_wait: bool,
-) -> Result<(), HookError> {
+) -> Result<Vec<Lifted<'s>>, HookError> {
     let mut strictest = Strictest::default();
     for hook in hooks {
         strictest.add(execute(hook, ctx, session, can_wait).await?);
@@ -168,12 +194,12 @@ async fn run_all<P: HookPoint>(
 /// concurrently; then, in chain order (never completion order): the
 /// strictest verdict wins, two hooks that changed one argument fail the
 /// call, and each hook's changes apply.
-async fn parallel<P: HookPoint>(
+async fn parallel<'s, P: HookPoint>(
     hooks: &[Hook<P>],
     ctx: &mut Ctx<P>,
-    session: &Session,
+    session: &'s Session,
     can_wait: bool,
-) -> Result<(), HookError> {
+) -> Result<Vec<Lifted<'s>>, HookError> {
     let mut copies: Vec<Ctx<P>> = hooks.iter().map(|_| ctx.fork()).collect();
     let runs = hooks.iter().zip(copies.iter_mut()).map(|(hook, copy)| execute(hook, copy, session, can_wait));
     let verdicts = join::all(runs.collect()).await;
@@ -196,11 +222,11 @@ async fn parallel<P: HookPoint>(
             owners.push((field, index));
         }
     }
-    strictest.resolve(session, can_wait).await?;
+    let lifted = strictest.resolve(session, can_wait).await?;
     for (field, index) in owners {
         ctx.take_field(&mut copies[index], field);
     }
-    Ok(())
+    Ok(lifted)
 }
 
 /// The combined verdict of several hooks: the first stop in chain order,
@@ -227,13 +253,15 @@ impl Strictest {
         self.conflict.get_or_insert(error);
     }
 
-    async fn resolve(self, session: &Session, can_wait: bool) -> Result<(), HookError> {
+    /// The first stop or conflict; else each ask resolved, in chain order.
+    async fn resolve(self, session: &Session, can_wait: bool) -> Result<Vec<Lifted<'_>>, HookError> {
         if let Some(error) = self.stop.or(self.conflict) {
             return Err(error);
         }
-        for asked in &self.asks {
-            approve::resolve(asked, session, can_wait).await?;
+        let mut lifted = Vec::with_capacity(self.asks.len());
+        for asked in self.asks {
+            lifted.push(approve::resolve(asked, session, can_wait).await?);
         }
-        Ok(())
+        Ok(lifted)
     }
 }

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use agenthooks::approval::Grant;
+use agenthooks::approval::{self, ApproverKey};
 use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{HookError, Session};
 use search_agent::{AgentError, Filters, SearchAgent};
@@ -51,6 +51,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A hook asks for approval: the call returns the approval's id, bound to
     // exactly this search; a person grants it, and the agent calls again.
+    // The operators' approval service signs grants with its key, which the
+    // agent trusts: a caller cannot make up a grant.
+    let operators = ApproverKey::new("ops@acme", b"a secret of 32 bytes or more, kept")?;
+    approval::trust(operators.clone());
     let session = Session::new("session-acme").with_tenant("acme").with_turn(6);
     let query = "confidential roadmap";
     println!("\n[acme] search {query:?}");
@@ -59,7 +63,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(AgentError::Hook(HookError::ApprovalRequired { id, prompt, .. })) => {
             println!("  waits for approval {id}: {prompt}");
             println!("  (an operator approves it)");
-            let granted = session.with_approval(Grant::new(id, "ops@acme"));
+            // One search, within ten minutes.
+            let granted = session.with_approval(operators.grant(id, Duration::from_secs(600)));
             let docs = agent.search(&granted, query.into(), filters).await?;
             println!("  approved, found {} documents", docs.len());
         }
