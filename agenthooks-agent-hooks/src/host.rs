@@ -299,7 +299,9 @@ impl Shared {
     /// tenant, a hook of this host that raised none) is left to the
     /// deployment's installed approver.
     fn claim(self: Arc<Self>, request: &approval::ApprovalRequest) -> Option<DecisionFuture> {
-        let (module, _) = request.hook.rsplit_once("::")?;
+        let (path, _) = request.hook.rsplit_once("::")?;
+        // A registered hook's path starts with the crate that registered it.
+        let module = path.strip_prefix(concat!(env!("CARGO_CRATE_NAME"), "::"))?;
         if module != self.module || request.tenant.as_deref() != Some(self.tenant.as_str()) {
             return None;
         }

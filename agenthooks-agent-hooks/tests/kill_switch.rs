@@ -19,7 +19,7 @@ async fn the_kill_switch_and_a_disabled_crate_reach_a_running_hosts_interceptors
     host.emit(&mut a_tool_call(id)).await.expect_err("the interceptor denies");
     assert_eq!(calls.load(Ordering::Relaxed), 1);
 
-    for switch_off in ["disable_all = true", "disable_crates = [\"agent_hooks\"]"] {
+    for switch_off in ["disable_all = true", "disable_crates = [\"agenthooks_agent_hooks\"]"] {
         let before = calls.load(Ordering::Relaxed);
         config::apply_str(switch_off, "kill-switch test").expect("the configuration applies");
         host.emit(&mut a_tool_call(id)).await.expect("no interceptor runs while switched off");
@@ -27,7 +27,7 @@ async fn the_kill_switch_and_a_disabled_crate_reach_a_running_hosts_interceptors
         let record = host.records().last().expect("the emission is recorded");
         assert!(record.decided_by.is_none() && record.verdicts.is_empty(), "{record:?}");
 
-        config::clear();
+        config::clear().expect("the configuration clears");
         host.emit(&mut a_tool_call(id)).await.expect_err("the interceptor denies again");
     }
     assert_eq!(calls.load(Ordering::Relaxed), 3);

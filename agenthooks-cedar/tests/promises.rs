@@ -392,7 +392,7 @@ fn promise_kill_switch_cedar_disable_all_disabled_crates_and_enabled_false_stop_
     {
         config::apply_str(switch, "test").unwrap();
         assert!(denied_call_goes_on_unrecorded(&format!("cedar-kill-{n}")), "{switch}");
-        config::clear();
+        config::clear().expect("the configuration clears");
         assert!(!denied_call_goes_on_unrecorded(&format!("cedar-kill-{n}-after")), "{switch}: the hook is back");
     }
 }

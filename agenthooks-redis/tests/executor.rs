@@ -389,11 +389,11 @@ async fn the_kill_switch_and_the_configuration_reach_a_hook_limited_in_redis() {
     let mut raw = server.raw().await;
     let keys: Vec<String> = raw.keys("e2e-config:*").await.expect("the test server answers");
     assert!(keys.is_empty(), "a hook switched off takes nothing from its bucket: {keys:?}");
-    config::clear();
+    config::clear().expect("the configuration clears");
     assert_eq!(configured(&session, 0).await, Ok(1));
     apply(&format!("{hook}\nmode = \"shadow\"\n"));
     assert_eq!(configured(&session, 0).await, Ok(0), "over the limit in shadow: the call goes on");
-    config::clear();
+    config::clear().expect("the configuration clears");
     assert!(is_rate_limited(&configured(&session, 0).await), "enforced again");
     let lines = audited("configured");
     let seen: Vec<&str> = lines.iter().map(|(_, status)| status.as_str()).collect();

@@ -111,7 +111,7 @@ fn promise_kill_switch_rig_disable_all_disabled_crates_and_enabled_false_reach_t
     {
         config::apply_str(switch, "test").unwrap();
         assert!(acme_tool_ran_unrecorded(&format!("rig-kill-{n}")), "{switch}");
-        config::clear();
+        config::clear().expect("the configuration clears");
         assert!(!acme_tool_ran_unrecorded(&format!("rig-kill-{n}-after")), "{switch}: the guard is back");
     }
 }

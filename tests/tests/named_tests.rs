@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 /// The pages whose named tests are checked.
-const PAGES: &[&str] = &["agenthooks/docs/guarantees.md", "agenthooks/docs/promise-matrix.md"];
+const PAGES: &[&str] = &["agenthooks/docs/guarantees.md"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the tests crate sits in the workspace").to_owned()
@@ -24,9 +24,9 @@ fn named_tests(text: &str) -> Vec<(&str, &str)> {
 
 /// Whether `source` declares a function `name`.
 fn declares(source: &str, name: &str) -> bool {
-    source.match_indices(&format!("fn {name}")).any(|(at, found)| {
-        source[at + found.len()..].starts_with(|c: char| c == '(' || c == '<')
-    })
+    source
+        .match_indices(&format!("fn {name}"))
+        .any(|(at, found)| source[at + found.len()..].starts_with(|c: char| c == '(' || c == '<'))
 }
 
 #[test]

@@ -337,13 +337,13 @@ fn the_kill_switch_and_the_configuration_reach_a_hook_with_a_rate_limit() {
     assert_eq!(configured(&session, 0), Ok(0));
     apply("disable_all = true\n");
     assert_eq!(configured(&session, 0), Ok(0));
-    agenthooks::config::clear();
+    agenthooks::config::clear().expect("the configuration clears");
     assert_eq!(configured(&session, 0), Ok(1), "the bucket's one call was still there");
     // Shadow: the call over the limit goes on, audited as what would have
     // happened; enforced again, it is blocked.
     apply(&format!("{hook}\nmode = \"shadow\"\n"));
     assert_eq!(configured(&session, 0), Ok(0));
-    agenthooks::config::clear();
+    agenthooks::config::clear().expect("the configuration clears");
     assert!(matches!(configured(&session, 0), Err(AgentError(HookError::RateLimited { .. }))), "enforced again");
     let runs: Vec<_> = recorder
         .of_session("configured-1")
@@ -446,17 +446,17 @@ fn a_plain_fn_point_treats_a_store_not_ready_at_once_as_down() {
 // --- retry -------------------------------------------------------------------
 
 #[hookpoint(Fetch)]
-async fn fetch(session: &Session, #[key] url: String) -> Result<String, AgentError> {
-    Ok(url)
+async fn fetch(session: &Session, #[key] url: String, query: String) -> Result<String, AgentError> {
+    Ok(format!("{url}{query}"))
 }
 
 static FLAKY_RUNS: AtomicUsize = AtomicUsize::new(0);
 
-/// Changes the argument, then fails twice (an error, then a panic) before
+/// Changes the query (the url is a key, which hooks only read), then fails twice (an error, then a panic) before
 /// it succeeds.
 #[hook(Fetch, retry = 3, backoff_ms = 10, timeout_ms = 5000, url = "https://flaky/*")]
 async fn flaky(ctx: &mut Ctx<Fetch>) -> Result<Outcome, String> {
-    ctx.url.push_str("?signed");
+    ctx.query.push_str("?signed");
     match FLAKY_RUNS.fetch_add(1, Ordering::SeqCst) {
         0 => Err("connection reset".into()),
         1 => panic!("upstream answered garbage"),
@@ -480,7 +480,7 @@ fn entries_of(session: &str) -> Vec<(String, Option<u32>)> {
 #[tokio::test]
 async fn retry_runs_a_failing_hook_again_on_the_arguments_it_first_received_auditing_each_attempt() {
     let _serial = serial();
-    let url = fetch(&Session::new("retry-1"), "https://flaky/a".into()).await;
+    let url = fetch(&Session::new("retry-1"), "https://flaky/a".into(), String::new()).await;
     assert_eq!(url, Ok("https://flaky/a?signed".to_owned()), "the failed attempts' changes were undone");
     assert_eq!(FLAKY_RUNS.load(Ordering::SeqCst), 3);
     assert_eq!(
@@ -502,7 +502,7 @@ async fn always_failing(_ctx: &Ctx<Fetch>) -> Result<Outcome, String> {
 #[tokio::test]
 async fn retries_stop_within_the_hooks_one_time_limit() {
     let _serial = serial();
-    let result = fetch(&Session::new("retry-2"), "https://slow/a".into()).await;
+    let result = fetch(&Session::new("retry-2"), "https://slow/a".into(), String::new()).await;
     assert!(matches!(result, Err(AgentError(HookError::Failed { .. } | HookError::TimedOut { .. }))), "{result:?}");
     let runs = SLOW_RUNS.load(Ordering::SeqCst);
     assert!((1..11).contains(&runs), "{runs} attempts: the time limit cut the retries short");
@@ -521,7 +521,7 @@ async fn stuck(_ctx: &Ctx<Fetch>) -> Outcome {
 #[tokio::test]
 async fn a_hook_that_runs_out_its_time_limit_is_not_retried() {
     let _serial = serial();
-    let result = fetch(&Session::new("retry-3"), "https://stuck/a".into()).await;
+    let result = fetch(&Session::new("retry-3"), "https://stuck/a".into(), String::new()).await;
     assert!(matches!(result, Err(AgentError(HookError::TimedOut { .. }))), "{result:?}");
     assert_eq!(STUCK_RUNS.load(Ordering::SeqCst), 1);
     assert_eq!(entries_of("retry-3"), [("timeout".to_owned(), Some(1))]);
@@ -720,7 +720,7 @@ async fn registered_async_hooks_take_retries() {
             })
         })
         .unwrap();
-    assert!(fetch(&Session::new("retry-4"), "https://other/".into()).await.is_ok());
+    assert!(fetch(&Session::new("retry-4"), "https://other/".into(), String::new()).await.is_ok());
     assert_eq!(attempts.load(Ordering::SeqCst), 3);
     hook.remove();
 }

@@ -101,7 +101,7 @@ fn a_hook_the_configuration_puts_in_shadow_mode_leaks_no_redacted_value_to_the_a
     let session = Session::new("s-ways-configured-enforced").with_tenant("enforced");
     let error = configured(&session, SECRET.into()).unwrap_err().0;
     assert_scrubbed(Some(&error), "s-ways-configured-enforced");
-    config::clear();
+    config::clear().expect("the configuration clears");
 }
 
 // --- after point -------------------------------------------------------------

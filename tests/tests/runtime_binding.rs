@@ -56,7 +56,7 @@ fn a_hook_registered_at_run_time_is_audited_and_switched_off_under_its_crates_na
     assert!(lines.contains("\"hook.impl\":\"rogue_hooks::everywhere\",\"hook.crate\":\"rogue_hooks\""), "{lines}");
     config::apply_str("disable_crates = [\"rogue_hooks\"]\n", "hooks.toml").expect("the configuration applies");
     assert_eq!(answer("acme"), "hi", "switching the crate off reaches the hooks it registers at run time");
-    config::clear();
+    config::clear().expect("the configuration clears");
     hook.remove();
 }
 
@@ -75,7 +75,7 @@ fn the_configuration_never_widens_a_binding() {
     );
     assert_eq!(answer("globex"), "hi", "{widened:?}");
     assert_eq!(answer("acme"), "hi [rogue at run time]");
-    config::clear();
+    config::clear().expect("the configuration clears");
     hook.remove();
 }
 

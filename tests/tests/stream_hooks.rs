@@ -263,8 +263,10 @@ fn a_hook_registered_or_removed_while_a_stream_is_open_reaches_its_next_event() 
     shouting.remove();
     assert_eq!(shown(&mut stream).unwrap(), [json!("hello")], "a hook removed leaves the open stream");
     stream.finish().unwrap();
-    let passes: Vec<String> =
-        lines_of("stream-follows").into_iter().filter(|line| line.contains("\"stream_hooks::plugin::shouts\"")).collect();
+    let passes: Vec<String> = lines_of("stream-follows")
+        .into_iter()
+        .filter(|line| line.contains("\"stream_hooks::plugin::shouts\""))
+        .collect();
     assert_eq!(passes.len(), 2, "each event the hook changed is audited: {passes:?}");
 }
 

@@ -93,13 +93,13 @@ async fn fetch_seen(ctx: &Ctx<Fetch>) -> ::core::result::Result<(), Text> {
 
 #[hookpoint(Route)]
 #[non_exhaustive]
-fn route(_session: &Session, #[key] tool: Text, #[key] server: ::core::option::Option<Text>) -> Answer {
-    ::core::result::Result::Ok(::std::format!("{tool}@{}", server.unwrap_or_default()))
+fn route(_session: &Session, #[key] tool: Text, #[key] server: ::core::option::Option<Text>, via: Text) -> Answer {
+    ::core::result::Result::Ok(::std::format!("{tool}{via}@{}", server.unwrap_or_default()))
 }
 
 #[hook(Route, tool = "fs_*", server = "in{ternal,house}")]
 fn route_files_inside(ctx: &mut Ctx<Route>) -> Outcome {
-    ctx.tool.push_str("_local");
+    ctx.via.push_str("_local");
     Outcome::Continue
 }
 
@@ -246,9 +246,11 @@ fn async_point_runs_the_tenants_interceptor_and_every_tenants_observer() {
 
 #[test]
 fn matchers_select_the_hooks_of_a_call() {
-    let inside = route(&Session::new("s-11"), "fs_read".into(), ::core::option::Option::Some("internal".into()));
+    let inside =
+        route(&Session::new("s-11"), "fs_read".into(), ::core::option::Option::Some("internal".into()), Text::new());
     assert_eq!(inside.expect("not blocked"), "fs_read_local@internal");
-    let outside = route(&Session::new("s-11"), "fs_read".into(), ::core::option::Option::Some("public".into()));
+    let outside =
+        route(&Session::new("s-11"), "fs_read".into(), ::core::option::Option::Some("public".into()), Text::new());
     assert_eq!(outside.expect("not blocked"), "fs_read@public");
     assert_eq!(<Route as HookPoint>::KEYS, ["tool", "server"]);
 }
