@@ -24,9 +24,7 @@ fn named_tests(text: &str) -> Vec<(&str, &str)> {
 
 /// Whether `source` declares a function `name`.
 fn declares(source: &str, name: &str) -> bool {
-    source
-        .match_indices(&format!("fn {name}"))
-        .any(|(at, found)| source[at + found.len()..].starts_with(|c: char| c == '(' || c == '<'))
+    source.match_indices(&format!("fn {name}")).any(|(at, found)| source[at + found.len()..].starts_with(['(', '<']))
 }
 
 #[test]
