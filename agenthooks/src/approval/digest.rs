@@ -341,61 +341,31 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     }
 }
 
-impl ser::SerializeSeq for &mut Encoder {
-    type Ok = ();
-    type Error = Unencodable;
+/// The compounds of elements: each an item, then the end.
+macro_rules! encode_elements {
+    ($($compound:ident :: $method:ident),* $(,)?) => {$(
+        impl ser::$compound for &mut Encoder {
+            type Ok = ();
+            type Error = Unencodable;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unencodable> {
-        self.item(tag::ITEM, value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unencodable> {
+                self.item(tag::ITEM, value)
+            }
 
-    fn end(self) -> Result<(), Unencodable> {
-        self.tag(tag::END);
-        Ok(())
-    }
+            fn end(self) -> Result<(), Unencodable> {
+                self.tag(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Encoder {
-    type Ok = ();
-    type Error = Unencodable;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unencodable> {
-        self.item(tag::ITEM, value)
-    }
-
-    fn end(self) -> Result<(), Unencodable> {
-        self.tag(tag::END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Encoder {
-    type Ok = ();
-    type Error = Unencodable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unencodable> {
-        self.item(tag::ITEM, value)
-    }
-
-    fn end(self) -> Result<(), Unencodable> {
-        self.tag(tag::END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Encoder {
-    type Ok = ();
-    type Error = Unencodable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unencodable> {
-        self.item(tag::ITEM, value)
-    }
-
-    fn end(self) -> Result<(), Unencodable> {
-        self.tag(tag::END);
-        Ok(())
-    }
-}
+encode_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
 
 impl ser::SerializeMap for &mut Encoder {
     type Ok = ();
@@ -415,45 +385,34 @@ impl ser::SerializeMap for &mut Encoder {
     }
 }
 
-impl ser::SerializeStruct for &mut Encoder {
-    type Ok = ();
-    type Error = Unencodable;
+/// The compounds of named fields: each field by its name, a skipped
+/// field's name too (what `Serialize` leaves out is still told apart), then
+/// the end.
+macro_rules! encode_fields {
+    ($($compound:ident),* $(,)?) => {$(
+        impl ser::$compound for &mut Encoder {
+            type Ok = ();
+            type Error = Unencodable;
 
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unencodable> {
-        self.field(key, value)
-    }
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unencodable> {
+                self.field(key, value)
+            }
 
-    fn skip_field(&mut self, key: &'static str) -> Result<(), Unencodable> {
-        self.tag(tag::SKIPPED);
-        self.bytes(key.as_bytes());
-        Ok(())
-    }
+            fn skip_field(&mut self, key: &'static str) -> Result<(), Unencodable> {
+                self.tag(tag::SKIPPED);
+                self.bytes(key.as_bytes());
+                Ok(())
+            }
 
-    fn end(self) -> Result<(), Unencodable> {
-        self.tag(tag::END);
-        Ok(())
-    }
+            fn end(self) -> Result<(), Unencodable> {
+                self.tag(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for &mut Encoder {
-    type Ok = ();
-    type Error = Unencodable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unencodable> {
-        self.field(key, value)
-    }
-
-    fn skip_field(&mut self, key: &'static str) -> Result<(), Unencodable> {
-        self.tag(tag::SKIPPED);
-        self.bytes(key.as_bytes());
-        Ok(())
-    }
-
-    fn end(self) -> Result<(), Unencodable> {
-        self.tag(tag::END);
-        Ok(())
-    }
-}
+encode_fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {

@@ -259,31 +259,26 @@ impl SerializeMap for &mut Leaves<'_> {
     }
 }
 
-impl SerializeStruct for &mut Leaves<'_> {
-    type Ok = ();
-    type Error = Refused;
+/// The compounds of named fields: each value is walked, the names are not
+/// data.
+macro_rules! walk_fields {
+    ($($compound:ident),* $(,)?) => {$(
+        impl $compound for &mut Leaves<'_> {
+            type Ok = ();
+            type Error = Refused;
 
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _key: &'static str, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut Leaves(self.0))
-    }
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, _key: &'static str, value: &T) -> Result<(), Refused> {
+                value.serialize(&mut Leaves(self.0))
+            }
 
-    fn end(self) -> Result<(), Refused> {
-        Ok(())
-    }
+            fn end(self) -> Result<(), Refused> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl SerializeStructVariant for &mut Leaves<'_> {
-    type Ok = ();
-    type Error = Refused;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _key: &'static str, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut Leaves(self.0))
-    }
-
-    fn end(self) -> Result<(), Refused> {
-        Ok(())
-    }
-}
+walk_fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
