@@ -14,7 +14,7 @@ use agenthooks::audit::{self, AuditConfig};
 use agenthooks::{HookError, Session};
 use search_agent::{AgentError, Filters, SearchAgent};
 
-agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex", initech_hooks => "initech");
+agenthooks::link!(acme_hooks => "acme", globex_hooks => "globex");
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,13 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let agent = SearchAgent::demo();
-    let calls = [
-        ("acme", "rust"),
-        ("globex", "rust"),
-        ("initech", "rust"),
-        ("initech", "salary bands"),
-        ("acme", "globex report"),
-    ];
+    let calls = [("acme", "rust"), ("globex", "rust"), ("acme", "globex report")];
     for (turn, (tenant, query)) in (1..).zip(calls) {
         let session = Session::new(format!("session-{tenant}")).with_tenant(tenant).with_turn(turn);
         println!("\n[{tenant}] search {query:?}");
