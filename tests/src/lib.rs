@@ -6,6 +6,7 @@
 
 pub mod child;
 pub mod meters;
+pub mod spans;
 pub mod tamper;
 
 use std::io;

@@ -6,17 +6,15 @@
 //! Each test installs its own subscriber for its own thread only, so the
 //! tests of this file run side by side.
 
-use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::sleep;
 use std::time::Duration;
 
 use agenthooks::{hook, hookpoint, Ctx, Outcome, Session};
+use agenthooks_tests::spans::with_spans;
 use agenthooks_tests::AgentError;
 use opentelemetry::trace::{Status, TracerProvider as _};
 use opentelemetry::Value;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
-use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt as _;
 
 /// The value every call passes as its redacted API key.
@@ -202,36 +200,11 @@ fn a_hook_runs_inside_its_span() {
 
 // --- a plain tracing subscriber ----------------------------------------------
 
-/// A writer that keeps what a subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_plain_tracing_subscriber_sees_hook_spans() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    // Without colours, whatever features the build unifies on the crate.
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .with_span_events(FmtSpan::CLOSE)
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
+    let ((), output) = with_spans(|| {
         let _ = call("blocked");
     });
-    let output = String::from_utf8(captured.0.lock().unwrap_or_else(PoisonError::into_inner).clone())
-        .expect("the subscriber writes text");
     for field in [
         "hook.name=\"lookup\"",
         "hook.impl=\"telemetry::refuses\"",
