@@ -26,7 +26,7 @@ use agenthooks_tests::{audit_lines, one_at_a_time, AgentError};
 use rig_agent::core::tool::PortableTool;
 use rig_agent::AgentBuilder;
 use serde_json::{json, Value};
-use support::{CrmLookup, ScriptedModel};
+use support::{audit_of, CrmLookup, ScriptedModel};
 
 /// The e-mail address the CRM tool answers with.
 const EMAIL: &str = "ann@example.com";
@@ -43,15 +43,6 @@ fn agent(model: &ScriptedModel, tool: impl PortableTool + Clone + 'static) -> Ho
 
 fn session(id: &str, tenant: &str) -> Session {
     Session::new(id).with_tenant(tenant)
-}
-
-/// The audit lines of session `session_id`, as JSON.
-fn audit_of(session_id: &str) -> Vec<Value> {
-    audit_lines()
-        .iter()
-        .map(|line| serde_json::from_str::<Value>(line).expect("an audit line is JSON"))
-        .filter(|line| line["session_id"] == session_id)
-        .collect()
 }
 
 /// Every request the model received, as JSON text.

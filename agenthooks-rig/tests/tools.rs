@@ -10,10 +10,10 @@ use std::sync::Mutex;
 use agenthooks::lifecycle::{AfterLlm, AfterTool, BeforeLlm, BeforeTool, Message, ToolError};
 use agenthooks::{hook, Ctx, HookError, Outcome, Session};
 use agenthooks_rig::{BlockedTool, HookedAgent, RunError};
-use agenthooks_tests::{audit_lines, audit_to_temp};
+use agenthooks_tests::audit_to_temp;
 use rig_agent::AgentBuilder;
 use serde_json::{json, Value};
-use support::{tool_result_text, CrmLookup, ScriptedModel};
+use support::{audit_of, tool_result_text, CrmLookup, ScriptedModel};
 
 #[hook(BeforeTool, tenant = "blocked", tool = "crm_*")]
 fn crm_needs_approval(_ctx: &Ctx<BeforeTool>) -> Outcome {
@@ -91,15 +91,6 @@ fn rig_agent(model: &ScriptedModel, tool: &CrmLookup) -> rig_agent::Agent {
 
 fn session(id: &str, tenant: &str) -> Session {
     Session::new(id).with_tenant(tenant)
-}
-
-/// The audit lines of session `session_id`, as JSON.
-fn audit_of(session_id: &str) -> Vec<Value> {
-    audit_lines()
-        .iter()
-        .map(|line| serde_json::from_str::<Value>(line).expect("an audit line is JSON"))
-        .filter(|line| line["session_id"] == session_id)
-        .collect()
 }
 
 /// The tool result the model read in its last request.

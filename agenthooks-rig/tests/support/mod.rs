@@ -52,6 +52,15 @@ impl ScriptedModel {
     }
 }
 
+/// The audit lines of session `session_id`, as JSON.
+pub fn audit_of(session_id: &str) -> Vec<Value> {
+    agenthooks_tests::audit_lines()
+        .iter()
+        .map(|line| serde_json::from_str::<Value>(line).expect("an audit line is JSON"))
+        .filter(|line| line["session_id"] == session_id)
+        .collect()
+}
+
 /// The text of the tool result `message` carries, if it carries one.
 pub fn tool_result_text(message: &Message) -> Option<String> {
     let Message::User { content } = message else { return None };
